@@ -1,0 +1,17 @@
+"""The roles of Cadence's users and the groups of roles that access rules speak of."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Administrator"
+    CLINICIAN = "clinician", "Clinician"
+    NURSE = "nurse", "Nurse"
+    FRONTDESK = "frontdesk", "Front desk"
+    PATIENT = "patient", "Patient"
+
+
+ALL_ROLES = frozenset(Role)
+STAFF_ROLES = frozenset({Role.ADMIN, Role.CLINICIAN, Role.NURSE, Role.FRONTDESK})
+CLINICAL_ROLES = frozenset({Role.CLINICIAN, Role.NURSE})
+PRESCRIBER_ROLES = frozenset({Role.CLINICIAN})

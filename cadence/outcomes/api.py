@@ -1,0 +1,5 @@
+"""JSON API operations of the outcomes app (mounted under /api/v1 by config/api.py)."""
+
+from ninja import Router
+
+router = Router(tags=["Outcomes"])

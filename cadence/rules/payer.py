@@ -1,0 +1,84 @@
+"""Payer profiles: the clinical-rule settings that differ between payers.
+
+clinic-reference.md says "Numbers here are the defaults; where clinics or payers differ,
+the rule is a setting whose default is the number below". The settings that vary by payer
+live on a :class:`PayerProfile`; every other module takes a profile argument instead of
+hard-coding these numbers.
+
+Public API
+----------
+- ``ResponderRule`` -- the canonical responder rule enum (``percent_50``, ``fewer_7_days``).
+- ``PayerProfile(name, min_preventive_classes=2, min_interval_days=84,
+  responder_rule=ResponderRule.percent_50, shortened_interval_days=None, review_weeks=24)``
+- ``DEFAULT_PAYER_PROFILE`` -- the reference defaults.
+- Constants ``DEFAULT_MIN_PREVENTIVE_CLASSES``, ``DEFAULT_MIN_INTERVAL_DAYS``,
+  ``DEFAULT_REVIEW_WEEKS``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = [
+    "DEFAULT_MIN_INTERVAL_DAYS",
+    "DEFAULT_MIN_PREVENTIVE_CLASSES",
+    "DEFAULT_PAYER_PROFILE",
+    "DEFAULT_REVIEW_WEEKS",
+    "PayerProfile",
+    "ResponderRule",
+]
+
+# Section 1: "an adequate trial ... of at least 2 oral preventive classes ... Default rule:
+# 2 classes; configurable per payer profile (some require 3)."
+DEFAULT_MIN_PREVENTIVE_CLASSES = 2
+# Section 3: "Most payers refuse a session sooner than 84 days after the last one".
+DEFAULT_MIN_INTERVAL_DAYS = 84
+# Section 3/4: "a response review at 24 weeks after the first session"; "Reviewed after
+# 2 sessions (24 weeks)".
+DEFAULT_REVIEW_WEEKS = 24
+
+
+class ResponderRule(StrEnum):
+    """How a payer decides that a patient responds (clinic-reference.md section 4)."""
+
+    #: "at least 50% fewer headache days than baseline" (the default, common payer rule).
+    percent_50 = "percent_50"
+    #: "Alternative payer rule: at least 7 fewer headache days."
+    fewer_7_days = "fewer_7_days"
+
+
+@dataclass(frozen=True, slots=True)
+class PayerProfile:
+    """The payer-dependent settings; defaults are clinic-reference.md's numbers.
+
+    ``shortened_interval_days``: a payer that allows re-treatment sooner than
+    ``min_interval_days`` for *documented wearing-off* (e.g. 70 = 10 weeks) sets it; it is
+    used only when a clinician records an override reason (see ``schedule.booking_check``).
+    """
+
+    name: str
+    min_preventive_classes: int = DEFAULT_MIN_PREVENTIVE_CLASSES
+    min_interval_days: int = DEFAULT_MIN_INTERVAL_DAYS
+    responder_rule: ResponderRule = ResponderRule.percent_50
+    shortened_interval_days: int | None = None
+    review_weeks: int = DEFAULT_REVIEW_WEEKS
+
+    def __post_init__(self) -> None:
+        if self.min_preventive_classes < 1:
+            raise ValueError("min_preventive_classes must be at least 1")
+        if self.min_interval_days < 1:
+            raise ValueError("min_interval_days must be at least 1")
+        if self.shortened_interval_days is not None and not (
+            1 <= self.shortened_interval_days <= self.min_interval_days
+        ):
+            raise ValueError(
+                "shortened_interval_days must be between 1 and min_interval_days "
+                f"({self.min_interval_days})"
+            )
+        if self.review_weeks < 1:
+            raise ValueError("review_weeks must be at least 1")
+        object.__setattr__(self, "responder_rule", ResponderRule(self.responder_rule))
+
+
+DEFAULT_PAYER_PROFILE = PayerProfile(name="Default (clinic-reference.md)")

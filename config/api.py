@@ -1,0 +1,58 @@
+"""The one NinjaAPI of Cadence: version 1 under /api/v1, each app's router added here."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from cadence.accounts.api import router as accounts_router
+from cadence.accounts.api_auth import API_AUTH
+from cadence.audit.api import router as audit_router
+from cadence.diary.api import router as diary_router
+from cadence.intake.api import router as intake_router
+from cadence.interop.api import router as interop_router
+from cadence.outcomes.api import router as outcomes_router
+from cadence.patients.api import router as patients_router
+from cadence.scheduling.api import router as scheduling_router
+from cadence.treatments.api import router as treatments_router
+
+api = NinjaAPI(
+    title="Cadence API",
+    version="1",
+    description=(
+        "The JSON API of Cadence, the clinic system for onabotulinumtoxinA treatment of "
+        "chronic migraine. Authenticate with `Authorization: Bearer TOKEN` "
+        "(`python manage.py issue_token USERNAME`). Dates are ISO 8601, fields snake_case; "
+        "validation errors answer 422 naming the field."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(
+        request, {"detail": "Authentication required: send a valid bearer token."}, status=401
+    )
+
+
+api.add_router("/", accounts_router)
+api.add_router("/", intake_router)
+api.add_router("/", patients_router)
+api.add_router("/", diary_router)
+api.add_router("/", treatments_router)
+api.add_router("/", scheduling_router)
+api.add_router("/", outcomes_router)
+api.add_router("/", audit_router)
+api.add_router("/", interop_router)
