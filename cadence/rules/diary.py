@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
 __all__ = [
@@ -264,9 +265,9 @@ def diary_day_problems(facts: DiaryDayFacts) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     hours = facts.headache_hours
     hours_ok = False
-    if isinstance(hours, bool) or not isinstance(hours, int | float):
+    if isinstance(hours, bool) or not isinstance(hours, int | float | Decimal):
         problems.append(("headache_hours", "headache_hours must be a number of hours (0-24)"))
-    elif not math.isfinite(hours):
+    elif not math.isfinite(float(hours)):
         problems.append(("headache_hours", "headache_hours must be a finite number"))
     elif hours < 0 or hours > MAX_HOURS:
         problems.append(("headache_hours", f"headache_hours must be between 0 and {MAX_HOURS:g}"))

@@ -234,8 +234,12 @@ class RecordedDay:
 
 def recorded_day(on: date, facts: DiaryDayFacts) -> RecordedDay:
     """Build a ``RecordedDay`` from a diary day's raw facts."""
-    hours = facts.headache_hours
-    hours_value = float(hours) if isinstance(hours, int | float) and math.isfinite(hours) else 0.0
+    try:
+        hours_value = float(facts.headache_hours)
+    except (TypeError, ValueError):
+        hours_value = 0.0
+    if not math.isfinite(hours_value):
+        hours_value = 0.0
     return RecordedDay(
         on=on,
         classification=classify_day(facts),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -21,7 +22,6 @@ from cadence.rules.diary import (
     has_associated_features,
     pain_feature_count,
 )
-
 
 
 @pytest.fixture(autouse=True)
@@ -290,6 +290,8 @@ def test_constants_quote_the_reference() -> None:
         pytest.param(day(5, S.severe), [], id="valid-headache"),
         pytest.param(day(5, S.none), [], id="headache-unrated-allowed"),
         pytest.param(day(24, S.mild), [], id="24h-ok"),
+        pytest.param(day(Decimal("4.5"), S.mild), [], id="decimal-hours-ok"),  # type: ignore[arg-type]
+        pytest.param(day("4", S.mild), ["headache_hours"], id="string-hours"),  # type: ignore[arg-type]
         pytest.param(day(-1, S.none), ["headache_hours"], id="negative-hours"),
         pytest.param(day(24.5, S.mild), ["headache_hours"], id="over-24"),
         pytest.param(day(math.nan, S.mild), ["headache_hours"], id="nan"),

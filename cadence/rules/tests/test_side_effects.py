@@ -63,7 +63,7 @@ def test_sets_partition_the_enum() -> None:
     assert {e.value for e in URGENT_SIDE_EFFECTS} == set(URGENT)
     assert {e.value for e in COMMON_SIDE_EFFECTS} == set(COMMON)
     assert URGENT_SIDE_EFFECTS.isdisjoint(COMMON_SIDE_EFFECTS)
-    assert URGENT_SIDE_EFFECTS | COMMON_SIDE_EFFECTS == set(SideEffect)
+    assert set(SideEffect) == URGENT_SIDE_EFFECTS | COMMON_SIDE_EFFECTS
 
 
 def test_every_effect_has_a_label() -> None:
