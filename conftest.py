@@ -24,7 +24,12 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
+def _fast_password_hashing(request):
+    """Tests hash passwords quickly; one test checks Argon2 explicitly. Pure-rules runs
+    without the Django plugin (`-p no:django`) skip this."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
