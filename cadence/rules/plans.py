@@ -20,7 +20,6 @@ Rules (``PlanProblem.rule`` codes):
 ``invalid_units``              units not a finite positive number
 ``preempt_units_fixed``        a fixed PREEMPT site not at 5 U
 ``preempt_site_missing``       a PREEMPT plan without one of the 31 fixed sites
-``follow_the_pain_muscle``     a PREEMPT addition outside temporalis/occipitalis/trapezius
 ``units_out_of_range``         a custom or FTP site outside 2.5-10 U
 ``follow_the_pain_cap``        FTP sites/units over a muscle cap (temporalis 2/10 U,
                                occipitalis 2/10 U, trapezius 4/20 U) or 8 sites/40 U
@@ -34,7 +33,9 @@ Interpretation choices (Cadence's, documented here):
 - FTP units: the reference gives the FTP caps per muscle in sites and units; each FTP
   site may take 2.5-10 U (the targeted range) as long as the muscle's unit cap holds
   (so two temporalis FTP sites may take 5 + 5 U, or one may take 10 U).
-- FTP caps apply to FTP-coded sites in any template.
+- FTP caps apply to FTP-coded sites in any template. FTP sites exist only in temporalis,
+  occipitalis and trapezius (the catalogue guarantees the "only in" rule); a PREEMPT
+  addition that names a fixed PREEMPT site is a ``duplicate_site``.
 - **The 84-day window** is 84 consecutive calendar days, both ends included: a window
   starting on day D covers D .. D+83. Two doses 83 days apart share a window; doses 84 or
   more days apart never do (so a dose on the usual day-84 re-treatment date does not share
@@ -70,7 +71,6 @@ from cadence.rules.sites import (
     CUMULATIVE_WINDOW_DAYS,
     FTP_MAX_SITES,
     FTP_MAX_UNITS,
-    FTP_MUSCLES,
     FTP_SITE_CAPS,
     FTP_UNIT_CAPS,
     MAX_SITES_PER_SESSION,
@@ -196,7 +196,7 @@ def validate_plan(
     counts = Counter(s.code for s in sites)
     reported_duplicates: set[str] = set()
     ftp_sites: dict[Muscle, list[PlannedSite]] = defaultdict(list)
-    all_units_valid = True
+    valid_units: list[Decimal] = []  # finite, positive units of known sites
 
     for site in sites:
         spec = SITE_CATALOGUE.get(site.code)
@@ -221,7 +221,6 @@ def validate_plan(
             )
         units = site.units
         if not units.is_finite() or units <= 0:
-            all_units_valid = False
             problems.append(
                 PlanProblem(
                     "invalid_units",
@@ -230,6 +229,7 @@ def validate_plan(
                 )
             )
             continue
+        valid_units.append(units)
         if template is PlanTemplate.preempt and not spec.follow_the_pain:
             if units != UNITS_PER_SITE:
                 problems.append(
@@ -241,16 +241,6 @@ def validate_plan(
                         f"{'over' if units > UNITS_PER_SITE else 'under'})",
                     )
                 )
-            continue
-        if template is PlanTemplate.preempt and spec.muscle not in FTP_MUSCLES:
-            problems.append(
-                PlanProblem(
-                    "follow_the_pain_muscle",
-                    site.code,
-                    f"{spec.label}: follow-the-pain additions are allowed only in "
-                    f"temporalis, occipitalis and trapezius, not {spec.muscle}",
-                )
-            )
             continue
         if not TARGETED_MIN_UNITS <= units <= TARGETED_MAX_UNITS:
             if units < TARGETED_MIN_UNITS:
@@ -292,7 +282,7 @@ def validate_plan(
                     f"the cap of {FTP_SITE_CAPS[muscle]}",
                 )
             )
-        if all_units_valid and total > FTP_UNIT_CAPS[muscle]:
+        if total > FTP_UNIT_CAPS[muscle]:
             problems.append(
                 PlanProblem(
                     "follow_the_pain_cap",
@@ -312,7 +302,7 @@ def validate_plan(
                 f"{FTP_MAX_SITES}",
             )
         )
-    if all_units_valid and ftp_total > FTP_MAX_UNITS:
+    if ftp_total > FTP_MAX_UNITS:
         problems.append(
             PlanProblem(
                 "follow_the_pain_cap",
@@ -323,7 +313,10 @@ def validate_plan(
         )
 
     # Session limits.
-    site_count, total_units = plan_totals(sites)
+    # Totals count the valid units of known sites only (a lower bound when some are
+    # invalid, so any excess reported is real).
+    site_count = len(sites)
+    total_units = sum(valid_units, Decimal(0))
     if site_count > MAX_SITES_PER_SESSION:
         problems.append(
             PlanProblem(
@@ -333,8 +326,6 @@ def validate_plan(
                 f"{MAX_SITES_PER_SESSION}-site per-session limit",
             )
         )
-    if not all_units_valid:
-        return problems
     if total_units > MAX_UNITS_PER_SESSION:
         problems.append(
             PlanProblem(

@@ -216,7 +216,8 @@ def booking_check(
     floor = last + timedelta(days=floor_days)
     if proposed < floor:
         source = (
-            f"{profile.name} allows at most a {floor_days}-day interval"
+            f"{profile.name} allows re-treatment no sooner than {floor_days} days, even for "
+            "documented wearing-off"
             if profile.shortened_interval_days is not None
             else f"an override cannot go below {floor_days} days (10 weeks)"
         )
@@ -224,7 +225,8 @@ def booking_check(
             False,
             f"Refused even with an override: {source}; the earliest overridable date is "
             f"{floor.isoformat()}, {floor_days} days after the last session on "
-            f"{last.isoformat()}; {proposed.isoformat()} is only {days} days after",
+            f"{last.isoformat()}; {proposed.isoformat()} is only {days} days after (without "
+            f"an override the earliest date is {earliest.isoformat()})",
             False,
             earliest,
         )
