@@ -1,5 +1,297 @@
-"""JSON API operations of the diary app (mounted under /api/v1 by config/api.py)."""
+"""JSON API operations of the diary app (mounted under /api/v1 by config/api.py):
+the headache diary, MIDAS/HIT-6 questionnaires and side-effect reports."""
 
-from ninja import Router
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from cadence.accounts.access import patient_for_user
+from cadence.accounts.api_auth import api_roles
+from cadence.accounts.roles import Role
+from cadence.audit.models import AuditAction
+from cadence.audit.services import audit_record
+from cadence.diary import selectors, services
+from cadence.diary.models import DiaryDay, QuestionnaireResponse, SideEffectReport
+from cadence.diary.schemas import (
+    ChangeOut,
+    DiaryDayIn,
+    DiaryDayOut,
+    QuestionnaireIn,
+    QuestionnaireOut,
+    SideEffectIn,
+    SideEffectOut,
+)
+from cadence.rules.diary import AcuteMedicationTaken
 
 router = Router(tags=["Diary"])
+
+DIARY_ROLES = (Role.PATIENT, Role.CLINICIAN, Role.NURSE)
+ALERT_ROLES = (Role.CLINICIAN, Role.NURSE)
+#: A diary range answered by one GET may span at most this many days.
+MAX_RANGE_DAYS = 3 * 366
+#: When a range GET omits `start`, it covers the 28 days up to `end`.
+DEFAULT_RANGE_DAYS = 28
+
+
+class ErrorOut(Schema):
+    detail: str | list[dict]
+
+
+def _loc(where: str, field: str) -> list[str | int]:
+    """`acute_medications[0].name` -> ["body", "payload", "acute_medications", 0, "name"]."""
+    parts: list[str | int] = []
+    for token in re.findall(r"[^.\[\]]+", field):
+        parts.append(int(token) if token.isdigit() else token)
+    if where == "path":
+        return ["path", *parts]
+    return [where, "payload", *parts]
+
+
+def _unprocessable(error: services.DiaryInputError, *, path_fields: frozenset = frozenset()):
+    detail = [
+        {
+            "type": "value_error",
+            "loc": _loc("path" if field in path_fields else "body", field),
+            "msg": message,
+        }
+        for field, message in error.problems
+    ]
+    return 422, {"detail": detail}
+
+
+def _diary_day_out(day: DiaryDay) -> DiaryDayOut:
+    return DiaryDayOut(
+        patient_id=day.patient_id,
+        date=day.date,
+        headache_hours=day.headache_hours,
+        peak_severity=day.peak_severity,
+        unilateral=day.unilateral,
+        pulsating=day.pulsating,
+        worse_with_activity=day.worse_with_activity,
+        nausea=day.nausea,
+        vomiting=day.vomiting,
+        photophobia=day.photophobia,
+        phonophobia=day.phonophobia,
+        aura=day.aura,
+        missed_activity=day.missed_activity,
+        acute_medications=day.acute_medications,
+        notes=day.notes,
+        is_headache_day=day.is_headache_day,
+        is_migraine_day=day.is_migraine_day,
+        is_moderate_severe_day=day.is_moderate_severe_day,
+        is_probable_migraine_day=day.is_probable_migraine_day,
+        is_acute_medication_day=day.is_acute_medication_day,
+        is_triptan_day=day.is_triptan_day,
+        entered_on_behalf=day.entered_on_behalf,
+        updated_at=day.updated_at,
+    )
+
+
+def diary_entry_from(payload: DiaryDayIn) -> services.DiaryEntry:
+    return services.DiaryEntry(
+        headache_hours=payload.headache_hours,
+        peak_severity=payload.peak_severity.value,
+        unilateral=payload.unilateral,
+        pulsating=payload.pulsating,
+        worse_with_activity=payload.worse_with_activity,
+        nausea=payload.nausea,
+        vomiting=payload.vomiting,
+        photophobia=payload.photophobia,
+        phonophobia=payload.phonophobia,
+        aura=payload.aura,
+        missed_activity=payload.missed_activity,
+        acute_medications=tuple(
+            AcuteMedicationTaken(name=m.name, drug_class=m.drug_class, relieved=m.relieved)
+            for m in payload.acute_medications
+        ),
+        notes=payload.notes,
+    )
+
+
+@router.put(
+    "/patients/{patient_id}/diary/{date}",
+    response={200: DiaryDayOut, 201: DiaryDayOut, 422: ErrorOut},
+    summary="Record or replace one diary day",
+)
+@api_roles(*DIARY_ROLES)
+def diary_day_put(request, patient_id: int, date: date, payload: DiaryDayIn):
+    """Idempotent upsert of one diary day: 201 when the day is created, 200 when an
+    existing day is replaced (repeating a request never makes a second entry). The
+    response is the stored entry plus its derived classification (`is_headache_day`,
+    `is_migraine_day`, `is_moderate_severe_day`, ...). A date in the future answers 422.
+    Clinicians and nurses may record a day on the patient's behalf (`entered_on_behalf`)."""
+    patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
+    try:
+        day, created = services.diary_day_record(
+            patient=patient, on=date, entry=diary_entry_from(payload), actor=request.user,
+            request=request,
+        )
+    except services.DiaryInputError as error:
+        return _unprocessable(error, path_fields=frozenset({"date"}))
+    return (201 if created else 200), _diary_day_out(day)
+
+
+class DiaryRange(Schema):
+    start: date | None = None
+    end: date | None = None
+
+
+@router.get(
+    "/patients/{patient_id}/diary",
+    response={200: list[DiaryDayOut], 422: ErrorOut},
+    summary="Diary days in a date range",
+)
+@api_roles(*DIARY_ROLES)
+def diary_days_get(request, patient_id: int, filters: Query[DiaryRange]):
+    """The recorded days from `start` to `end` inclusive, oldest first. `end` defaults
+    to today and `start` to 27 days before `end`; a range may span at most 3 years."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    end = filters.end or timezone.localdate()
+    start = filters.start or end - timedelta(days=DEFAULT_RANGE_DAYS - 1)
+    if start > end:
+        return 422, {"detail": [{"type": "value_error", "loc": ["query", "start"],
+                                 "msg": "start must be on or before end."}]}
+    if (end - start).days >= MAX_RANGE_DAYS:
+        return 422, {"detail": [{"type": "value_error", "loc": ["query", "end"],
+                                 "msg": f"A range may span at most {MAX_RANGE_DAYS} days."}]}
+    days = list(selectors.diary_days_between(patient=patient, start=start, end=end))
+    audit_record(
+        actor=request.user, action=AuditAction.VIEW, patient=patient, request=request,
+        summary=f"Diary {start.isoformat()}..{end.isoformat()} viewed (API)",
+    )
+    return 200, [_diary_day_out(day) for day in days]
+
+
+def _questionnaire_out(response: QuestionnaireResponse, change) -> QuestionnaireOut:
+    return QuestionnaireOut(
+        id=response.pk,
+        instrument=response.instrument,
+        completed_on=response.completed_on,
+        answers=response.answers,
+        score=response.score,
+        grade=response.grade or None,
+        band=response.band or None,
+        change=None if change is None else ChangeOut(
+            points=change.points, percent=change.percent, meaningful=change.meaningful,
+            direction=change.direction,
+        ),
+    )
+
+
+@router.post(
+    "/patients/{patient_id}/questionnaires",
+    response={201: QuestionnaireOut, 422: ErrorOut},
+    summary="Record a MIDAS or HIT-6 questionnaire",
+)
+@api_roles(*DIARY_ROLES)
+def questionnaire_post(request, patient_id: int, payload: QuestionnaireIn):
+    """Score and store a questionnaire. MIDAS `answers` are the five scored day counts
+    (integers 0-90) and answer `score` and `grade` ("I".."IV"); HIT-6 `answers` are six of
+    never / rarely / sometimes / very_often / always and answer `score` (36-78) and `band`
+    ("little", "some", "substantial", "severe"). `change` compares with the previous
+    response of the same instrument."""
+    patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
+    try:
+        response = services.questionnaire_record(
+            patient=patient, instrument=payload.instrument, completed_on=payload.completed_on,
+            answers=payload.answers, actor=request.user, request=request,
+        )
+    except services.DiaryInputError as error:
+        return _unprocessable(error)
+    return 201, _questionnaire_out(response, selectors.questionnaire_change(response=response))
+
+
+@router.get(
+    "/patients/{patient_id}/questionnaires",
+    response=list[QuestionnaireOut],
+    summary="The patient's questionnaire responses",
+)
+@api_roles(*DIARY_ROLES)
+def questionnaires_get(request, patient_id: int):
+    """Every MIDAS and HIT-6 response, newest first, each with its change against the
+    previous response of the same instrument."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    history = selectors.questionnaire_history(patient=patient)
+    audit_record(
+        actor=request.user, action=AuditAction.VIEW, patient=patient, request=request,
+        summary="Questionnaires viewed (API)",
+    )
+    return [_questionnaire_out(item.response, item.change) for item in history]
+
+
+def _side_effect_out(report: SideEffectReport) -> SideEffectOut:
+    return SideEffectOut(
+        id=report.pk,
+        effect=report.effect,
+        label=report.label,
+        severity=report.severity,
+        onset_on=report.onset_on,
+        notes=report.notes,
+        procedure_id=report.procedure_id,
+        urgent=report.urgent,
+        advice=report.advice,
+        created_at=report.created_at,
+        acknowledged_at=report.acknowledged_at,
+    )
+
+
+@router.post(
+    "/patients/{patient_id}/side-effects",
+    response={201: SideEffectOut, 422: ErrorOut},
+    summary="Report a side effect after a session",
+)
+@api_roles(*DIARY_ROLES)
+def side_effect_post(request, patient_id: int, payload: SideEffectIn):
+    """Report a side effect from clinic-reference.md section 5 with its onset date and
+    severity. The report is linked to the patient's most recent procedure on or before
+    the onset date. Urgent effects (difficulty swallowing, speaking or breathing,
+    generalised weakness, double vision) answer `urgent: true` with advice to seek care
+    now, and alert the clinic until a clinician or nurse acknowledges them."""
+    patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
+    try:
+        report = services.side_effect_report(
+            patient=patient, effect=payload.effect.value, severity=payload.severity.value,
+            onset_on=payload.onset_on, notes=payload.notes, actor=request.user, request=request,
+        )
+    except services.DiaryInputError as error:
+        return _unprocessable(error)
+    return 201, _side_effect_out(report)
+
+
+@router.get(
+    "/patients/{patient_id}/side-effects",
+    response=list[SideEffectOut],
+    summary="The patient's side-effect reports",
+)
+@api_roles(*DIARY_ROLES)
+def side_effects_get(request, patient_id: int):
+    """Every side-effect report of the patient, latest onset first."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    reports = list(selectors.side_effect_reports_for(patient=patient))
+    audit_record(
+        actor=request.user, action=AuditAction.VIEW, patient=patient, request=request,
+        summary="Side-effect reports viewed (API)",
+    )
+    return [_side_effect_out(report) for report in reports]
+
+
+@router.post(
+    "/patients/{patient_id}/side-effects/{report_id}/acknowledge",
+    response=SideEffectOut,
+    summary="Acknowledge an urgent side-effect alert",
+)
+@api_roles(*ALERT_ROLES)
+def side_effect_acknowledge(request, patient_id: int, report_id: int):
+    """A clinician or nurse marks the report as seen; it leaves the clinic's alerts."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    try:
+        report = SideEffectReport.objects.get(pk=report_id, patient=patient)
+    except SideEffectReport.DoesNotExist:
+        raise HttpError(404, "No such side-effect report.") from None
+    report = services.side_effect_acknowledge(report=report, actor=request.user, request=request)
+    return _side_effect_out(report)

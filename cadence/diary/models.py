@@ -4,6 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from cadence.rules.side_effects import SIDE_EFFECT_LABELS, SideEffect, Severity
+
+SIDE_EFFECT_CHOICES = [(effect.value, SIDE_EFFECT_LABELS[effect]) for effect in SideEffect]
+SEVERITY_CHOICES = [(severity.value, severity.value.capitalize()) for severity in Severity]
+
 
 class PeakSeverity(models.TextChoices):
     NONE = "none", "None"
@@ -68,3 +73,96 @@ class DiaryDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient_id} {self.date}"
+
+
+class Instrument(models.TextChoices):
+    MIDAS = "MIDAS", "MIDAS"
+    HIT6 = "HIT-6", "HIT-6"
+
+
+class QuestionnaireResponse(models.Model):
+    """One completed MIDAS or HIT-6 questionnaire. `score` and `grade` (MIDAS "I".."IV") or
+    `band` (HIT-6 "little".."severe") are computed by `cadence.rules.questionnaires` when
+    the response is recorded through the diary services."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="questionnaire_responses"
+    )
+    instrument = models.CharField(max_length=8, choices=Instrument.choices)
+    completed_on = models.DateField()
+    answers = models.JSONField(default=list, help_text="The scored answers, in item order.")
+    unscored_answers = models.JSONField(
+        default=dict, blank=True, help_text="MIDAS's two unscored questions, when answered."
+    )
+    score = models.PositiveSmallIntegerField()
+    grade = models.CharField(max_length=4, blank=True, help_text="MIDAS grade I-IV.")
+    band = models.CharField(max_length=12, blank=True, help_text="HIT-6 impact band.")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["patient_id", "instrument", "completed_on", "id"]
+        indexes = [models.Index(fields=["patient", "instrument", "completed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.completed_on} ({self.score})"
+
+    @property
+    def grade_or_band(self) -> str:
+        return self.grade or self.band
+
+
+class SideEffectReport(models.Model):
+    """A side effect the patient reports after a session (clinic-reference.md section 5).
+    Urgent effects (possible distant spread of toxin) alert the clinic until a clinician
+    or nurse acknowledges them."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="side_effect_reports"
+    )
+    procedure = models.ForeignKey(
+        "treatments.Procedure",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="side_effect_reports",
+        help_text="The patient's most recent procedure on or before the onset date.",
+    )
+    effect = models.CharField(max_length=32, choices=SIDE_EFFECT_CHOICES)
+    severity = models.CharField(max_length=8, choices=SEVERITY_CHOICES)
+    onset_on = models.DateField()
+    notes = models.TextField(blank=True)
+    urgent = models.BooleanField(default=False)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["patient", "onset_on"]),
+            models.Index(fields=["urgent", "acknowledged_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.effect} from {self.onset_on}"
+
+    @property
+    def label(self) -> str:
+        return self.get_effect_display()
+
+    @property
+    def advice(self) -> str | None:
+        from cadence.rules.side_effects import advice_for
+
+        try:
+            return advice_for(self.effect)
+        except ValueError:
+            return None
