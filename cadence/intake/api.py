@@ -1,5 +1,71 @@
 """JSON API operations of the intake app (mounted under /api/v1 by config/api.py)."""
 
-from ninja import Router
+from django.core.exceptions import ValidationError
+from ninja import Query, Router, Schema
+
+from cadence.accounts.api_auth import api_public, api_roles
+from cadence.accounts.roles import STAFF_ROLES
+from cadence.audit.services import client_ip
+from cadence.intake import selectors, services
+from cadence.intake.models import RequestStatus
+from cadence.intake.schemas import (
+    ConsultationRequestCreatedOut,
+    ConsultationRequestIn,
+    ConsultationRequestOut,
+)
 
 router = Router(tags=["Intake"])
+
+
+class ListFilters(Schema):
+    status: RequestStatus | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+@router.post(
+    "/consultation-requests",
+    auth=None,
+    response={201: ConsultationRequestCreatedOut, 422: dict, 429: dict},
+    summary="Ask for a consultation",
+)
+@api_public
+def create_consultation_request(request, payload: ConsultationRequestIn):
+    """Anyone may ask for a consultation. `consent_to_contact` must be true; the phone is
+    read with US as the default region and stored in E.164; `date_of_birth` (optional) must
+    be in the past. Answers 201 `{"id", "status": "new"}` and emails an acknowledgement.
+    At most 5 requests an hour from one address (429 after that)."""
+    try:
+        receipt = services.consultation_request_submit(
+            first_name=payload.first_name, last_name=payload.last_name, email=payload.email,
+            phone=payload.phone, date_of_birth=payload.date_of_birth,
+            preferred_contact=payload.preferred_contact, message=payload.message,
+            consent_to_contact=payload.consent_to_contact, honeypot=payload.website,
+            address=client_ip(request), request=request,
+        )
+    except services.RateLimited:
+        return 429, {"detail": "Too many requests from your address. Please try again in an hour or call us."}
+    except ValidationError as error:
+        return 422, {
+            "detail": [
+                {"type": "value_error", "loc": ["body", "payload", field], "msg": message}
+                for field, messages in error.message_dict.items()
+                for message in messages
+            ]
+        }
+    return 201, {"id": receipt.id, "status": receipt.status}
+
+
+@router.get(
+    "/consultation-requests",
+    response=list[ConsultationRequestOut],
+    summary="List consultation requests",
+)
+@api_roles(STAFF_ROLES)
+def list_consultation_requests(request, filters: Query[ListFilters]):
+    """Staff: consultation requests, newest first; `status` (new, contacted, booked,
+    closed) narrows the list; `limit` (at most 500) and `offset` page through it."""
+    limit = max(1, min(filters.limit, 500))
+    offset = max(0, filters.offset)
+    requests = selectors.consultation_requests(status=filters.status or "")
+    return list(requests[offset : offset + limit])

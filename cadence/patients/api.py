@@ -1,5 +1,157 @@
 """JSON API operations of the patients app (mounted under /api/v1 by config/api.py)."""
 
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from ninja import Router
 
+from cadence.accounts.access import patient_for_user
+from cadence.accounts.api_auth import api_roles
+from cadence.accounts.roles import CLINICAL_ROLES, STAFF_ROLES, Role
+from cadence.audit.models import AuditAction
+from cadence.audit.services import audit_record
+from cadence.patients import selectors, services
+from cadence.patients.models import CHECKLIST_FIELDS, Patient
+from cadence.patients.schemas import (
+    CandidacyOut,
+    PatientIn,
+    PatientOut,
+    PreventiveTrialIn,
+    PreventiveTrialOut,
+)
+
 router = Router(tags=["Patients"])
+
+
+def unprocessable(error: ValidationError):
+    """422 in ninja's detail-list shape, naming each field."""
+    detail = [
+        {"type": "value_error", "loc": ["body", "payload", field], "msg": message}
+        for field, messages in error.message_dict.items()
+        for message in messages
+    ]
+    return 422, {"detail": detail}
+
+
+def patient_out(patient: Patient, *, clinical: bool) -> dict:
+    record = {
+        "id": patient.pk,
+        "first_name": patient.first_name,
+        "last_name": patient.last_name,
+        "date_of_birth": patient.date_of_birth,
+        "sex": patient.sex,
+        "email": patient.email,
+        "phone": patient.phone,
+        "referring_clinician": patient.referring_clinician,
+        "payer_profile": selectors.payer_profile_for(patient).name,
+    }
+    if not clinical:
+        return record
+    history = selectors.history_for(patient)
+    diagnosis = selectors.latest_diagnosis(patient)
+    decision = selectors.latest_decision(patient)
+    record["history"] = {
+        "headache_days_per_month": history.headache_days_per_month,
+        "migraine_days_per_month": history.migraine_days_per_month,
+        "months_with_pattern": history.months_with_pattern,
+        "medical_history": history.medical_history,
+        "current_medicines": history.current_medicines,
+        "checklist": {name: getattr(history, name) for name, _label in CHECKLIST_FIELDS},
+    }
+    record["diagnosis"] = diagnosis
+    record["preventive_trials"] = list(selectors.preventive_trials_for(patient))
+    record["candidacy_decision"] = (
+        {
+            "decision": decision.decision, "note": decision.note,
+            "age_override_reason": decision.age_override_reason,
+            "decided_by": decision.decided_by.get_username(), "decided_at": decision.decided_at,
+        }
+        if decision else None
+    )
+    return record
+
+
+@router.post(
+    "/patients", response={201: PatientOut, 422: dict}, summary="Create a patient record"
+)
+@api_roles(Role.CLINICIAN, Role.NURSE, Role.FRONTDESK, Role.ADMIN)
+def create_patient(request, payload: PatientIn):
+    """Create a patient (demographics). The phone is stored in E.164; the date of birth must
+    be in the past. Answers 201 with the record."""
+    try:
+        patient = services.patient_create(actor=request.user, request=request, **payload.dict())
+    except ValidationError as error:
+        return unprocessable(error)
+    return 201, patient_out(patient, clinical=False)
+
+
+@router.get("/patients/{patient_id}", response=PatientOut, summary="A patient's record")
+@api_roles(*STAFF_ROLES, Role.PATIENT)
+def get_patient(request, patient_id: int):
+    """The record. Clinicians, nurses and the patient themself get the clinical parts
+    (history, checklist, diagnosis, preventive trials, decision); front desk and admin get
+    demographics only."""
+    clinical = request.user.role in CLINICAL_ROLES or request.user.role == Role.PATIENT
+    patient = patient_for_user(request.user, patient_id, clinical=clinical)
+    audit_record(
+        actor=request.user, action=AuditAction.VIEW,
+        summary="Viewed patient record (API)" + ("" if clinical else ", demographics"),
+        patient=patient, obj=patient, request=request,
+    )
+    return patient_out(patient, clinical=clinical)
+
+
+@router.post(
+    "/patients/{patient_id}/preventive-trials",
+    response={201: PreventiveTrialOut, 422: dict},
+    summary="Add a preventive-medicine trial",
+)
+@api_roles(Role.CLINICIAN, Role.NURSE)
+def add_preventive_trial(request, patient_id: int, payload: PreventiveTrialIn):
+    """Record one preventive medicine the patient tried: `drug`, `drug_class`, `start`,
+    `end` (optional), `dose` (optional), `outcome`. Dates may not be in the future and the
+    end may not be before the start (422 naming the field)."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    try:
+        trial = services.preventive_trial_add(
+            actor=request.user, patient=patient, request=request, **payload.dict()
+        )
+    except ValidationError as error:
+        return unprocessable(error)
+    return 201, trial
+
+
+@router.get(
+    "/patients/{patient_id}/preventive-trials",
+    response=list[PreventiveTrialOut],
+    summary="A patient's preventive-medicine history",
+)
+@api_roles(Role.CLINICIAN, Role.NURSE)
+def list_preventive_trials(request, patient_id: int):
+    """Every preventive trial, oldest first."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    audit_record(
+        actor=request.user, action=AuditAction.VIEW, summary="Viewed preventive history (API)",
+        patient=patient, request=request,
+    )
+    return list(selectors.preventive_trials_for(patient))
+
+
+@router.get(
+    "/patients/{patient_id}/candidacy", response=CandidacyOut, summary="Is the patient a candidate?"
+)
+@api_roles(Role.CLINICIAN, Role.NURSE)
+def get_candidacy(request, patient_id: int):
+    """Candidacy for onabotulinumtoxinA from the record: criteria `chronic_migraine`
+    (baseline diary when it covers enough days, otherwise the history), `neurologist_diagnosis`,
+    `preventive_failures` (against the patient's payer profile), `no_contraindication`,
+    `adult`; warning flags and alternatives. `met: null` means not enough information and
+    the `detail` says what is missing."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    candidacy = selectors.candidacy_for(patient, today=timezone.localdate())
+    audit_record(
+        actor=request.user, action=AuditAction.VIEW, summary="Viewed candidacy (API)",
+        patient=patient, request=request,
+    )
+    return selectors.candidacy_as_dict(candidacy)

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from cadence.rules.candidacy import ICD10_CHRONIC_MIGRAINE_CODES
+from cadence.rules.payer import PayerProfile as PayerRules
+from cadence.rules.payer import ResponderRule
 
 
 class Sex(models.TextChoices):
@@ -9,6 +14,50 @@ class Sex(models.TextChoices):
     MALE = "male", "Male"
     OTHER = "other", "Other"
     UNKNOWN = "unknown", "Unknown"
+
+
+class PayerProfile(models.Model):
+    """The payer-dependent rule settings (clinic-reference.md: "where clinics or payers
+    differ, the rule is a setting"). Patients without a profile get the default one."""
+
+    name = models.CharField(max_length=100, unique=True)
+    min_preventive_classes = models.PositiveSmallIntegerField(
+        help_text="Oral preventive classes that must have failed before treatment."
+    )
+    min_interval_days = models.PositiveSmallIntegerField(
+        help_text="Fewest days between two sessions."
+    )
+    responder_rule = models.CharField(
+        max_length=16,
+        choices=[(rule.value, rule.value.replace("_", " ")) for rule in ResponderRule],
+    )
+    shortened_interval_days = models.PositiveSmallIntegerField(
+        null=True, blank=True,
+        help_text="Shorter interval allowed for documented wearing-off (blank: not allowed).",
+    )
+    review_weeks = models.PositiveSmallIntegerField(help_text="Response review after the first session.")
+    is_default = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="one_default_payer_profile"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def as_rules(self) -> PayerRules:
+        return PayerRules(
+            name=self.name,
+            min_preventive_classes=self.min_preventive_classes,
+            min_interval_days=self.min_interval_days,
+            responder_rule=ResponderRule(self.responder_rule),
+            shortened_interval_days=self.shortened_interval_days,
+            review_weeks=self.review_weeks,
+        )
 
 
 class Patient(models.Model):
@@ -21,6 +70,13 @@ class Patient(models.Model):
     sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=32, blank=True)
+    referring_clinician = models.CharField(
+        max_length=200, blank=True, help_text="Who referred the patient (name and practice)."
+    )
+    payer_profile = models.ForeignKey(
+        PayerProfile, null=True, blank=True, on_delete=models.PROTECT, related_name="patients",
+        help_text="Blank: the clinic's default payer profile.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -40,3 +96,163 @@ class Patient(models.Model):
         if (on.month, on.day) < (self.date_of_birth.month, self.date_of_birth.day):
             years -= 1
         return years
+
+
+class Answer(models.TextChoices):
+    """A screening answer: unknown until someone asks."""
+
+    UNKNOWN = "unknown", "Not asked yet"
+    YES = "yes", "Yes"
+    NO = "no", "No"
+
+
+def answer_as_bool(value: str) -> bool | None:
+    return {Answer.YES: True, Answer.NO: False}.get(value)
+
+
+class MedicalHistory(models.Model):
+    """The clinical history taken at work-up: headache pattern, history, medicines and the
+    contraindication/warning checklist (clinic-reference.md section 1)."""
+
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="medical_history")
+    headache_days_per_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="From the history, when there is no baseline diary."
+    )
+    migraine_days_per_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Of those days, how many had migraine features."
+    )
+    months_with_pattern = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How many months the pattern has lasted."
+    )
+    medical_history = models.TextField(blank=True)
+    current_medicines = models.TextField(blank=True)
+    preventive_history_taken = models.BooleanField(
+        default=False,
+        help_text="Tick when the preventive history was taken, even if nothing was tried.",
+    )
+    infection_at_site = models.CharField(max_length=8, choices=Answer.choices, default=Answer.UNKNOWN)
+    hypersensitivity = models.CharField(max_length=8, choices=Answer.choices, default=Answer.UNKNOWN)
+    neuromuscular_disease = models.CharField(max_length=8, choices=Answer.choices, default=Answer.UNKNOWN)
+    aminoglycosides = models.CharField(max_length=8, choices=Answer.choices, default=Answer.UNKNOWN)
+    swallowing_or_breathing_difficulty = models.CharField(
+        max_length=8, choices=Answer.choices, default=Answer.UNKNOWN
+    )
+    pregnant_or_breastfeeding = models.CharField(max_length=8, choices=Answer.choices, default=Answer.UNKNOWN)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "medical histories"
+
+    def __str__(self) -> str:
+        return f"History of patient {self.patient_id}"
+
+
+CHECKLIST_FIELDS = (
+    ("infection_at_site", "Infection at a proposed injection site"),
+    ("hypersensitivity", "Known hypersensitivity to a botulinum toxin or excipient"),
+    ("neuromuscular_disease", "Neuromuscular disease (myasthenia gravis, Lambert-Eaton, ALS, motor neuropathy)"),
+    ("aminoglycosides", "Takes aminoglycosides or other agents affecting neuromuscular transmission"),
+    ("swallowing_or_breathing_difficulty", "Swallowing or breathing difficulty"),
+    ("pregnant_or_breastfeeding", "Pregnant or breastfeeding"),
+)
+
+
+class Diagnosis(models.Model):
+    """A chronic-migraine diagnosis (ICD-10-CM G43.7 family) and who confirmed it."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="diagnoses")
+    icd10_code = models.CharField(
+        max_length=10, choices=[(code, f"{code} {label}") for code, label in ICD10_CHRONIC_MIGRAINE_CODES.items()]
+    )
+    confirmed_by_neurologist = models.BooleanField(default=True)
+    neurologist = models.CharField(max_length=200, blank=True, help_text="The neurologist who confirmed it.")
+    confirmed_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["patient_id", "-recorded_at", "-id"]
+        verbose_name_plural = "diagnoses"
+
+    def __str__(self) -> str:
+        return f"{self.icd10_code} ({self.patient_id})"
+
+
+class PreventiveClass(models.TextChoices):
+    ANTIEPILEPTIC = "antiepileptic", "Antiepileptic (topiramate, valproate)"
+    BETA_BLOCKER = "beta_blocker", "Beta-blocker (propranolol, metoprolol, timolol)"
+    TRICYCLIC = "tricyclic", "Tricyclic (amitriptyline, nortriptyline)"
+    SNRI = "snri", "SNRI (venlafaxine, duloxetine)"
+    ARB_ACE_INHIBITOR = "arb_ace_inhibitor", "ARB/ACE inhibitor (candesartan, lisinopril)"
+    CALCIUM_CHANNEL_BLOCKER = "calcium_channel_blocker", "Calcium-channel blocker (flunarizine, verapamil)"
+    CGRP_ANTIBODY = "cgrp_antibody", "CGRP antibody"
+    GEPANT = "gepant", "Gepant"
+    OTHER = "other", "Other"
+
+
+class TrialOutcome(models.TextChoices):
+    INEFFECTIVE = "ineffective", "Ineffective"
+    NOT_TOLERATED = "not_tolerated", "Not tolerated"
+    CONTRAINDICATED = "contraindicated", "Contraindicated"
+    EFFECTIVE = "effective", "Effective"
+    ONGOING = "ongoing", "Ongoing"
+
+
+class PreventiveTrial(models.Model):
+    """One preventive medicine the patient tried, and how it went."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="preventive_trials")
+    drug = models.CharField(max_length=100)
+    drug_class = models.CharField(max_length=32, choices=PreventiveClass.choices)
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    dose = models.CharField(max_length=100, blank=True, help_text="e.g. 100 mg daily")
+    outcome = models.CharField(max_length=16, choices=TrialOutcome.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["patient_id", "start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="preventive_trial_end_after_start",
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.drug} ({self.get_outcome_display()})"
+
+
+class DecisionChoice(models.TextChoices):
+    BOTOX = "botox", "OnabotulinumtoxinA (Botox)"
+    SURGERY_EVALUATION = "surgery_evaluation", "Migraine-surgery evaluation"
+    BOTH = "both", "Both"
+    OTHER = "other", "Other"
+
+
+class CandidacyDecision(models.Model):
+    """A clinician's decision after the work-up. The latest one applies."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="candidacy_decisions")
+    decision = models.CharField(max_length=24, choices=DecisionChoice.choices)
+    note = models.TextField(blank=True)
+    age_override_reason = models.TextField(
+        blank=True, help_text="Needed for a patient under 18 (off-label)."
+    )
+    eligible_when_decided = models.BooleanField(null=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["patient_id", "-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.patient_id})"

@@ -1,0 +1,206 @@
+"""Pages of the patient record: search, demographics, history, diagnosis, preventive
+trials and candidacy. Thin: parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cadence.accounts.access import patient_for_user, roles_required
+from cadence.accounts.roles import CLINICAL_ROLES, STAFF_ROLES, Role
+from cadence.audit.models import AuditAction
+from cadence.audit.services import audit_record
+from cadence.patients import selectors, services
+from cadence.patients.forms import (
+    CandidacyDecisionForm,
+    DiagnosisForm,
+    MedicalHistoryForm,
+    PatientForm,
+    PreventiveTrialForm,
+)
+from cadence.patients.models import CHECKLIST_FIELDS, Patient
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for field, problems in error.message_dict.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+
+
+@roles_required(STAFF_ROLES)
+def patient_list(request):
+    """Search patients by name, email or phone (25 a page)."""
+    query = request.GET.get("q", "").strip()
+    patients = selectors.patient_search(query=query)
+    page = Paginator(patients, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "patients/patient_list.html", {"page": page, "query": query})
+
+
+@roles_required(STAFF_ROLES)
+def patient_create(request):
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            patient = services.patient_create(
+                actor=request.user, request=request,
+                **{k: data[k] for k in ("first_name", "last_name", "date_of_birth", "sex", "email",
+                                        "phone", "referring_clinician")},
+            )
+            if data.get("payer_profile"):
+                services.patient_update_demographics(
+                    actor=request.user, patient=patient, request=request,
+                    changes={"payer_profile": data["payer_profile"]},
+                )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Patient record created for {patient.full_name}.")
+            return redirect("patients:patient-record", patient_id=patient.pk)
+    return render(request, "patients/patient_form.html", {"form": form, "patient": None})
+
+
+@roles_required(STAFF_ROLES)
+def patient_record(request, patient_id: int):
+    """The record. Front desk and admin see demographics; clinicians and nurses the rest."""
+    patient = patient_for_user(request.user, patient_id, clinical=False)
+    clinical = request.user.role in CLINICAL_ROLES
+    context = {"patient": patient, "clinical": clinical, "age": patient.age_on(timezone.localdate()),
+               "payer_profile": selectors.payer_profile_for(patient)}
+    if clinical:
+        history = selectors.history_for(patient)
+        context.update(
+            history=history,
+            checklist=[(label, getattr(history, f"get_{name}_display")()) for name, label in CHECKLIST_FIELDS],
+            diagnosis=selectors.latest_diagnosis(patient),
+            trials=selectors.preventive_trials_for(patient),
+            decision=selectors.latest_decision(patient),
+        )
+    audit_record(
+        actor=request.user, action=AuditAction.VIEW,
+        summary="Viewed patient record" + ("" if clinical else " (demographics)"),
+        patient=patient, obj=patient, request=request,
+    )
+    return render(request, "patients/patient_record.html", context)
+
+
+@roles_required(STAFF_ROLES)
+def patient_edit(request, patient_id: int):
+    patient = patient_for_user(request.user, patient_id, clinical=False)
+    form = PatientForm(request.POST or None, instance=Patient.objects.get(pk=patient.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.patient_update_demographics(
+                actor=request.user, patient=patient, request=request,
+                changes={name: form.cleaned_data[name] for name in form.fields},
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Demographics saved.")
+            return redirect("patients:patient-record", patient_id=patient.pk)
+    return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
+
+
+@roles_required(CLINICAL_ROLES)
+def history_edit(request, patient_id: int):
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    form = MedicalHistoryForm(request.POST or None, instance=selectors.history_for(patient))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.medical_history_update(
+                actor=request.user, patient=patient, request=request,
+                changes={name: form.cleaned_data[name] for name in form.fields},
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "History and checklist saved.")
+            return redirect("patients:patient-record", patient_id=patient.pk)
+    return render(request, "patients/history_form.html", {"form": form, "patient": patient})
+
+
+@roles_required(CLINICAL_ROLES)
+def diagnosis_create(request, patient_id: int):
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    form = DiagnosisForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.diagnosis_record(actor=request.user, patient=patient, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Diagnosis recorded.")
+            return redirect("patients:patient-record", patient_id=patient.pk)
+    return render(request, "patients/diagnosis_form.html", {"form": form, "patient": patient})
+
+
+@roles_required(CLINICAL_ROLES)
+def preventive_trial_create(request, patient_id: int):
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    form = PreventiveTrialForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.preventive_trial_add(actor=request.user, patient=patient, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Preventive trial added.")
+            if "add_another" in request.POST:
+                return redirect("patients:preventive-trial-create", patient_id=patient.pk)
+            return redirect("patients:patient-record", patient_id=patient.pk)
+    return render(
+        request, "patients/preventive_trial_form.html",
+        {"form": form, "patient": patient, "trials": selectors.preventive_trials_for(patient)},
+    )
+
+
+CRITERION_LABELS = {
+    "chronic_migraine": "Chronic migraine (ICHD-3)",
+    "neurologist_diagnosis": "Neurologist's diagnosis",
+    "preventive_failures": "Preventive medicines failed",
+    "no_contraindication": "No contraindication",
+    "adult": "Adult (18+)",
+}
+
+
+def _candidacy_page(request, patient, form, status=200):
+    candidacy = selectors.candidacy_for(patient, today=timezone.localdate())
+    audit_record(
+        actor=request.user, action=AuditAction.VIEW, summary="Viewed candidacy",
+        patient=patient, request=request,
+    )
+    return render(
+        request, "patients/candidacy.html",
+        {"patient": patient, "candidacy": candidacy, "result": candidacy.result, "form": form,
+         "criteria_rows": [(CRITERION_LABELS.get(c.code, c.code), c) for c in candidacy.result.criteria],
+         "can_decide": request.user.role == Role.CLINICIAN},
+        status=status,
+    )
+
+
+@roles_required(CLINICAL_ROLES)
+def candidacy(request, patient_id: int):
+    """The candidacy criteria, flags and alternatives, and the clinician's decision."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    return _candidacy_page(request, patient, CandidacyDecisionForm())
+
+
+@roles_required(Role.CLINICIAN)
+@require_POST
+def candidacy_decide(request, patient_id: int):
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    form = CandidacyDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.candidacy_decide(actor=request.user, patient=patient, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect("patients:candidacy", patient_id=patient.pk)
+    return _candidacy_page(request, patient, form, status=422)
