@@ -1,0 +1,314 @@
+"""Reads of the schedule: treatment rhythm per patient, the calendar, the worklists.
+
+Other apps may call:
+- `treatment_schedule_for(patient, today=None)` -> `cadence.rules.schedule.TreatmentSchedule`
+- `sessions_due_between(start, end, today=None)` -> list[WorklistEntry] (next due date in range)
+- `overdue_patients(today=None)` -> list[WorklistEntry] (past due, no session booked)
+- `lost_to_follow_up(today=None)`, `course_reviews_due(today=None)`, `worklists(today=None)`
+Each worklist runs a fixed number of queries, whatever the number of patients.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from cadence.patients.models import Patient
+from cadence.patients.selectors import payer_profile_for
+from cadence.rules.schedule import (
+    COURSE_SESSIONS,
+    TreatmentSchedule,
+    treatment_schedule,
+)
+from cadence.scheduling.models import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    ReminderPreference,
+    WorkingHours,
+)
+
+#: Cadence default (from the issue): a patient with no session and no booking for more
+#: than this many days after their last session is "lost to follow-up" (= the end of the
+#: 84-98 day due window).
+LOST_TO_FOLLOW_UP_DAYS = 98
+#: Cadence default: the course-review worklist shows reviews due within this many days.
+REVIEW_LOOKAHEAD_DAYS = 14
+#: Cadence default: reviews due more than this many days ago drop off the worklist.
+REVIEW_LOOKBACK_DAYS = 56
+
+
+# ---------------------------------------------------------------- time helpers
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The aware start of `day` and of the next day, in the clinic's time zone."""
+    zone = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(day, time.min), zone)
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), zone)
+    return start, end
+
+
+def local_date(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+# ---------------------------------------------------------------- session dates
+def session_dates(patient: Patient) -> list[date]:
+    """Dates of the patient's signed treatment sessions (from the treatments app)."""
+    try:
+        from cadence.treatments.selectors import session_dates as treatments_session_dates
+    except ImportError:
+        treatments_session_dates = None
+    if treatments_session_dates is not None:
+        return list(treatments_session_dates(patient))
+    return signed_session_dates_by_patient([patient.pk]).get(patient.pk, [])
+
+
+def signed_session_dates_by_patient(patient_ids: Iterable[int] | None = None) -> dict[int, list[date]]:
+    """{patient_id: sorted session dates} in one query (signed procedures only)."""
+    from cadence.treatments.models import Procedure
+
+    rows = Procedure.objects.filter(status="signed")
+    if patient_ids is not None:
+        rows = rows.filter(patient_id__in=list(patient_ids))
+    by_patient: dict[int, list[date]] = defaultdict(list)
+    for patient_id, performed_on in rows.values_list("patient_id", "performed_on").order_by(
+        "patient_id", "performed_on"
+    ):
+        by_patient[patient_id].append(performed_on)
+    return dict(by_patient)
+
+
+def treatment_schedule_for(patient: Patient, today: date | None = None) -> TreatmentSchedule:
+    """Where the patient is in the 12-week rhythm (rules.schedule with their payer profile)."""
+    return treatment_schedule(
+        session_dates(patient),
+        today=today or timezone.localdate(),
+        profile=payer_profile_for(patient),
+    )
+
+
+# ---------------------------------------------------------------- appointments
+def appointments_between(
+    start: date, end: date, *, clinician_id: int | None = None, include_cancelled: bool = True
+) -> QuerySet[Appointment]:
+    """Appointments starting on local days start..end (both included)."""
+    range_start, _ = local_day_bounds(start)
+    _, range_end = local_day_bounds(end)
+    rows = Appointment.objects.filter(starts_at__gte=range_start, starts_at__lt=range_end)
+    if clinician_id:
+        rows = rows.filter(clinician_id=clinician_id)
+    if not include_cancelled:
+        rows = rows.filter(status__in=ACTIVE_STATUSES)
+    return rows.select_related("patient", "clinician").order_by("starts_at", "clinician_id", "id")
+
+
+def upcoming_appointments_for_patient(patient: Patient, *, now: datetime | None = None) -> QuerySet[Appointment]:
+    return (
+        Appointment.objects.filter(
+            patient=patient, status=AppointmentStatus.BOOKED, starts_at__gte=now or timezone.now()
+        )
+        .select_related("clinician")
+        .order_by("starts_at")
+    )
+
+
+def next_appointment_for_patient(patient: Patient) -> Appointment | None:
+    return upcoming_appointments_for_patient(patient).first()
+
+
+def patient_appointments(patient: Patient) -> QuerySet[Appointment]:
+    return Appointment.objects.filter(patient=patient).select_related("clinician").order_by("-starts_at")
+
+
+def working_hours_for(clinician_ids: Iterable[int]) -> dict[int, list[WorkingHours]]:
+    by_clinician: dict[int, list[WorkingHours]] = defaultdict(list)
+    for block in WorkingHours.objects.filter(clinician_id__in=list(clinician_ids)).order_by(
+        "clinician_id", "weekday", "starts"
+    ):
+        by_clinician[block.clinician_id].append(block)
+    return dict(by_clinician)
+
+
+def reminder_preference_for(patient: Patient) -> ReminderPreference:
+    """The patient's reminder channels (an unsaved all-on preference if none stored)."""
+    return ReminderPreference.objects.filter(patient=patient).first() or ReminderPreference(patient=patient)
+
+
+# ---------------------------------------------------------------- worklists
+@dataclass(frozen=True, slots=True)
+class WorklistEntry:
+    patient: Patient
+    schedule: TreatmentSchedule
+    booked_session: Appointment | None  # the next booked treatment session, if any
+    days_since_last: int
+
+
+def _treated_patients(today: date) -> list[WorklistEntry]:
+    """Every patient with at least one signed session, with schedule and next booking.
+    Three queries: session dates, booked future sessions, patients."""
+    dates_by_patient = signed_session_dates_by_patient()
+    if not dates_by_patient:
+        return []
+    now_start, _ = local_day_bounds(today)
+    booked: dict[int, Appointment] = {}
+    for appointment in (
+        Appointment.objects.filter(
+            kind=AppointmentKind.TREATMENT_SESSION,
+            status=AppointmentStatus.BOOKED,
+            starts_at__gte=now_start,
+        )
+        .select_related("clinician")
+        .order_by("starts_at")
+    ):
+        booked.setdefault(appointment.patient_id, appointment)
+    patients = Patient.objects.in_bulk(list(dates_by_patient))
+    entries = []
+    for patient_id, dates in dates_by_patient.items():
+        patient = patients.get(patient_id)
+        if patient is None:
+            continue
+        schedule = treatment_schedule(dates, today=today, profile=payer_profile_for(patient))
+        entries.append(
+            WorklistEntry(
+                patient=patient,
+                schedule=schedule,
+                booked_session=booked.get(patient_id),
+                days_since_last=(today - schedule.last_session).days,
+            )
+        )
+    return entries
+
+
+def _by_due(entries: list[WorklistEntry]) -> list[WorklistEntry]:
+    return sorted(entries, key=lambda e: (e.schedule.next_due, e.patient.last_name, e.patient.pk))
+
+
+def sessions_due_between(start: date, end: date, today: date | None = None) -> list[WorklistEntry]:
+    """Patients whose next session is due (day 84) between start and end, booked or not."""
+    today = today or timezone.localdate()
+    return _by_due(
+        [e for e in _treated_patients(today) if start <= e.schedule.next_due <= end]
+    )
+
+
+def _overdue(entries: list[WorklistEntry], today: date) -> list[WorklistEntry]:
+    return [
+        e
+        for e in entries
+        if e.booked_session is None
+        and e.schedule.next_due < today
+        and e.days_since_last <= LOST_TO_FOLLOW_UP_DAYS
+    ]
+
+
+def _lost(entries: list[WorklistEntry]) -> list[WorklistEntry]:
+    return [
+        e for e in entries if e.booked_session is None and e.days_since_last > LOST_TO_FOLLOW_UP_DAYS
+    ]
+
+
+def overdue_patients(today: date | None = None) -> list[WorklistEntry]:
+    """Past their due date (day 84), not yet lost to follow-up, no session booked."""
+    today = today or timezone.localdate()
+    return _by_due(_overdue(_treated_patients(today), today))
+
+
+def lost_to_follow_up(today: date | None = None) -> list[WorklistEntry]:
+    """No session and no booking for more than LOST_TO_FOLLOW_UP_DAYS since the last one."""
+    today = today or timezone.localdate()
+    return _by_due(_lost(_treated_patients(today)))
+
+
+def _reviews(entries: list[WorklistEntry], today: date) -> list[WorklistEntry]:
+    candidates = [
+        e
+        for e in entries
+        if e.schedule.sessions_in_course >= COURSE_SESSIONS
+        and e.schedule.review_due is not None
+        and today - timedelta(days=REVIEW_LOOKBACK_DAYS)
+        <= e.schedule.review_due
+        <= today + timedelta(days=REVIEW_LOOKAHEAD_DAYS)
+    ]
+    if not candidates:
+        return []
+    earliest_course = min(e.schedule.course_first_session for e in candidates)
+    range_start, _ = local_day_bounds(earliest_course)
+    reviewed: dict[int, list[date]] = defaultdict(list)
+    for patient_id, starts_at in Appointment.objects.filter(
+        kind=AppointmentKind.FOLLOW_UP,
+        status__in=ACTIVE_STATUSES,
+        patient_id__in=[e.patient.pk for e in candidates],
+        starts_at__gte=range_start,
+    ).values_list("patient_id", "starts_at"):
+        reviewed[patient_id].append(local_date(starts_at))
+    return [
+        e
+        for e in candidates
+        if not any(day >= e.schedule.course_first_session for day in reviewed[e.patient.pk])
+    ]
+
+
+def course_reviews_due(today: date | None = None) -> list[WorklistEntry]:
+    """Courses complete (two sessions) whose 24-week review is near or recently due and
+    has no follow-up appointment since the course began."""
+    today = today or timezone.localdate()
+    return sorted(
+        _reviews(_treated_patients(today), today),
+        key=lambda e: (e.schedule.review_due, e.patient.pk),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Worklists:
+    week_start: date
+    week_end: date
+    due_this_week: list[WorklistEntry]
+    overdue: list[WorklistEntry]
+    reviews_due: list[WorklistEntry]
+    lost_to_follow_up: list[WorklistEntry]
+
+
+def worklists(today: date | None = None) -> Worklists:
+    """All four worklists from one pass (at most 4 queries)."""
+    today = today or timezone.localdate()
+    week_start = today - timedelta(days=today.weekday())
+    week_end = week_start + timedelta(days=6)
+    entries = _treated_patients(today)
+    return Worklists(
+        week_start=week_start,
+        week_end=week_end,
+        due_this_week=_by_due([e for e in entries if week_start <= e.schedule.next_due <= week_end]),
+        overdue=_by_due(_overdue(entries, today)),
+        reviews_due=sorted(_reviews(entries, today), key=lambda e: (e.schedule.review_due, e.patient.pk)),
+        lost_to_follow_up=_by_due(_lost(entries)),
+    )
+
+
+def free_start_times(clinician, day: date, minutes: int, *, step_minutes: int = 15) -> list[time]:
+    """Start times on `day` (clinic time) when the clinician works and is free for
+    `minutes`, on a `step_minutes` grid."""
+    blocks = WorkingHours.objects.filter(clinician=clinician, weekday=day.weekday())
+    day_start, day_end = local_day_bounds(day)
+    busy = list(
+        Appointment.objects.filter(
+            clinician=clinician, status__in=ACTIVE_STATUSES, starts_at__lt=day_end, ends_at__gt=day_start
+        ).values_list("starts_at", "ends_at")
+    )
+    zone = timezone.get_current_timezone()
+    now = timezone.now()
+    free = []
+    for block in blocks:
+        moment = timezone.make_aware(datetime.combine(day, block.starts), zone)
+        block_end = timezone.make_aware(datetime.combine(day, block.ends), zone)
+        while moment + timedelta(minutes=minutes) <= block_end:
+            end = moment + timedelta(minutes=minutes)
+            if moment >= now and not any(s < end and e > moment for s, e in busy):
+                free.append(timezone.localtime(moment, zone).time())
+            moment += timedelta(minutes=step_minutes)
+    return free
