@@ -1,0 +1,438 @@
+"""Writes of the treatments app. Each runs in one transaction with its audit entry.
+
+Domain refusals raise :class:`TreatmentError` with one problem per field; the API answers
+them as 422 naming the field, the pages show them next to the form.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cadence.audit.models import AuditAction
+from cadence.audit.services import audit_record
+from cadence.rules.plans import PlannedSite, PlanTemplate, preempt_plan, validate_plan
+from cadence.rules.sites import format_units, to_units
+from cadence.rules.treatments_extra import aftercare_text
+from cadence.rules.vials import (
+    UNITS_PER_0_1_ML,
+    VIAL_SIZES,
+    Vial,
+    dilution_ml,
+    vial_problems,
+    waste,
+)
+from cadence.treatments import selectors
+from cadence.treatments.models import (
+    OtherToxinTreatment,
+    PlanSite,
+    Procedure,
+    ProcedureAmendment,
+    ProcedureInjection,
+    ProcedureStatus,
+    ProcedureVial,
+    TreatmentPlan,
+    VialLot,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    message: str
+    rule: str = ""
+
+
+class TreatmentError(Exception):
+    """A refusal: one or more problems, each naming the field and the rule."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__("; ".join(p.message for p in self.problems))
+
+    @classmethod
+    def one(cls, field: str, message: str, rule: str = "") -> TreatmentError:
+        return cls([Problem(field, message, rule)])
+
+
+SiteUnits = Iterable[tuple[str, Decimal | int | float | str]]
+
+
+def _planned_sites(sites: SiteUnits, field: str) -> list[PlannedSite]:
+    planned = []
+    for code, units in sites:
+        try:
+            planned.append(PlannedSite(str(code), to_units(units)))
+        except ValueError as exc:
+            raise TreatmentError.one(field, f"{code}: {exc}", "invalid_units") from None
+    return planned
+
+
+def _check_plan(template, planned, *, on, doses, field: str) -> None:
+    problems = validate_plan(template, planned, on=on, other_toxin_doses=doses)
+    if problems:
+        raise TreatmentError([Problem(field, p.message, p.rule) for p in problems])
+
+
+# --- plans -------------------------------------------------------------------------------
+@transaction.atomic
+def treatment_plan_create(
+    *,
+    patient,
+    template: str,
+    sites: SiteUnits,
+    created_by,
+    planned_for: date | None = None,
+    notes: str = "",
+    request=None,
+) -> TreatmentPlan:
+    """Create a plan. For ``preempt`` `sites` are only the follow-the-pain additions; for
+    ``custom`` they are the whole targeted plan. Refused (TreatmentError) when
+    rules.plans.validate_plan finds a problem, including the 400 U in 84 days window
+    counted with the patient's other toxin treatments and procedures."""
+    try:
+        template = PlanTemplate(template)
+    except ValueError:
+        raise TreatmentError.one("template", "template must be 'preempt' or 'custom'") from None
+    on = planned_for or timezone.localdate()
+    given = _planned_sites(sites, "sites")
+    planned = preempt_plan(given) if template is PlanTemplate.preempt else given
+    _check_plan(template, planned, on=on, doses=selectors.other_toxin_doses(patient), field="sites")
+    by_code = selectors.sites_by_code()
+    total = sum((s.units for s in planned), Decimal(0))
+    plan = TreatmentPlan.objects.create(
+        patient=patient,
+        template=str(template),
+        planned_for=on,
+        total_units=total,
+        site_count=len(planned),
+        created_by=created_by,
+        notes=notes,
+    )
+    PlanSite.objects.bulk_create(
+        PlanSite(plan=plan, site=by_code[s.code], units=s.units) for s in planned
+    )
+    audit_record(
+        actor=created_by, action=AuditAction.CREATE, patient=patient, obj=plan, request=request,
+        summary=f"Treatment plan ({template}) {format_units(total)} U at {len(planned)} sites",
+    )
+    return plan
+
+
+@transaction.atomic
+def treatment_plan_record_consent(*, plan: TreatmentPlan, consent_given_by: str, recorded_by, request=None) -> TreatmentPlan:
+    """Record that the plan, the aftercare and the expected course were reviewed with the
+    patient and that they (or their representative) consented."""
+    who = consent_given_by.strip()
+    if not who:
+        raise TreatmentError.one("consent_given_by", "Say who gave consent (the patient or their representative).")
+    plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.has_consent:
+        raise TreatmentError.one("consent_given_by", "Consent for this plan is already recorded.")
+    plan.consent_given_by = who[:120]
+    plan.consent_recorded_at = timezone.now()
+    plan.consent_recorded_by = recorded_by
+    plan.save(update_fields=["consent_given_by", "consent_recorded_at", "consent_recorded_by"])
+    audit_record(
+        actor=recorded_by, action=AuditAction.CHANGE, patient=plan.patient, obj=plan, request=request,
+        summary="Plan reviewed with the patient; consent recorded",
+    )
+    return plan
+
+
+# --- other toxin treatments -----------------------------------------------------------------
+@transaction.atomic
+def other_toxin_treatment_record(
+    *, patient, given_on: date, units, indication: str, notes: str = "", recorded_by, request=None
+) -> OtherToxinTreatment:
+    """Record onabotulinumtoxinA given for another indication (counts in the 84-day window)."""
+    try:
+        amount = to_units(units)
+    except ValueError as exc:
+        raise TreatmentError.one("units", str(exc)) from None
+    if not amount.is_finite() or amount <= 0:
+        raise TreatmentError.one("units", "units must be a positive number")
+    if given_on > timezone.localdate():
+        raise TreatmentError.one("given_on", "given_on can't be in the future")
+    if not indication.strip():
+        raise TreatmentError.one("indication", "Say what the toxin was given for.")
+    treatment = OtherToxinTreatment.objects.create(
+        patient=patient, given_on=given_on, units=amount, indication=indication.strip()[:120],
+        notes=notes, recorded_by=recorded_by,
+    )
+    audit_record(
+        actor=recorded_by, action=AuditAction.CREATE, patient=patient, obj=treatment, request=request,
+        summary=f"Other toxin treatment {format_units(amount)} U on {given_on.isoformat()}",
+    )
+    return treatment
+
+
+# --- vials ---------------------------------------------------------------------------------
+@transaction.atomic
+def vial_receive(
+    *, lot: str, expires_on: date, size_units: int, quantity: int = 1, received_by, request=None
+) -> VialLot:
+    """Receive vials into stock. A lot received again (same size and expiry) adds to it."""
+    lot = (lot or "").strip()
+    if not lot:
+        raise TreatmentError.one("lot", "Enter the lot number.")
+    if size_units not in VIAL_SIZES:
+        raise TreatmentError.one("size_units", f"size_units must be one of {', '.join(map(str, VIAL_SIZES))}")
+    if quantity < 1 or quantity > 1000:
+        raise TreatmentError.one("quantity", "quantity must be between 1 and 1000 vials")
+    if expires_on < timezone.localdate():
+        raise TreatmentError.one("expires_on", f"Lot {lot} expired on {expires_on.isoformat()}: expired stock can't be received")
+    existing = VialLot.objects.select_for_update().filter(lot_number=lot).first()
+    if existing is not None:
+        if existing.size_units != size_units or existing.expires_on != expires_on:
+            raise TreatmentError.one(
+                "lot",
+                f"Lot {lot} is already in stock as {existing.size_units} U vials expiring "
+                f"{existing.expires_on.isoformat()}; check the lot number",
+            )
+        VialLot.objects.filter(pk=existing.pk).update(
+            quantity_received=F("quantity_received") + quantity,
+            quantity_remaining=F("quantity_remaining") + quantity,
+        )
+        existing.refresh_from_db()
+        vial_lot = existing
+    else:
+        vial_lot = VialLot.objects.create(
+            lot_number=lot, expires_on=expires_on, size_units=size_units,
+            quantity_received=quantity, quantity_remaining=quantity, received_by=received_by,
+        )
+    audit_record(
+        actor=received_by, action=AuditAction.CREATE, obj=vial_lot, request=request,
+        summary=f"Received {quantity} x {size_units} U vials of lot {lot}",
+    )
+    return vial_lot
+
+
+def dilution_description(sizes: Iterable[int]) -> str:
+    parts = []
+    for size in sorted(set(sizes)):
+        parts.append(
+            f"{size} U vial + {format_units(dilution_ml(size))} mL preservative-free saline"
+        )
+    if not parts:
+        return ""
+    return "; ".join(parts) + f" ({format_units(UNITS_PER_0_1_ML)} U per 0.1 mL)"
+
+
+# --- procedures ------------------------------------------------------------------------------
+def _take_vials(vial_lots: Sequence[str], *, on: date) -> list[VialLot]:
+    """Lock the lots, refuse unknown/expired/short ones, and decrement stock race-safely.
+    Returns one VialLot per vial opened (a lot repeats when several of its vials are)."""
+    wanted = Counter(lot.strip() for lot in vial_lots)
+    if not vial_lots:
+        raise TreatmentError.one("vial_lots", "Record at least one vial (its lot number).")
+    if "" in wanted:
+        raise TreatmentError.one("vial_lots", "A vial has no lot number.")
+    lots = {lot.lot_number: lot for lot in VialLot.objects.select_for_update().filter(lot_number__in=wanted)}
+    unknown = sorted(set(wanted) - set(lots))
+    if unknown:
+        raise TreatmentError.one("vial_lots", f"Unknown lot {', '.join(unknown)}: receive it into stock first", "unknown_lot")
+    expired = vial_problems([Vial(lot.lot_number, lot.expires_on, lot.size_units) for lot in lots.values()], on)
+    if expired:
+        raise TreatmentError([Problem("vial_lots", message, "expired_lot") for message in expired])
+    for number, count in wanted.items():
+        # Conditional decrement: never below zero, even with concurrent procedures.
+        updated = VialLot.objects.filter(pk=lots[number].pk, quantity_remaining__gte=count).update(
+            quantity_remaining=F("quantity_remaining") - count
+        )
+        if not updated:
+            lots[number].refresh_from_db()
+            raise TreatmentError.one(
+                "vial_lots",
+                f"Not enough stock of lot {number}: {count} vial{'s' if count != 1 else ''} "
+                f"needed, {lots[number].quantity_remaining} left",
+                "not_enough_stock",
+            )
+    return [lots[lot.strip()] for lot in vial_lots]
+
+
+@transaction.atomic
+def procedure_record(
+    *,
+    patient,
+    plan: TreatmentPlan,
+    performed_on: date,
+    vial_lots: Sequence[str],
+    consent_obtained: bool,
+    clinician,
+    injections: SiteUnits | None = None,
+    performed_at: datetime | None = None,
+    immediate_reactions: str = "",
+    aftercare_given: str | None = None,
+    notes: str = "",
+    request=None,
+) -> Procedure:
+    """Record a procedure note (a draft until signed): the sites injected (default: the
+    plan's), the vials opened (stock decremented), dilution, total, waste."""
+    if plan.patient_id != patient.pk:
+        raise TreatmentError.one("plan", "No such plan for this patient.")
+    if not consent_obtained:
+        raise TreatmentError.one("consent_obtained", "The patient's consent must be obtained and recorded (consent_obtained must be true).")
+    if performed_on > timezone.localdate():
+        raise TreatmentError.one("performed_on", "performed_on can't be in the future")
+    if injections is None:
+        planned = [PlannedSite(ps.site.code, ps.units) for ps in plan.sites.select_related("site")]
+    else:
+        planned = _planned_sites(injections, "injections")
+    # What was injected is checked like a targeted plan: known sites, 2.5-10 U per site,
+    # follow-the-pain caps, 195 U per session, 400 U in any 84 days.
+    _check_plan(
+        PlanTemplate.custom, planned, on=performed_on,
+        doses=selectors.other_toxin_doses(patient), field="injections",
+    )
+    injected = sum((s.units for s in planned), Decimal(0))
+    vials = _take_vials(vial_lots, on=performed_on)
+    drawn = Decimal(sum(v.size_units for v in vials))
+    try:
+        wasted = waste(drawn, injected)
+    except ValueError as exc:
+        raise TreatmentError.one("vial_lots", f"The vials hold {format_units(drawn)} U: {exc}") from None
+    procedure = Procedure.objects.create(
+        patient=patient, plan=plan, performed_on=performed_on,
+        performed_at=performed_at or timezone.now(), clinician=clinician,
+        total_units=injected, wasted_units=wasted, drawn_units=drawn,
+        dilution=dilution_description(v.size_units for v in vials),
+        consent_obtained=True, immediate_reactions=immediate_reactions,
+        aftercare_given=aftercare_text() if aftercare_given is None else aftercare_given,
+        notes=notes,
+    )
+    by_code = selectors.sites_by_code()
+    ProcedureInjection.objects.bulk_create(
+        ProcedureInjection(procedure=procedure, site=by_code[s.code], units=s.units) for s in planned
+    )
+    ProcedureVial.objects.bulk_create(
+        ProcedureVial(procedure=procedure, lot=v, lot_number=v.lot_number, size_units=v.size_units, expires_on=v.expires_on)
+        for v in vials
+    )
+    audit_record(
+        actor=clinician, action=AuditAction.CREATE, patient=patient, obj=procedure, request=request,
+        summary=f"Procedure {format_units(injected)} U injected, {format_units(wasted)} U wasted",
+        details={"lots": list(vial_lots)},
+    )
+    return procedure
+
+
+def _note_snapshot(procedure: Procedure) -> dict:
+    return {
+        "performed_on": procedure.performed_on.isoformat(),
+        "performed_at": procedure.performed_at.isoformat() if procedure.performed_at else None,
+        "clinician": procedure.clinician.get_username() if procedure.clinician else None,
+        "plan": procedure.plan_id,
+        "consent_obtained": procedure.consent_obtained,
+        "injections": {i.site.code: format_units(i.units) for i in procedure.injections.select_related("site")},
+        "vials": [
+            {"lot": v.lot_number, "size_units": v.size_units, "expires_on": v.expires_on.isoformat()}
+            for v in procedure.vials.all()
+        ],
+        "dilution": procedure.dilution,
+        "drawn_units": format_units(procedure.drawn_units),
+        "total_units": format_units(procedure.total_units),
+        "wasted_units": format_units(procedure.wasted_units),
+        "immediate_reactions": procedure.immediate_reactions,
+        "aftercare_given": procedure.aftercare_given,
+        "notes": procedure.notes,
+    }
+
+
+@transaction.atomic
+def procedure_sign(*, procedure: Procedure, signed_by, request=None) -> Procedure:
+    """Sign the note: it is locked from now on (changes become amendments). The note as
+    signed is kept in `signed_note`."""
+    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    if procedure.status == ProcedureStatus.SIGNED:
+        raise TreatmentError.one("status", "This note is already signed; change it with an amendment.")
+    procedure.status = ProcedureStatus.SIGNED
+    procedure.signed_at = timezone.now()
+    procedure.signed_by = signed_by
+    procedure.signed_note = _note_snapshot(procedure)
+    procedure.save(update_fields=["status", "signed_at", "signed_by", "signed_note"])
+    audit_record(
+        actor=signed_by, action=AuditAction.CHANGE, patient=procedure.patient, obj=procedure,
+        request=request, summary="Procedure note signed",
+    )
+    return procedure
+
+
+AMENDABLE_TEXT_FIELDS = ("immediate_reactions", "aftercare_given", "notes")
+
+
+@transaction.atomic
+def procedure_amend(
+    *,
+    procedure: Procedure,
+    amended_by,
+    reason: str,
+    immediate_reactions: str | None = None,
+    aftercare_given: str | None = None,
+    notes: str | None = None,
+    injections: SiteUnits | None = None,
+    request=None,
+) -> ProcedureAmendment:
+    """Amend a signed note. The signed original (`signed_note`) and earlier amendments are
+    never changed; the amendment records who, when, why and each field's before/after."""
+    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    if procedure.status != ProcedureStatus.SIGNED:
+        raise TreatmentError.one("status", "Only a signed note is amended; sign it first.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise TreatmentError.one("reason", "Give the reason for the amendment.")
+    changes: dict[str, dict] = {}
+    update_fields: list[str] = []
+    for field, value in (
+        ("immediate_reactions", immediate_reactions),
+        ("aftercare_given", aftercare_given),
+        ("notes", notes),
+    ):
+        if value is not None and value != getattr(procedure, field):
+            changes[field] = {"before": getattr(procedure, field), "after": value}
+            setattr(procedure, field, value)
+            update_fields.append(field)
+    if injections is not None:
+        planned = _planned_sites(injections, "injections")
+        before = {i.site.code: format_units(i.units) for i in procedure.injections.select_related("site")}
+        after = {s.code: format_units(s.units) for s in planned}
+        if before != after:
+            _check_plan(
+                PlanTemplate.custom, planned, on=procedure.performed_on,
+                doses=selectors.other_toxin_doses(procedure.patient, exclude_procedure_id=procedure.pk),
+                field="injections",
+            )
+            injected = sum((s.units for s in planned), Decimal(0))
+            try:
+                wasted = waste(procedure.drawn_units, injected)
+            except ValueError as exc:
+                raise TreatmentError.one("injections", f"The vials held {format_units(procedure.drawn_units)} U: {exc}") from None
+            changes["injections"] = {"before": before, "after": after}
+            for field, value in (("total_units", injected), ("wasted_units", wasted)):
+                changes[field] = {"before": format_units(getattr(procedure, field)), "after": format_units(value)}
+                setattr(procedure, field, value)
+                update_fields.append(field)
+            by_code = selectors.sites_by_code()
+            procedure.injections.all().delete()
+            ProcedureInjection.objects.bulk_create(
+                ProcedureInjection(procedure=procedure, site=by_code[s.code], units=s.units) for s in planned
+            )
+    if not changes:
+        raise TreatmentError.one("reason", "Nothing was changed: the amendment would be empty.")
+    procedure.save(update_fields=update_fields)
+    amendment = ProcedureAmendment.objects.create(
+        procedure=procedure, amended_by=amended_by, reason=reason, changes=changes
+    )
+    audit_record(
+        actor=amended_by, action=AuditAction.CHANGE, patient=procedure.patient, obj=procedure,
+        request=request, summary=f"Procedure note amended ({', '.join(changes)})",
+        details={"reason": reason[:200], "fields": sorted(changes)},
+    )
+    return amendment

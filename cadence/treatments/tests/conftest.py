@@ -1,0 +1,31 @@
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from cadence.treatments import services
+
+
+@pytest.fixture
+def today() -> date:
+    return timezone.localdate()
+
+
+@pytest.fixture
+def make_lot(db, clinician, today):
+    counter = {"n": 0}
+
+    def make(size_units=200, quantity=5, expires_on=None, lot=None):
+        counter["n"] += 1
+        return services.vial_receive(
+            lot=lot or f"LOT{size_units}-{counter['n']}",
+            expires_on=expires_on or today + timedelta(days=300),
+            size_units=size_units, quantity=quantity, received_by=clinician,
+        )
+
+    return make
+
+
+@pytest.fixture
+def preempt_plan(patient, clinician):
+    return services.treatment_plan_create(patient=patient, template="preempt", sites=[], created_by=clinician)

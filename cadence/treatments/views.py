@@ -1,0 +1,449 @@
+"""Pages of the treatments app: patient overview, plan builder with the head map, plan
+review and consent, procedure note (record, sign, amend, PDF), vial stock, lot recall and
+the patient's aftercare."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cadence.accounts.access import patient_for_user, roles_required
+from cadence.accounts.roles import Role
+from cadence.audit.models import AuditAction
+from cadence.audit.services import audit_record
+from cadence.rules.plans import PlannedSite, PlanTemplate, preempt_plan, validate_plan
+from cadence.rules.sites import SITE_CATALOGUE, TRIGGER_AREAS, format_units
+from cadence.rules.treatments_extra import aftercare_instructions, aftercare_text, expected_course
+from cadence.treatments import selectors, services
+from cadence.treatments.forms import (
+    OtherToxinTreatmentForm,
+    PlanConsentForm,
+    ProcedureAmendForm,
+    ProcedureForm,
+    VialReceiveForm,
+)
+from cadence.treatments.headmap import head_map_svg
+from cadence.treatments.models import Procedure, TreatmentPlan
+
+CLINICIAN = frozenset({Role.CLINICIAN})
+CLINICAL = frozenset({Role.CLINICIAN, Role.NURSE})
+RECALL_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})
+
+
+def _plan_or_404(patient, plan_id) -> TreatmentPlan:
+    try:
+        return selectors.plan_for_patient(patient, plan_id)
+    except TreatmentPlan.DoesNotExist:
+        raise Http404("No such plan.") from None
+
+
+def _procedure_or_404(patient, procedure_id) -> Procedure:
+    try:
+        return selectors.procedure_for_patient(patient, procedure_id)
+    except Procedure.DoesNotExist:
+        raise Http404("No such procedure.") from None
+
+
+def _problems_for(form, exc: services.TreatmentError) -> None:
+    for problem in exc.problems:
+        field = problem.field if problem.field in form.fields else None
+        form.add_error(field, problem.message)
+
+
+# --- patient overview --------------------------------------------------------------------------
+@roles_required(CLINICAL)
+@require_http_methods(["GET", "POST"])
+def patient_treatments(request, patient_id):
+    """Plans, procedures and other toxin treatments of one patient."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    toxin_form = OtherToxinTreatmentForm(request.POST or None)
+    if request.method == "POST":
+        if request.user.role != Role.CLINICIAN:
+            raise Http404("Only clinicians record other toxin treatments.")
+        if toxin_form.is_valid():
+            try:
+                services.other_toxin_treatment_record(
+                    patient=patient, recorded_by=request.user, request=request, **toxin_form.cleaned_data
+                )
+            except services.TreatmentError as exc:
+                _problems_for(toxin_form, exc)
+            else:
+                messages.success(request, "Other toxin treatment recorded.")
+                return redirect("treatments:patient-treatments", patient_id=patient.pk)
+    procedures = Paginator(selectors.procedures_for_patient(patient), 25).get_page(request.GET.get("page"))
+    audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, request=request, summary="Viewed treatments")
+    return render(
+        request,
+        "treatments/patient_treatments.html",
+        {
+            "patient": patient,
+            "plans": selectors.plans_for_patient(patient)[:25],
+            "procedures": procedures,
+            "other_treatments": selectors.other_toxin_treatments(patient)[:25],
+            "toxin_form": toxin_form,
+        },
+    )
+
+
+# --- plan builder --------------------------------------------------------------------------------
+def _builder_state(request_data) -> tuple[PlanTemplate, list[str]]:
+    try:
+        template = PlanTemplate(request_data.get("template") or "preempt")
+    except ValueError:
+        template = PlanTemplate.preempt
+    codes: list[str] = []
+    for code in request_data.getlist("site"):
+        if code in SITE_CATALOGUE and code not in codes:
+            if template is PlanTemplate.preempt and not SITE_CATALOGUE[code].follow_the_pain:
+                continue
+            codes.append(code)
+    return template, codes
+
+
+def _builder_url(patient, template, codes) -> str:
+    query = urlencode([("template", str(template))] + [("site", c) for c in codes])
+    return reverse("treatments:plan-create", kwargs={"patient_id": patient.pk}) + "?" + query
+
+
+def _builder_context(patient, template: PlanTemplate, codes: list[str]) -> dict:
+    chosen = [PlannedSite(code, SITE_CATALOGUE[code].default_units) for code in codes]
+    planned = preempt_plan(chosen) if template is PlanTemplate.preempt else chosen
+    problems = validate_plan(
+        template, planned, on=timezone.localdate(), other_toxin_doses=selectors.other_toxin_doses(patient)
+    )
+    toggleable = [s for s in SITE_CATALOGUE.values() if template is PlanTemplate.custom or s.follow_the_pain]
+    toggle_urls = {}
+    for site in toggleable:
+        next_codes = [c for c in codes if c != site.code] if site.code in codes else [*codes, site.code]
+        toggle_urls[site.code] = _builder_url(patient, template, next_codes)
+    area_links = []
+    if template is PlanTemplate.custom:
+        for area in TRIGGER_AREAS.values():
+            added = [c for c in area.site_codes if c not in codes]
+            area_links.append({"label": area.label, "url": _builder_url(patient, template, codes + added),
+                               "complete": not added})
+    total = sum((s.units for s in planned), 0)
+    sites_with_units = [(SITE_CATALOGUE[s.code], s.units) for s in planned]
+    return {
+        "patient": patient,
+        "template": str(template),
+        "codes": codes,
+        "planned": sites_with_units,
+        "total": format_units(total),
+        "site_count": len(planned),
+        "problems": problems,
+        "head_map": mark_safe(head_map_svg(sites_with_units, interactive=True, toggle_urls=toggle_urls)),  # noqa: S308 - head_map_svg escapes all text
+        "toggles": [
+            {"site": site, "url": toggle_urls[site.code], "selected": site.code in codes} for site in toggleable
+        ],
+        "area_links": area_links,
+        "preempt_url": _builder_url(patient, PlanTemplate.preempt, []),
+        "custom_url": _builder_url(patient, PlanTemplate.custom, []),
+    }
+
+
+@roles_required(CLINICIAN)
+@require_http_methods(["GET", "POST"])
+def plan_create(request, patient_id):
+    """The plan builder: PREEMPT with follow-the-pain additions, or a targeted plan; each
+    click on the head map adds or removes a site (htmx swaps the builder)."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    data = request.POST if request.method == "POST" else request.GET
+    template, codes = _builder_state(data)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            plan = services.treatment_plan_create(
+                patient=patient, template=str(template),
+                sites=[(c, SITE_CATALOGUE[c].default_units) for c in codes],
+                created_by=request.user, notes=request.POST.get("notes", "")[:2000], request=request,
+            )
+        except services.TreatmentError as exc:
+            errors = [p.message for p in exc.problems]
+        else:
+            messages.success(request, f"Plan saved: {format_units(plan.total_units)} U at {plan.site_count} sites.")
+            return redirect("treatments:plan-detail", patient_id=patient.pk, plan_id=plan.pk)
+    context = _builder_context(patient, template, codes)
+    context["errors"] = errors
+    if request.htmx:
+        return render(request, "treatments/_plan_builder.html", context)
+    return render(request, "treatments/plan_builder.html", context)
+
+
+@roles_required(CLINICAL)
+def plan_detail(request, patient_id, plan_id):
+    """The plan on the head map, and its review with the patient (aftercare, expected course,
+    consent)."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    plan = _plan_or_404(patient, plan_id)
+    sites = selectors.plan_sites(plan)
+    audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, obj=plan, request=request, summary="Viewed a treatment plan")
+    return render(
+        request,
+        "treatments/plan_detail.html",
+        {
+            "patient": patient, "plan": plan, "sites": sites,
+            "head_map": mark_safe(head_map_svg(sites, interactive=False)),  # noqa: S308
+            "aftercare": aftercare_instructions(), "course": expected_course(),
+            "consent_form": PlanConsentForm(),
+        },
+    )
+
+
+@roles_required(CLINICAL)
+@require_POST
+def plan_consent(request, patient_id, plan_id):
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    plan = _plan_or_404(patient, plan_id)
+    form = PlanConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.treatment_plan_record_consent(
+                plan=plan, consent_given_by=form.cleaned_data["consent_given_by"], recorded_by=request.user, request=request
+            )
+        except services.TreatmentError as exc:
+            _problems_for(form, exc)
+        else:
+            messages.success(request, "Consent recorded.")
+            return redirect("treatments:plan-detail", patient_id=patient.pk, plan_id=plan.pk)
+    sites = selectors.plan_sites(plan)
+    return render(
+        request, "treatments/plan_detail.html",
+        {
+            "patient": patient, "plan": plan, "sites": sites,
+            "head_map": mark_safe(head_map_svg(sites, interactive=False)),  # noqa: S308
+            "aftercare": aftercare_instructions(), "course": expected_course(), "consent_form": form,
+        },
+        status=422,
+    )
+
+
+# --- procedures --------------------------------------------------------------------------------------
+@roles_required(CLINICIAN)
+@require_http_methods(["GET", "POST"])
+def procedure_create(request, patient_id, plan_id):
+    """The procedure note, from a plan: sites default to the plan's, vials to the
+    combination that wastes least (taken from stock, earliest expiry first)."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    plan = _plan_or_404(patient, plan_id)
+    sites = selectors.plan_sites(plan)
+    today = timezone.localdate()
+    sizes, lots = selectors.suggested_vial_lots(plan.total_units, on=today)
+    now = timezone.localtime()
+    initial = {
+        "performed_on": today, "performed_time": now.strftime("%H:%M"), "vial_lots": ", ".join(lots),
+        "aftercare_given": aftercare_text(), "consent_obtained": plan.has_consent,
+    }
+    form = ProcedureForm(request.POST or None, initial=initial, sites=sites)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        performed_at = timezone.make_aware(datetime.combine(data["performed_on"], data["performed_time"]))
+        try:
+            procedure = services.procedure_record(
+                patient=patient, plan=plan, performed_on=data["performed_on"], performed_at=performed_at,
+                vial_lots=form.lots(), consent_obtained=data["consent_obtained"], clinician=request.user,
+                injections=form.injections(), immediate_reactions=data["immediate_reactions"],
+                aftercare_given=data["aftercare_given"], notes=data["notes"], request=request,
+            )
+        except services.TreatmentError as exc:
+            _problems_for(form, exc)
+        else:
+            messages.success(request, "Procedure recorded. Check it and sign the note.")
+            return redirect("treatments:procedure-detail", patient_id=patient.pk, procedure_id=procedure.pk)
+    return render(
+        request,
+        "treatments/procedure_form.html",
+        {
+            "patient": patient, "plan": plan, "form": form,
+            "suggested_sizes": " + ".join(f"{s} U" for s in sizes), "suggested_lots": lots,
+            "head_map": mark_safe(head_map_svg(sites, interactive=False)),  # noqa: S308
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _procedure_context(procedure: Procedure) -> dict:
+    injections = selectors.procedure_injections(procedure)
+    return {
+        "patient": procedure.patient,
+        "procedure": procedure,
+        "injections": injections,
+        "vials": list(procedure.vials.all()),
+        "billing": selectors.procedure_billing(procedure),
+        "amendments": list(procedure.amendments.all()),
+        "head_map": mark_safe(head_map_svg(injections, interactive=False, title="Sites injected")),  # noqa: S308
+        "aftercare_lines": [line for line in procedure.aftercare_given.splitlines() if line.strip()],
+    }
+
+
+@roles_required(CLINICAL)
+def procedure_detail(request, patient_id, procedure_id):
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    procedure = _procedure_or_404(patient, procedure_id)
+    audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, obj=procedure, request=request, summary="Viewed a procedure note")
+    return render(request, "treatments/procedure_detail.html", _procedure_context(procedure))
+
+
+@roles_required(CLINICIAN)
+@require_POST
+def procedure_sign(request, patient_id, procedure_id):
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    procedure = _procedure_or_404(patient, procedure_id)
+    try:
+        services.procedure_sign(procedure=procedure, signed_by=request.user, request=request)
+    except services.TreatmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Note signed. Later changes are amendments.")
+    return redirect("treatments:procedure-detail", patient_id=patient.pk, procedure_id=procedure.pk)
+
+
+@roles_required(CLINICIAN)
+@require_http_methods(["GET", "POST"])
+def procedure_amend(request, patient_id, procedure_id):
+    """Amend a signed note: the original and every amendment stay on record."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    procedure = _procedure_or_404(patient, procedure_id)
+    if not procedure.is_signed:
+        messages.error(request, "Only a signed note is amended; sign it first.")
+        return redirect("treatments:procedure-detail", patient_id=patient.pk, procedure_id=procedure.pk)
+    initial = {f: getattr(procedure, f) for f in services.AMENDABLE_TEXT_FIELDS}
+    form = ProcedureAmendForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.procedure_amend(
+                procedure=procedure, amended_by=request.user, reason=data["reason"],
+                immediate_reactions=data["immediate_reactions"], aftercare_given=data["aftercare_given"],
+                notes=data["notes"], request=request,
+            )
+        except services.TreatmentError as exc:
+            _problems_for(form, exc)
+        else:
+            messages.success(request, "Amendment recorded.")
+            return redirect("treatments:procedure-detail", patient_id=patient.pk, procedure_id=procedure.pk)
+    return render(
+        request, "treatments/procedure_amend.html", {"patient": patient, "procedure": procedure, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@roles_required(CLINICAL)
+def procedure_pdf(request, patient_id, procedure_id):
+    """The procedure note as a PDF (WeasyPrint), with the head map."""
+    import weasyprint
+    from django.template.loader import render_to_string
+
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    procedure = _procedure_or_404(patient, procedure_id)
+    context = _procedure_context(procedure)
+    context["generated_at"] = timezone.now()
+    html = render_to_string("treatments/procedure_pdf.html", context, request=request)
+    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    audit_record(actor=request.user, action=AuditAction.EXPORT, patient=patient, obj=procedure, request=request, summary="Procedure note PDF")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="procedure-{procedure.pk}.pdf"'
+    return response
+
+
+@roles_required(CLINICAL)
+def procedure_aftercare(request, patient_id, procedure_id):
+    """Printable aftercare sheet of a procedure, to hand to the patient."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    procedure = _procedure_or_404(patient, procedure_id)
+    audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, obj=procedure, request=request, summary="Viewed aftercare sheet")
+    return render(request, "treatments/aftercare.html", {
+        "patient": patient, "procedure": procedure,
+        "aftercare_lines": [line for line in procedure.aftercare_given.splitlines() if line.strip()],
+        "course": expected_course(),
+    })
+
+
+@roles_required(Role.PATIENT)
+def my_aftercare(request):
+    """The patient's aftercare after their latest session."""
+    patient = patient_for_user(request.user, request.user.patient_id, clinical=True)
+    procedure = selectors.latest_signed_procedure(patient)
+    audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, obj=procedure, request=request, summary="Viewed own aftercare")
+    return render(request, "treatments/aftercare.html", {
+        "patient": patient, "procedure": procedure, "own": True,
+        "aftercare_lines": (
+            [line for line in procedure.aftercare_given.splitlines() if line.strip()] if procedure else []
+        ),
+        "course": expected_course(),
+    })
+
+
+# --- vials and recall ------------------------------------------------------------------------------------
+@roles_required(CLINICAL)
+@require_http_methods(["GET", "POST"])
+def vial_list(request):
+    """Vial stock by lot (earliest expiry first) and the form to receive vials."""
+    form = VialReceiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lot = services.vial_receive(received_by=request.user, request=request, **form.cleaned_data)
+        except services.TreatmentError as exc:
+            _problems_for(form, exc)
+        else:
+            messages.success(request, f"Received into stock: lot {lot.lot_number}, {lot.quantity_remaining} vials remaining.")
+            return redirect("treatments:vial-list")
+    lots = Paginator(selectors.vial_stock(), 25).get_page(request.GET.get("page"))
+    return render(
+        request, "treatments/vial_list.html",
+        {"form": form, "lots": lots, "today": timezone.localdate()},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@roles_required(RECALL_ROLES)
+def lot_recall(request):
+    """Find every procedure and patient that used a lot."""
+    lot = (request.GET.get("lot") or "").strip()[:40]
+    rows = None
+    if lot:
+        rows = selectors.lot_recall(lot)
+        audit_record(
+            actor=request.user, action=AuditAction.VIEW, object_type="treatments.viallot", object_id=lot,
+            request=request, summary=f"Lot recall lookup: {len(rows)} procedures", details={"lot": lot},
+        )
+        rows = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(request, "treatments/lot_recall.html", {"lot": lot, "rows": rows})
+
+
+@roles_required(RECALL_ROLES)
+def lot_recall_csv(request):
+    """CSV of the patients who received a lot, for the clinic to contact them (audited)."""
+    lot = (request.GET.get("lot") or "").strip()[:40]
+    if not lot:
+        raise Http404("Name a lot.")
+    rows = selectors.lot_recall(lot)
+    audit_record(
+        actor=request.user, action=AuditAction.EXPORT, object_type="treatments.viallot", object_id=lot,
+        request=request, summary=f"Lot recall CSV: {len(rows)} procedures", details={"lot": lot},
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="recall-{"".join(c for c in lot if c.isalnum() or c in "-_")}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["lot", "performed_on", "procedure_id", "patient_id", "patient_name", "email", "phone", "vials"])
+    for r in rows:
+        writer.writerow([
+            lot, r["performed_on"].isoformat(), r["procedure_id"], r["patient_id"],
+            _csv_safe(r["patient_name"]), _csv_safe(r["email"]), _csv_safe(r["phone"]), r["vials"],
+        ])
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """Neutralise spreadsheet formulas in exported text."""
+    return "'" + value if value and value[0] in "=+-@\t\r" else value
