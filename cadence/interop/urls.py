@@ -1,5 +1,28 @@
-from django.urls import path  # noqa: F401
+"""FHIR R4 endpoints, mounted at /fhir/r4/ (config/urls.py), and the CSV exports."""
+
+from django.urls import path
+
+from cadence.interop import views
+from cadence.interop.fhir.codes import RESOURCE_TYPES
 
 app_name = "interop"
 
-urlpatterns: list = []
+_BY_ID = [t for t in RESOURCE_TYPES if t not in ("Patient", "Questionnaire")]
+
+urlpatterns = [
+    path("metadata", views.metadata, name="metadata"),
+    path("Patient", views.patient_search, name="patient-search"),
+    path("Patient/<str:patient_id>/$everything", views.patient_everything, name="patient-everything"),
+    path("Patient/<str:patient_id>", views.patient_read, name="patient-read"),
+    path("Questionnaire/<str:resource_id>", views.questionnaire_read, name="questionnaire-read"),
+    path("CodeSystem/<str:code_system_id>", views.code_system_read, name="codesystem-read"),
+    path("Bundle", views.bundle_transaction, name="bundle-transaction"),
+    path("", views.bundle_transaction, name="transaction"),
+    path("export/patients/<str:patient_id>/diary.csv", views.diary_csv, name="diary-csv"),
+    path("export/outcomes.csv", views.outcomes_csv, name="outcomes-csv"),
+    *[
+        path(f"{resource_type}/<str:resource_id>", views.resource_read,
+             {"resource_type": resource_type}, name=f"{resource_type.lower()}-read")
+        for resource_type in _BY_ID
+    ],
+]

@@ -1,0 +1,107 @@
+"""CSV exports for spreadsheets, streamed row by row, safe against CSV injection."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from cadence.interop import selectors
+
+#: A text cell starting with one of these is prefixed with ' so spreadsheets never run
+#: it as a formula (OWASP CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+DIARY_COLUMNS = (
+    "date", "headache_hours", "peak_severity", "unilateral", "pulsating", "worse_with_activity",
+    "nausea", "vomiting", "photophobia", "phonophobia", "aura", "missed_activity",
+    "is_headache_day", "is_migraine_day", "is_moderate_severe_day", "acute_medications", "notes",
+)
+OUTCOME_COLUMNS = (
+    "patient_id", "sessions", "first_session", "last_session", "baseline_headache_days",
+    "latest_period_start", "latest_period_headache_days", "latest_period_migraine_days",
+    "headache_day_change", "percent_change", "response",
+)
+
+
+def safe_cell(value) -> object:
+    """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        yield writer.writerow([safe_cell(cell) for cell in row])
+
+
+def _medicines(value) -> str:
+    parts = []
+    for medicine in value or []:
+        if isinstance(medicine, dict):
+            relieved = " (relieved)" if medicine.get("relieved") else ""
+            parts.append(f"{medicine.get('name', '')} [{medicine.get('drug_class', '')}]{relieved}")
+    return "; ".join(parts)
+
+
+def diary_rows(patient) -> Iterator[str]:
+    DiaryDay = selectors.optional_model("diary", "DiaryDay")
+
+    def rows():
+        if DiaryDay is None:
+            return
+        days = DiaryDay.objects.filter(patient=patient).order_by("date").values(*DIARY_COLUMNS)
+        for day in days.iterator(chunk_size=selectors.DIARY_CHUNK):
+            yield [
+                day["date"].isoformat() if column == "date"
+                else _medicines(day[column]) if column == "acute_medications"
+                else day[column]
+                for column in DIARY_COLUMNS
+            ]
+
+    return csv_lines(DIARY_COLUMNS, rows())
+
+
+def outcome_rows(*, with_names: bool, as_of: date) -> Iterator[str]:
+    """One row per patient with at least one session: baseline, latest period, response."""
+    from cadence.patients.models import Patient
+
+    header = (("last_name", "first_name") if with_names else ()) + OUTCOME_COLUMNS
+    Procedure = selectors.optional_model("treatments", "Procedure")
+
+    def rows():
+        if Procedure is None:
+            return
+        treated = Patient.objects.filter(procedures__isnull=False).distinct().order_by("last_name", "first_name", "id")
+        for patient in treated.iterator(chunk_size=200):
+            dates = selectors.procedure_dates(patient)
+            summary = selectors.patient_outcomes(patient, as_of=as_of)
+            latest = summary.periods[-1] if summary.periods else None
+            names = [patient.last_name, patient.first_name] if with_names else []
+            yield names + [
+                patient.pk,
+                len(dates),
+                dates[0].isoformat() if dates else "",
+                dates[-1].isoformat() if dates else "",
+                summary.baseline.headache_days if summary.baseline else None,
+                latest.start.isoformat() if latest else "",
+                latest.headache_days if latest else None,
+                latest.migraine_days if latest else None,
+                summary.response.headache_day_change,
+                summary.response.percent_change,
+                str(summary.response.status),
+            ]
+
+    return csv_lines(header, rows())

@@ -1,0 +1,583 @@
+"""Pure mappers: one Cadence record (or plain value object) -> one FHIR R4 resource dict.
+
+No database access here: callers (``cadence.interop.selectors``) gather the records and
+pass them in. Mappers read attributes with ``getattr`` defaults so that a record from an
+app still being extended maps with whatever fields it has. Every dict produced validates
+with ``fhir.resources.R4B`` (see the tests).
+
+Resource ids (stable, readable at ``/fhir/r4/<Type>/<id>``):
+
+==========================  ==========================================
+Patient                     ``<patient pk>``
+Condition                   ``diagnosis-<pk>``
+MedicationStatement         ``trial-<pk>``
+Procedure                   ``procedure-<pk>``
+MedicationAdministration    ``injection-<pk>`` (one per injection site) or
+                            ``procedure-<pk>`` (session total when no sites are recorded)
+Observation                 ``diary-<pk>`` (a diary day),
+                            ``period-<patient pk>-<YYYYMMDD start>`` (a 28-day period)
+Questionnaire               ``midas``, ``hit-6``
+QuestionnaireResponse       ``questionnaire-<pk>``
+Appointment                 ``appointment-<pk>``
+AdverseEvent                ``side-effect-<pk>``
+==========================  ==========================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from cadence.interop.fhir import codes as c
+from cadence.rules.questionnaires import (
+    HIT6_NEUTRAL_LABELS,
+    MIDAS_ITEMS,
+    hit6_band,
+    midas_grade,
+)
+from cadence.rules.sites import SITE_CATALOGUE, format_units
+
+FhirDict = dict[str, Any]
+
+
+# ---------------------------------------------------------------------------- helpers
+def _iso(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat()
+
+
+def _drop_empty(resource: FhirDict) -> FhirDict:
+    """Remove keys whose value is None, "" or an empty list/dict (FHIR forbids empties)."""
+    cleaned: FhirDict = {}
+    for key, value in resource.items():
+        if isinstance(value, dict):
+            value = _drop_empty(value)
+        elif isinstance(value, list):
+            value = [_drop_empty(v) if isinstance(v, dict) else v for v in value]
+            value = [v for v in value if v not in (None, "", {}, [])]
+        if value in (None, "", {}, []):
+            continue
+        cleaned[key] = value
+    return cleaned
+
+
+def coding(system: str, code: str, display: str | None = None, version: str | None = None) -> FhirDict:
+    return _drop_empty({"system": system, "version": version, "code": code, "display": display})
+
+
+def concept(system: str, code: str, table: dict[str, str] | None = None, text: str | None = None) -> FhirDict:
+    display = (table or {}).get(code)
+    return _drop_empty({"coding": [coding(system, code, display)], "text": text or display})
+
+
+def units_quantity(units: Decimal | float | int | None) -> FhirDict | None:
+    """Toxin units as a FHIR Quantity (UCUM arbitrary unit ``[U]``)."""
+    if units is None:
+        return None
+    value = float(Decimal(str(units)))
+    return {"value": value, "unit": "U", "system": c.UCUM_SYSTEM, "code": "[U]"}
+
+
+def _number(value: float | int) -> float | int:
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def reference(resource_type: str, resource_id: str | int, display: str | None = None) -> FhirDict:
+    return _drop_empty({"reference": f"{resource_type}/{resource_id}", "display": display})
+
+
+def patient_ref(patient_id: int | str) -> FhirDict:
+    return reference("Patient", patient_id)
+
+
+def person_display(user) -> str | None:
+    if user is None:
+        return None
+    name = getattr(user, "display_name", None) or str(user)
+    return name or None
+
+
+# ---------------------------------------------------------------------------- Patient
+def patient_resource(patient) -> FhirDict:
+    """Patient demographics."""
+    telecom = []
+    if getattr(patient, "phone", ""):
+        telecom.append({"system": "phone", "value": patient.phone})
+    if getattr(patient, "email", ""):
+        telecom.append({"system": "email", "value": patient.email})
+    sex = getattr(patient, "sex", "unknown") or "unknown"
+    return _drop_empty(
+        {
+            "resourceType": "Patient",
+            "id": str(patient.pk),
+            "identifier": [{"system": c.IDENTIFIER_SYSTEM_PATIENT, "value": str(patient.pk)}],
+            "active": True,
+            "name": [{"use": "official", "family": patient.last_name, "given": [patient.first_name]}],
+            "telecom": telecom,
+            "gender": sex if sex in ("female", "male", "other", "unknown") else "unknown",
+            "birthDate": _iso(patient.date_of_birth),
+        }
+    )
+
+
+# ---------------------------------------------------------------------------- Condition
+def condition_codings(icd10_code: str) -> list[FhirDict]:
+    """ICD-10-CM always; SNOMED CT (US edition named) only for G43.719 (section 6)."""
+    codings = [coding(c.ICD10CM_SYSTEM, icd10_code, c.CHRONIC_MIGRAINE_ICD10.get(icd10_code))]
+    if icd10_code == c.SNOMED_US_ICD10_MATCH:
+        codings.append(
+            coding(
+                c.SNOMED_SYSTEM,
+                c.SNOMED_US_CHRONIC_MIGRAINE,
+                c.SNOMED_US_CHRONIC_MIGRAINE_DISPLAY,
+                version=c.SNOMED_US_EDITION,
+            )
+        )
+    return codings
+
+
+def condition_resource(diagnosis, *, patient_id: int) -> FhirDict:
+    """A chronic-migraine diagnosis (ICD-10-CM G43.7x) and the neurologist who confirmed it."""
+    icd10 = str(getattr(diagnosis, "icd10_code", "") or "")
+    neurologist = str(getattr(diagnosis, "neurologist", "") or "")
+    confirmed = bool(getattr(diagnosis, "confirmed_by_neurologist", False))
+    return _drop_empty(
+        {
+            "resourceType": "Condition",
+            "id": f"diagnosis-{diagnosis.pk}",
+            "extension": [{"url": c.EXT_NEUROLOGIST, "valueBoolean": confirmed}],
+            "clinicalStatus": concept(c.CONDITION_CLINICAL_SYSTEM, "active"),
+            "verificationStatus": concept(
+                c.CONDITION_VERIFICATION_SYSTEM, "confirmed" if confirmed else "provisional"
+            ),
+            "category": [concept(c.CONDITION_CATEGORY_SYSTEM, "encounter-diagnosis")],
+            "code": {
+                "coding": condition_codings(icd10),
+                "text": c.CHRONIC_MIGRAINE_ICD10.get(icd10, icd10),
+            },
+            "subject": patient_ref(patient_id),
+            "recordedDate": _iso(getattr(diagnosis, "confirmed_on", None)),
+            "asserter": {"display": neurologist} if neurologist else None,
+        }
+    )
+
+
+# ------------------------------------------------------------------ MedicationStatement
+_TRIAL_STATUS = {
+    "ongoing": "active",
+    "effective": "completed",
+    "ineffective": "stopped",
+    "not_tolerated": "stopped",
+    "contraindicated": "not-taken",
+}
+
+
+def medication_statement_resource(trial, *, patient_id: int) -> FhirDict:
+    """A preventive trial (oral preventive or other) with its outcome."""
+    outcome = getattr(trial, "outcome", "") or ""
+    drug_class = getattr(trial, "drug_class", "") or ""
+    end = getattr(trial, "end", None) or getattr(trial, "ended_on", None)
+    start = getattr(trial, "start", None) or getattr(trial, "started_on", None)
+    status = _TRIAL_STATUS.get(outcome, "unknown")
+    if status == "active" and end is not None:
+        status = "completed"
+    outcome_concept = (
+        concept(c.PREVENTIVE_OUTCOME_CS, outcome, c.PREVENTIVE_OUTCOME_CODES) if outcome else None
+    )
+    dose = getattr(trial, "dose", "") or ""
+    return _drop_empty(
+        {
+            "resourceType": "MedicationStatement",
+            "id": f"trial-{trial.pk}",
+            "extension": [
+                {"url": c.EXT_DRUG_CLASS, "valueCodeableConcept": concept(
+                    c.PREVENTIVE_DRUG_CLASS_CS, drug_class, c.PREVENTIVE_DRUG_CLASS_CODES)}
+                if drug_class else None,
+                {"url": c.EXT_PREVENTIVE_OUTCOME, "valueCodeableConcept": outcome_concept}
+                if outcome_concept else None,
+            ],
+            "status": status,
+            "statusReason": [outcome_concept] if outcome_concept and status in ("stopped", "not-taken") else None,
+            "medicationCodeableConcept": {"text": getattr(trial, "drug", "")},
+            "subject": patient_ref(patient_id),
+            "effectivePeriod": {"start": _iso(start), "end": _iso(end)},
+            "dosage": [{"text": str(dose)}] if dose else None,
+            "note": [{"text": getattr(trial, "notes", "")}],
+        }
+    )
+
+
+# ---------------------------------------------------------------------------- Procedure
+def site_concept(site_code: str) -> FhirDict:
+    """An injection site in Cadence's site code system (muscle, side, site number)."""
+    spec = SITE_CATALOGUE.get(site_code)
+    display = spec.label if spec else site_code
+    return {"coding": [coding(c.INJECTION_SITE_CS, site_code, display)], "text": display}
+
+
+def procedure_resource(
+    procedure, *, patient_id: int, site_codes: Sequence[str] = (), condition_ids: Sequence[str] = ()
+) -> FhirDict:
+    """One treatment session: CPT 64615, once per session (section 2)."""
+    performed_at = getattr(procedure, "performed_at", None)
+    status = getattr(procedure, "status", "signed")
+    clinician = getattr(procedure, "clinician", None) if getattr(procedure, "clinician_id", None) else None
+    return _drop_empty(
+        {
+            "resourceType": "Procedure",
+            "id": f"procedure-{procedure.pk}",
+            "extension": [
+                {"url": c.EXT_TOTAL_UNITS, "valueQuantity": units_quantity(procedure.total_units)},
+                {"url": c.EXT_WASTED_UNITS, "valueQuantity": units_quantity(procedure.wasted_units)},
+            ],
+            "status": "completed" if status == "signed" else "in-progress",
+            "code": {
+                "coding": [coding(c.CPT_SYSTEM, c.CPT_CHEMODENERVATION_MIGRAINE)],
+                "text": c.CPT_CHEMODENERVATION_TEXT,
+            },
+            "subject": patient_ref(patient_id),
+            "performedDateTime": _iso(performed_at) if performed_at else _iso(procedure.performed_on),
+            "performer": [{"actor": {"display": person_display(clinician)}}] if clinician else None,
+            "reasonReference": [reference("Condition", cid) for cid in condition_ids],
+            "bodySite": [site_concept(code) for code in site_codes],
+        }
+    )
+
+
+def toxin_medication(vials: Sequence = ()) -> FhirDict:
+    """The contained Medication: onabotulinumtoxinA (HCPCS J0585). When the session used
+    vials of a single lot, the lot and expiry go in ``batch``."""
+    lots = {(v.lot_number, v.expires_on) for v in vials}
+    sizes = {v.size_units for v in vials}
+    lot, expires_on = next(iter(lots)) if len(lots) == 1 else (None, None)
+    return _drop_empty(
+        {
+            "resourceType": "Medication",
+            "id": "toxin",
+            "code": {
+                "coding": [coding(c.HCPCS_SYSTEM, c.HCPCS_ONABOTULINUMTOXINA)],
+                "text": c.TOXIN_TEXT,
+            },
+            "amount": {"numerator": units_quantity(next(iter(sizes))), "denominator": {"value": 1, "unit": "vial"}}
+            if len(sizes) == 1
+            else None,
+            "batch": {"lotNumber": lot, "expirationDate": _iso(expires_on)} if lot else None,
+        }
+    )
+
+
+def vial_extension(vial) -> FhirDict:
+    """One vial opened in the session: lot number, expiry date and size in units."""
+    return {
+        "url": c.EXT_VIAL,
+        "extension": [
+            {"url": "lot", "valueString": vial.lot_number},
+            {"url": "expiry", "valueDate": _iso(vial.expires_on)},
+            {"url": "size", "valueQuantity": units_quantity(vial.size_units)},
+        ],
+    }
+
+
+def medication_administration_resource(
+    *,
+    resource_id: str,
+    procedure,
+    patient_id: int,
+    units: Decimal | float | int,
+    site_code: str | None = None,
+    vials: Sequence = (),
+) -> FhirDict:
+    """The toxin given at one site (or the whole session when no sites are recorded), with
+    every vial of the session (lot, expiry): sites are not tied to vials in the note."""
+    performed_at = getattr(procedure, "performed_at", None)
+    status = getattr(procedure, "status", "signed")
+    site = site_concept(site_code) if site_code else None
+    return _drop_empty(
+        {
+            "resourceType": "MedicationAdministration",
+            "id": resource_id,
+            "contained": [toxin_medication(vials)],
+            "extension": [vial_extension(v) for v in vials],
+            "partOf": [reference("Procedure", f"procedure-{procedure.pk}")],
+            "status": "completed" if status == "signed" else "in-progress",
+            "medicationReference": {"reference": "#toxin"},
+            "subject": patient_ref(patient_id),
+            "effectiveDateTime": _iso(performed_at) if performed_at else _iso(procedure.performed_on),
+            "dosage": {
+                "site": site,
+                "route": {"text": "intramuscular"},
+                "dose": units_quantity(units),
+                "text": f"{format_units(Decimal(str(units)))} U" + (f" at {site['text']}" if site else ""),
+            },
+        }
+    )
+
+
+# ---------------------------------------------------------------------------- Observation
+def _obs_code(code: str) -> FhirDict:
+    return {"coding": [coding(c.OBSERVATION_CS, code, c.OBSERVATION_CODES.get(code))],
+            "text": c.OBSERVATION_CODES.get(code, code)}
+
+
+_SURVEY = [concept(c.OBSERVATION_CATEGORY_SYSTEM, "survey")]
+
+
+def diary_day_resource(day, *, patient_id: int | None = None) -> FhirDict:
+    """One diary day: duration, peak severity, features, acute medicines, classification."""
+    pid = patient_id if patient_id is not None else day.patient_id
+    components: list[FhirDict] = [
+        {
+            "code": _obs_code("headache-hours"),
+            "valueQuantity": {"value": _number(day.headache_hours), "unit": "h", "system": c.UCUM_SYSTEM, "code": "h"},
+        },
+        {
+            "code": _obs_code("peak-severity"),
+            "valueCodeableConcept": concept(c.PEAK_SEVERITY_CS, day.peak_severity, c.PEAK_SEVERITY_CODES),
+        },
+    ]
+    for field_name, code in c.DIARY_BOOLEAN_FIELDS:
+        components.append({"code": _obs_code(code), "valueBoolean": bool(getattr(day, field_name, False))})
+    for medicine in getattr(day, "acute_medications", None) or []:
+        if not isinstance(medicine, dict):
+            continue
+        drug_class = str(medicine.get("drug_class") or "other")
+        components.append(
+            {
+                "extension": [{"url": c.EXT_RELIEVED, "valueBoolean": bool(medicine.get("relieved"))}],
+                "code": _obs_code("acute-medication"),
+                "valueCodeableConcept": concept(
+                    c.ACUTE_DRUG_CLASS_CS, drug_class, c.ACUTE_DRUG_CLASS_CODES,
+                    text=str(medicine.get("name") or "") or None,
+                ),
+            }
+        )
+    return _drop_empty(
+        {
+            "resourceType": "Observation",
+            "id": f"diary-{day.pk}",
+            "status": "final",
+            "category": _SURVEY,
+            "code": _obs_code(c.DIARY_DAY),
+            "subject": patient_ref(pid),
+            "effectiveDateTime": _iso(day.date),
+            "component": components,
+            "note": [{"text": getattr(day, "notes", "")}],
+        }
+    )
+
+
+def period_observation_id(patient_id: int, start: date) -> str:
+    return f"period-{patient_id}-{start:%Y%m%d}"
+
+
+def period_resource(period, *, patient_id: int, baseline: bool) -> FhirDict:
+    """One 28-day period (``cadence.rules.outcomes.PeriodMetrics``): counts scaled to 28
+    days; counts are absent (data-absent-reason) when fewer than 20 days were recorded."""
+    components: list[FhirDict] = [
+        {"code": _obs_code("period-baseline"), "valueBoolean": baseline},
+        {"code": _obs_code("days-recorded"),
+         "valueQuantity": {"value": period.days_recorded, "unit": "d", "system": c.UCUM_SYSTEM, "code": "d"}},
+    ]
+    for attribute, code, unit in c.PERIOD_COUNT_FIELDS:
+        value = getattr(period, attribute)
+        if value is None:
+            components.append(
+                {"code": _obs_code(code), "dataAbsentReason": concept(c.DATA_ABSENT_SYSTEM, "unknown")}
+            )
+        else:
+            components.append(
+                {"code": _obs_code(code),
+                 "valueQuantity": {"value": _number(value), "unit": unit, "system": c.UCUM_SYSTEM, "code": unit}}
+            )
+    return _drop_empty(
+        {
+            "resourceType": "Observation",
+            "id": period_observation_id(patient_id, period.start),
+            "status": "final" if period.complete else "preliminary",
+            "category": _SURVEY,
+            "code": _obs_code(c.DIARY_PERIOD),
+            "subject": patient_ref(patient_id),
+            "effectivePeriod": {"start": _iso(period.start), "end": _iso(period.end)},
+            "component": components,
+        }
+    )
+
+
+# ------------------------------------------------------------------------- Questionnaire
+def _q_code(code: str) -> FhirDict:
+    return coding(c.QUESTIONNAIRE_CS, code, c.QUESTIONNAIRE_CODES.get(code))
+
+
+def questionnaire_resource(instrument: str) -> FhirDict:
+    """The MIDAS or HIT-6 Questionnaire. HIT-6 carries neutral labels only (licensed text)."""
+    if instrument == c.MIDAS:
+        items = [
+            {"linkId": f"midas-{n}", "code": [_q_code(f"midas-{n}")], "text": text, "type": "integer", "required": True}
+            for n, text in enumerate(MIDAS_ITEMS, start=1)
+        ]
+        url, title = c.QUESTIONNAIRE_MIDAS_URL, "MIDAS"
+        score_items = [
+            {"linkId": "midas-score", "code": [_q_code("midas-score")], "text": "Total score", "type": "integer", "readOnly": True},
+            {"linkId": "midas-grade", "code": [_q_code("midas-grade")], "text": "Grade", "type": "string", "readOnly": True},
+        ]
+    else:
+        answer_options = [{"valueCoding": coding(c.HIT6_ANSWER_CS, code, label)} for code, label in c.HIT6_ANSWER_CODES.items()]
+        items = [
+            {"linkId": f"hit-6-{n}", "code": [_q_code(f"hit-6-{n}")], "text": label, "type": "choice",
+             "required": True, "answerOption": answer_options}
+            for n, label in enumerate(HIT6_NEUTRAL_LABELS, start=1)
+        ]
+        url, title = c.QUESTIONNAIRE_HIT6_URL, "HIT-6"
+        score_items = [
+            {"linkId": "hit-6-score", "code": [_q_code("hit-6-score")], "text": "Total score", "type": "integer", "readOnly": True},
+            {"linkId": "hit-6-band", "code": [_q_code("hit-6-band")], "text": "Impact band", "type": "string", "readOnly": True},
+        ]
+    return {
+        "resourceType": "Questionnaire",
+        "id": instrument,
+        "url": url,
+        "name": title.replace("-", ""),
+        "title": title,
+        "status": "active",
+        "subjectType": ["Patient"],
+        "code": [_q_code(instrument)],
+        "item": items + score_items,
+    }
+
+
+def _instrument_code(instrument: str) -> str:
+    return c.HIT6 if instrument.upper().replace("_", "-") in ("HIT-6", "HIT6") else c.MIDAS
+
+
+def questionnaire_response_resource(response, *, patient_id: int) -> FhirDict:
+    """A completed MIDAS or HIT-6 with its answers, score and grade/band."""
+    instrument = _instrument_code(str(getattr(response, "instrument", "")))
+    answers = list(getattr(response, "answers", None) or [])
+    score = getattr(response, "score", None)
+    completed_on = getattr(response, "completed_on", None)
+    items: list[FhirDict] = []
+    if instrument == c.MIDAS:
+        for n, value in enumerate(answers[: len(MIDAS_ITEMS)], start=1):
+            items.append({"linkId": f"midas-{n}", "text": MIDAS_ITEMS[n - 1], "answer": [{"valueInteger": int(value)}]})
+        if score is None and len(answers) == len(MIDAS_ITEMS):
+            score = sum(int(v) for v in answers)
+        if score is not None:
+            grade = getattr(response, "grade", None) or midas_grade(int(score))
+            items.append({"linkId": "midas-score", "answer": [{"valueInteger": int(score)}]})
+            items.append({"linkId": "midas-grade", "answer": [{"valueString": str(grade)}]})
+        url = c.QUESTIONNAIRE_MIDAS_URL
+    else:
+        for n, value in enumerate(answers[: len(HIT6_NEUTRAL_LABELS)], start=1):
+            items.append({"linkId": f"hit-6-{n}", "text": HIT6_NEUTRAL_LABELS[n - 1],
+                          "answer": [{"valueCoding": coding(c.HIT6_ANSWER_CS, str(value), c.HIT6_ANSWER_CODES.get(str(value)))}]})
+        if score is not None:
+            band = getattr(response, "band", None) or hit6_band(int(score))
+            items.append({"linkId": "hit-6-score", "answer": [{"valueInteger": int(score)}]})
+            items.append({"linkId": "hit-6-band", "answer": [{"valueString": str(band)}]})
+        url = c.QUESTIONNAIRE_HIT6_URL
+    return _drop_empty(
+        {
+            "resourceType": "QuestionnaireResponse",
+            "id": f"questionnaire-{response.pk}",
+            "questionnaire": url,
+            "status": "completed",
+            "subject": patient_ref(patient_id),
+            "authored": _iso(completed_on),
+            "item": items,
+        }
+    )
+
+
+# ------------------------------------------------------------------------- Appointment
+_APPOINTMENT_STATUS = {
+    "booked": "booked", "scheduled": "booked", "confirmed": "booked", "arrived": "arrived",
+    "attended": "fulfilled", "completed": "fulfilled", "fulfilled": "fulfilled",
+    "cancelled": "cancelled", "canceled": "cancelled", "no_show": "noshow", "noshow": "noshow",
+    "proposed": "proposed", "pending": "pending",
+}
+
+
+def appointment_resource(appointment, *, patient_id: int) -> FhirDict:
+    start = getattr(appointment, "starts_at", None) or getattr(appointment, "start", None)
+    end = getattr(appointment, "ends_at", None) or getattr(appointment, "end", None)
+    status = _APPOINTMENT_STATUS.get(str(getattr(appointment, "status", "booked")), "booked")
+    kind = getattr(appointment, "get_kind_display", None)
+    kind_text = kind() if callable(kind) else str(getattr(appointment, "kind", "") or "")
+    has_times = isinstance(start, datetime) and isinstance(end, datetime)
+    if status not in ("proposed", "cancelled", "waitlist") and not has_times:
+        status = "proposed"
+    return _drop_empty(
+        {
+            "resourceType": "Appointment",
+            "id": f"appointment-{appointment.pk}",
+            "status": status,
+            "appointmentType": {"text": kind_text} if kind_text else None,
+            "description": kind_text or None,
+            "start": _iso(start) if has_times else None,
+            "end": _iso(end) if has_times else None,
+            "participant": [{"actor": patient_ref(patient_id), "status": "accepted"}],
+        }
+    )
+
+
+# ------------------------------------------------------------------------- AdverseEvent
+def adverse_event_resource(report, *, patient_id: int) -> FhirDict:
+    """A side effect reported after a session (section 5); urgent ones are "serious"."""
+    from cadence.rules.side_effects import SIDE_EFFECT_LABELS, SideEffect, is_urgent
+
+    effect = str(getattr(report, "effect", "") or "")
+    try:
+        label = SIDE_EFFECT_LABELS[SideEffect(effect)]
+        urgent = is_urgent(effect)
+    except ValueError:
+        label, urgent = effect, bool(getattr(report, "urgent", False))
+    severity = str(getattr(report, "severity", "") or "")
+    procedure_id = getattr(report, "procedure_id", None)
+    return _drop_empty(
+        {
+            "resourceType": "AdverseEvent",
+            "id": f"side-effect-{report.pk}",
+            "actuality": "actual",
+            "event": {"coding": [coding(c.SIDE_EFFECT_CS, effect, label)], "text": label},
+            "subject": patient_ref(patient_id),
+            "date": _iso(getattr(report, "onset_on", None)),
+            "recordedDate": _iso(getattr(report, "created_at", None)),
+            "seriousness": concept(c.ADVERSE_SERIOUSNESS_SYSTEM, "serious" if urgent else "non-serious"),
+            "severity": concept(c.ADVERSE_SEVERITY_SYSTEM, severity) if severity in ("mild", "moderate", "severe") else None,
+            "suspectEntity": [{"instance": reference("Procedure", f"procedure-{procedure_id}")}] if procedure_id else None,
+        }
+    )
+
+
+# ---------------------------------------------------------------------------- Bundles
+def bundle_entry(resource: FhirDict, base_url: str) -> FhirDict:
+    return {
+        "fullUrl": f"{base_url}{resource['resourceType']}/{resource['id']}",
+        "resource": resource,
+        "search": {"mode": "match"},
+    }
+
+
+def searchset_bundle(resources: Iterable[FhirDict], base_url: str, *, total: int | None = None) -> FhirDict:
+    entries = [bundle_entry(r, base_url) for r in resources]
+    return _drop_empty(
+        {"resourceType": "Bundle", "type": "searchset", "total": len(entries) if total is None else total, "entry": entries}
+    )
+
+
+def operation_outcome(issues: Iterable[tuple[str, str]] | str, *, severity: str = "error", code: str = "processing") -> FhirDict:
+    """An OperationOutcome. ``issues`` is a message or (location, message) pairs."""
+    if isinstance(issues, str):
+        issue_list = [{"severity": severity, "code": code, "diagnostics": issues}]
+    else:
+        issue_list = []
+        for location, message in issues:
+            issue = {"severity": severity, "code": code, "diagnostics": message}
+            if location:
+                issue["expression"] = [location]
+            issue_list.append(issue)
+    return {"resourceType": "OperationOutcome", "issue": issue_list or [{"severity": severity, "code": code}]}

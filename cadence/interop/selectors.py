@@ -1,0 +1,371 @@
+"""Reads for the FHIR interface: gather a patient's records from every app and map them.
+
+Apps that are not installed, or whose models are not there yet, are skipped: each
+resource type is produced only when its model exists (``optional_model``). Resources are
+yielded one at a time (diary days through ``.iterator()``) so that a full export of a
+patient with years of diary keeps memory flat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from django.apps import apps
+from django.http import Http404
+from django.utils import timezone
+
+from cadence.accounts.access import patient_for_user
+from cadence.interop.fhir import codes as c
+from cadence.interop.fhir import mappers as m
+from cadence.rules.diary import AcuteMedicationTaken, DiaryDayFacts
+from cadence.rules.outcomes import OutcomeSummary, outcome_summary, recorded_day
+
+DIARY_CHUNK = 500
+
+
+def optional_model(app_label: str, model_name: str):
+    """The model class, or None while that app or model does not exist."""
+    if not apps.is_installed(f"cadence.{app_label}"):
+        return None
+    try:
+        return apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+
+
+# ------------------------------------------------------------------------ outcomes
+_DIARY_FACT_FIELDS = (
+    "date", "headache_hours", "peak_severity", "unilateral", "pulsating", "worse_with_activity",
+    "nausea", "vomiting", "photophobia", "phonophobia", "aura", "acute_medications",
+)
+
+
+def _facts(row: dict) -> DiaryDayFacts:
+    medicines = []
+    for medicine in row["acute_medications"] or []:
+        try:
+            medicines.append(
+                AcuteMedicationTaken(
+                    name=str(medicine.get("name", "")),
+                    drug_class=medicine.get("drug_class") or "other",
+                    relieved=bool(medicine.get("relieved")),
+                )
+            )
+        except (AttributeError, ValueError):
+            continue
+    return DiaryDayFacts(
+        headache_hours=row["headache_hours"],
+        peak_severity=row["peak_severity"],
+        unilateral=row["unilateral"],
+        pulsating=row["pulsating"],
+        worse_with_activity=row["worse_with_activity"],
+        nausea=row["nausea"],
+        vomiting=row["vomiting"],
+        photophobia=row["photophobia"],
+        phonophobia=row["phonophobia"],
+        aura=row["aura"],
+        acute_medications=tuple(medicines),
+    )
+
+
+def procedure_dates(patient) -> list[date]:
+    Procedure = optional_model("treatments", "Procedure")
+    if Procedure is None:
+        return []
+    return list(
+        Procedure.objects.filter(patient=patient).order_by("performed_on").values_list("performed_on", flat=True)
+    )
+
+
+def patient_outcomes(patient, *, as_of: date | None = None) -> OutcomeSummary:
+    """Baseline and 28-day follow-up periods (cadence.rules.outcomes) from the diary."""
+    as_of = as_of or timezone.localdate()
+    DiaryDay = optional_model("diary", "DiaryDay")
+    days = []
+    if DiaryDay is not None:
+        rows = DiaryDay.objects.filter(patient=patient).values(*_DIARY_FACT_FIELDS)
+        days = [recorded_day(row["date"], _facts(row)) for row in rows.iterator(chunk_size=DIARY_CHUNK)]
+    return outcome_summary(days, procedure_dates(patient), as_of)
+
+
+def period_resources(patient, *, as_of: date | None = None) -> Iterator[dict]:
+    summary = patient_outcomes(patient, as_of=as_of)
+    if summary.baseline is not None:
+        yield m.period_resource(summary.baseline, patient_id=patient.pk, baseline=True)
+    for period in summary.periods:
+        yield m.period_resource(period, patient_id=patient.pk, baseline=False)
+
+
+# ------------------------------------------------------------------------ per type
+def condition_resources(patient, queryset=None) -> Iterator[dict]:
+    Diagnosis = optional_model("patients", "Diagnosis")
+    if Diagnosis is None:
+        return
+    rows = queryset if queryset is not None else Diagnosis.objects.filter(patient=patient).order_by("id")
+    for diagnosis in rows:
+        yield m.condition_resource(diagnosis, patient_id=patient.pk)
+
+
+def medication_statement_resources(patient, queryset=None) -> Iterator[dict]:
+    PreventiveTrial = optional_model("patients", "PreventiveTrial")
+    if PreventiveTrial is None:
+        return
+    rows = queryset if queryset is not None else PreventiveTrial.objects.filter(patient=patient)
+    for trial in rows.order_by("start", "id"):
+        yield m.medication_statement_resource(trial, patient_id=patient.pk)
+
+
+def _procedures(patient, queryset=None):
+    Procedure = optional_model("treatments", "Procedure")
+    if Procedure is None:
+        return None
+    rows = queryset if queryset is not None else Procedure.objects.filter(patient=patient)
+    rows = rows.select_related("clinician").order_by("performed_on", "id")
+    prefetch = [
+        name for name in ("injections__site", "vials")
+        if optional_model("treatments", "ProcedureInjection" if name.startswith("inj") else "ProcedureVial")
+    ]
+    return rows.prefetch_related(*prefetch)
+
+
+def _injections(procedure) -> list:
+    return list(procedure.injections.all()) if hasattr(procedure, "injections") else []
+
+
+def _vials(procedure) -> list:
+    return list(procedure.vials.all()) if hasattr(procedure, "vials") else []
+
+
+def _condition_ids(patient) -> list[str]:
+    Diagnosis = optional_model("patients", "Diagnosis")
+    if Diagnosis is None:
+        return []
+    return [f"diagnosis-{pk}" for pk in Diagnosis.objects.filter(patient=patient).values_list("pk", flat=True)]
+
+
+def procedure_resources(patient, queryset=None, *, with_administrations: bool = True) -> Iterator[dict]:
+    """Procedure for each session, then its MedicationAdministrations."""
+    procedures = _procedures(patient, queryset)
+    if procedures is None:
+        return
+    condition_ids = _condition_ids(patient)
+    for procedure in procedures:
+        injections = _injections(procedure)
+        yield m.procedure_resource(
+            procedure,
+            patient_id=patient.pk,
+            site_codes=[i.site.code for i in injections],
+            condition_ids=condition_ids,
+        )
+        if with_administrations:
+            yield from administration_resources(procedure, patient_id=patient.pk, injections=injections)
+
+
+def administration_resources(procedure, *, patient_id: int, injections=None) -> Iterator[dict]:
+    injections = _injections(procedure) if injections is None else injections
+    vials = _vials(procedure)
+    if injections:
+        for injection in injections:
+            yield m.medication_administration_resource(
+                resource_id=f"injection-{injection.pk}", procedure=procedure, patient_id=patient_id,
+                units=injection.units, site_code=injection.site.code, vials=vials,
+            )
+    else:
+        yield m.medication_administration_resource(
+            resource_id=f"procedure-{procedure.pk}", procedure=procedure, patient_id=patient_id,
+            units=procedure.total_units, vials=vials,
+        )
+
+
+def diary_resources(patient, queryset=None) -> Iterator[dict]:
+    DiaryDay = optional_model("diary", "DiaryDay")
+    if DiaryDay is None:
+        return
+    rows = queryset if queryset is not None else DiaryDay.objects.filter(patient=patient).order_by("date")
+    for day in rows.iterator(chunk_size=DIARY_CHUNK):
+        yield m.diary_day_resource(day, patient_id=patient.pk)
+
+
+def questionnaire_response_resources(patient, queryset=None) -> Iterator[dict]:
+    QuestionnaireResponse = optional_model("diary", "QuestionnaireResponse")
+    if QuestionnaireResponse is None:
+        return
+    rows = queryset if queryset is not None else QuestionnaireResponse.objects.filter(patient=patient)
+    for response in rows.order_by("completed_on", "id"):
+        yield m.questionnaire_response_resource(response, patient_id=patient.pk)
+
+
+def questionnaire_resources() -> Iterator[dict]:
+    if optional_model("diary", "QuestionnaireResponse") is None:
+        return
+    yield m.questionnaire_resource(c.MIDAS)
+    yield m.questionnaire_resource(c.HIT6)
+
+
+def appointment_resources(patient, queryset=None) -> Iterator[dict]:
+    Appointment = optional_model("scheduling", "Appointment")
+    if Appointment is None:
+        return
+    rows = queryset if queryset is not None else Appointment.objects.filter(patient=patient)
+    for appointment in rows.select_related("clinician").order_by("starts_at", "id"):
+        yield m.appointment_resource(appointment, patient_id=patient.pk)
+
+
+def adverse_event_resources(patient, queryset=None) -> Iterator[dict]:
+    SideEffectReport = optional_model("diary", "SideEffectReport")
+    if SideEffectReport is None:
+        return
+    rows = queryset if queryset is not None else SideEffectReport.objects.filter(patient=patient)
+    for report in rows.order_by("onset_on", "id"):
+        yield m.adverse_event_resource(report, patient_id=patient.pk)
+
+
+def patient_everything(patient, *, clinical: bool = True, as_of: date | None = None) -> Iterator[dict]:
+    """Every resource of the patient's record, lazily. ``clinical=False`` (front desk,
+    admin) yields demographics and appointments only."""
+    yield m.patient_resource(patient)
+    if clinical:
+        yield from condition_resources(patient)
+        yield from medication_statement_resources(patient)
+        yield from procedure_resources(patient)
+        yield from questionnaire_resources()
+        yield from questionnaire_response_resources(patient)
+        yield from adverse_event_resources(patient)
+    yield from appointment_resources(patient)
+    if clinical:
+        yield from period_resources(patient, as_of=as_of)
+        yield from diary_resources(patient)
+
+
+# ------------------------------------------------------------------------ read by id
+@dataclass(frozen=True)
+class ResourceAddress:
+    """Where a resource id points: the model, its pk and the id's prefix."""
+
+    prefix: str
+    pk: int
+
+
+def _split_id(resource_id: str, prefixes: tuple[str, ...]) -> ResourceAddress:
+    for prefix in prefixes:
+        head = f"{prefix}-"
+        if resource_id.startswith(head) and resource_id[len(head):].isdigit():
+            return ResourceAddress(prefix, int(resource_id[len(head):]))
+    raise Http404("No such resource.")
+
+
+# resource type -> (id prefix -> (app, model)).
+_READABLE: dict[str, dict[str, tuple[str, str]]] = {
+    "Condition": {"diagnosis": ("patients", "Diagnosis")},
+    "MedicationStatement": {"trial": ("patients", "PreventiveTrial")},
+    "Procedure": {"procedure": ("treatments", "Procedure")},
+    "MedicationAdministration": {
+        "injection": ("treatments", "ProcedureInjection"),
+        "procedure": ("treatments", "Procedure"),
+    },
+    "Observation": {"diary": ("diary", "DiaryDay")},
+    "QuestionnaireResponse": {"questionnaire": ("diary", "QuestionnaireResponse")},
+    "Appointment": {"appointment": ("scheduling", "Appointment")},
+    "AdverseEvent": {"side-effect": ("diary", "SideEffectReport")},
+}
+
+
+def _owner_patient_id(model, pk: int) -> int:
+    field = "procedure__patient_id" if model.__name__ == "ProcedureInjection" else "patient_id"
+    owner = model.objects.filter(pk=pk).values_list(field, flat=True).first()
+    if owner is None:
+        raise Http404("No such resource.")
+    return owner
+
+
+def resource_read(user, resource_type: str, resource_id: str) -> tuple[dict, object]:
+    """The resource ``resource_type/resource_id`` if ``user`` may see it, and its patient.
+
+    Raises Http404 (unknown type or id, or another patient's record for a patient user)
+    or PermissionDenied (a role that may not see this kind of data)."""
+    clinical = resource_type not in c.DEMOGRAPHIC_TYPES
+    if resource_type == "Patient":
+        patient = patient_for_user(user, resource_id, clinical=False)
+        return m.patient_resource(patient), patient
+    if resource_type == "Observation" and resource_id.startswith("period-"):
+        return _period_read(user, resource_id)
+    prefixes = _READABLE.get(resource_type)
+    if prefixes is None:
+        raise Http404("No such resource type.")
+    address = _split_id(resource_id, tuple(sorted(prefixes, key=len, reverse=True)))
+    model = optional_model(*prefixes[address.prefix])
+    if model is None:
+        raise Http404("No such resource.")
+    patient = patient_for_user(user, _owner_patient_id(model, address.pk), clinical=clinical)
+    # Look the object up again filtered by that patient.
+    if model.__name__ == "ProcedureInjection":
+        injection = model.objects.select_related("procedure", "site").filter(
+            pk=address.pk, procedure__patient=patient
+        ).first()
+        if injection is None:
+            raise Http404("No such resource.")
+        resource = next(
+            r for r in administration_resources(injection.procedure, patient_id=patient.pk)
+            if r["id"] == resource_id
+        )
+        return resource, patient
+    queryset = model.objects.filter(pk=address.pk, patient=patient)
+    if not queryset.exists():
+        raise Http404("No such resource.")
+    producers = {
+        "Condition": condition_resources,
+        "MedicationStatement": medication_statement_resources,
+        "Observation": diary_resources,
+        "QuestionnaireResponse": questionnaire_response_resources,
+        "Appointment": appointment_resources,
+        "AdverseEvent": adverse_event_resources,
+    }
+    if resource_type == "Procedure":
+        resources = procedure_resources(patient, queryset, with_administrations=False)
+    elif resource_type == "MedicationAdministration":
+        procedure = _procedures(patient, queryset).first()
+        if procedure is None or _injections(procedure):
+            raise Http404("No such resource.")
+        resources = administration_resources(procedure, patient_id=patient.pk)
+    else:
+        resources = producers[resource_type](patient, queryset)
+    resource = next(iter(resources), None)
+    if resource is None:
+        raise Http404("No such resource.")
+    return resource, patient
+
+
+def _period_read(user, resource_id: str) -> tuple[dict, object]:
+    parts = resource_id.split("-")
+    if len(parts) != 3 or not parts[1].isdigit() or len(parts[2]) != 8 or not parts[2].isdigit():
+        raise Http404("No such resource.")
+    patient = patient_for_user(user, parts[1], clinical=True)
+    for resource in period_resources(patient):
+        if resource["id"] == resource_id:
+            return resource, patient
+    raise Http404("No such resource.")
+
+
+def questionnaire_read(questionnaire_id: str) -> dict:
+    if questionnaire_id not in (c.MIDAS, c.HIT6):
+        raise Http404("No such questionnaire.")
+    return m.questionnaire_resource(questionnaire_id)
+
+
+# ------------------------------------------------------------------------ search
+SEARCH_LIMIT = 50
+
+
+def patient_search(user, *, family: str = "", birthdate: date | None = None):
+    """Patients the user may list, by family name (starts with, case-insensitive) and
+    birth date. At most SEARCH_LIMIT results."""
+    from cadence.accounts.access import patients_visible_to
+
+    queryset = patients_visible_to(user)
+    if family:
+        queryset = queryset.filter(last_name__istartswith=family)
+    if birthdate is not None:
+        queryset = queryset.filter(date_of_birth=birthdate)
+    return list(queryset.order_by("last_name", "first_name", "id")[:SEARCH_LIMIT])

@@ -1,0 +1,208 @@
+"""FHIR R4 endpoints (plain Django views answering application/fhir+json) and CSV exports.
+
+Access: ``fhir_roles`` (bearer token or session; 401/403 OperationOutcomes), then every
+patient is reached through ``patient_for_user``. Reads write an audit VIEW entry, the
+export ($everything, CSV) an EXPORT entry.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from django.http import HttpRequest, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from cadence.accounts.access import patient_for_user
+from cadence.accounts.roles import CLINICAL_ROLES, STAFF_ROLES, Role
+from cadence.audit.models import AuditAction
+from cadence.audit.services import audit_record
+from cadence.interop import csv_export, selectors
+from cadence.interop.auth import (
+    FHIR_CONTENT_TYPE,
+    fhir_public,
+    fhir_response,
+    fhir_roles,
+    outcome_response,
+)
+from cadence.interop.capability import capability_statement, code_system_resource
+from cadence.interop.fhir import mappers as m
+from cadence.interop.fhir.importer import parse_bundle
+from cadence.interop.services import bundle_import
+from cadence.interop.uploads import UploadRefused, read_upload
+
+READ_ROLES = STAFF_ROLES | {Role.PATIENT}
+
+
+def fhir_base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("interop:metadata")).removesuffix("metadata")
+
+
+def _sees_clinical(user) -> bool:
+    return user.role in CLINICAL_ROLES or user.role == Role.PATIENT
+
+
+# ---------------------------------------------------------------- metadata
+@require_GET
+@fhir_public
+def metadata(request):
+    """The CapabilityStatement (public)."""
+    return fhir_response(capability_statement(base_url=fhir_base_url(request)))
+
+
+@require_GET
+@fhir_public
+def code_system_read(request, code_system_id: str):
+    """A Cadence code system (public: codes and display text only)."""
+    resource = code_system_resource(code_system_id)
+    if resource is None:
+        return outcome_response("No such code system.", 404, code="not-found")
+    return fhir_response(resource)
+
+
+@require_GET
+@fhir_roles(READ_ROLES)
+def questionnaire_read(request, resource_id: str):
+    """The MIDAS or HIT-6 Questionnaire (neutral HIT-6 labels only)."""
+    return fhir_response(selectors.questionnaire_read(resource_id))
+
+
+# ---------------------------------------------------------------- Patient
+def _stream_bundle(resources, base_url: str):
+    yield b'{"resourceType":"Bundle","type":"searchset","entry":['
+    first = True
+    for resource in resources:
+        entry = m.bundle_entry(resource, base_url)
+        yield (b"" if first else b",") + json.dumps(entry, separators=(",", ":")).encode()
+        first = False
+    yield b"]}"
+
+
+@require_GET
+@fhir_roles(READ_ROLES)
+def patient_everything(request, patient_id: str):
+    """Patient/{id}/$everything: a searchset Bundle of the whole record, streamed.
+
+    Clinicians, nurses and the patient themself get every resource; front desk and
+    admins get demographics and appointments only."""
+    patient = patient_for_user(request.user, patient_id, clinical=False)
+    clinical = _sees_clinical(request.user)
+    audit_record(
+        actor=request.user, action=AuditAction.EXPORT, patient=patient, obj=patient, request=request,
+        summary="FHIR export ($everything)" + ("" if clinical else " – demographics and appointments"),
+    )
+    resources = selectors.patient_everything(patient, clinical=clinical)
+    return StreamingHttpResponse(_stream_bundle(resources, fhir_base_url(request)), content_type=FHIR_CONTENT_TYPE)
+
+
+@require_GET
+@fhir_roles(READ_ROLES)
+def patient_search(request):
+    """Patient?family=&birthdate= (family name starts with; birth date YYYY-MM-DD)."""
+    unknown = set(request.GET) - {"family", "birthdate", "_format"}
+    if unknown:
+        return outcome_response(f"Unsupported search parameter(s): {', '.join(sorted(unknown))}.", 400, code="not-supported")
+    family = request.GET.get("family", "").strip()
+    birthdate_text = request.GET.get("birthdate", "").strip()
+    birthdate = None
+    if birthdate_text:
+        try:
+            birthdate = date.fromisoformat(birthdate_text.removeprefix("eq"))
+        except ValueError:
+            return outcome_response("birthdate must be a date YYYY-MM-DD.", 400, code="invalid")
+    if not family and birthdate is None:
+        return outcome_response("Search by family and/or birthdate.", 400, code="required")
+    patients = selectors.patient_search(request.user, family=family, birthdate=birthdate)
+    for patient in patients:
+        audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, obj=patient,
+                     request=request, summary="FHIR Patient search")
+    bundle = m.searchset_bundle((m.patient_resource(p) for p in patients), fhir_base_url(request))
+    return fhir_response(bundle)
+
+
+@require_GET
+@fhir_roles(READ_ROLES)
+def resource_read(request, resource_type: str, resource_id: str):
+    """<Type>/<id>: one resource, with the same access rules as the record."""
+    return _read(request, resource_type, resource_id)
+
+
+def _read(request, resource_type: str, resource_id: str):
+    resource, patient = selectors.resource_read(request.user, resource_type, resource_id)
+    audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, request=request,
+                 object_type=f"fhir.{resource_type}", object_id=resource_id,
+                 summary=f"FHIR read {resource_type}/{resource_id}")
+    return fhir_response(resource)
+
+
+@require_GET
+@fhir_roles(READ_ROLES)
+def patient_read(request, patient_id: str):
+    """Patient/<id>: demographics."""
+    return _read(request, "Patient", patient_id)
+
+
+# ---------------------------------------------------------------- import
+@require_POST
+@fhir_roles(Role.CLINICIAN)
+def bundle_transaction(request):
+    """POST a transaction Bundle: create a referred patient with conditions, preventive
+    history and prior sessions. All or nothing; problems come back as an OperationOutcome."""
+    try:
+        raw = read_upload(request)
+    except UploadRefused as exc:
+        return outcome_response(str(exc), exc.status, code="too-costly" if exc.status == 413 else "invalid")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return outcome_response("The body is not valid JSON.", 400, code="structure")
+    plan, problems = parse_bundle(data, today=timezone.localdate())
+    if problems:
+        return fhir_response(m.operation_outcome(problems, code="invalid"), status=422)
+    result = bundle_import(plan=plan, actor=request.user, request=request)
+    return fhir_response(transaction_response(result, plan, fhir_base_url(request)))
+
+
+def transaction_response(result, plan, base_url: str) -> dict:
+    entries = [
+        {"response": {"status": "201 Created", "location": f"{kind}/{resource_id}"}, "fullUrl": f"{base_url}{kind}/{resource_id}"}
+        for kind, resource_id in result.created
+    ]
+    notes = [f"not imported: {count} {kind}" for kind, count in sorted(plan.skipped.items())]
+    if result.possible_duplicates:
+        notes.append("a patient with the same name and birth date already exists: "
+                     + ", ".join(f"Patient/{pk}" for pk in result.possible_duplicates))
+    if notes:
+        entries[0]["response"]["outcome"] = m.operation_outcome(
+            [("", note) for note in notes], severity="information", code="informational"
+        )
+    return {"resourceType": "Bundle", "type": "transaction-response", "entry": entries}
+
+
+# ---------------------------------------------------------------- CSV
+@require_GET
+@fhir_roles(CLINICAL_ROLES | {Role.PATIENT})
+def diary_csv(request, patient_id: str):
+    """The patient's diary as CSV (one row per day), streamed."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    audit_record(actor=request.user, action=AuditAction.EXPORT, patient=patient, obj=patient,
+                 request=request, summary="Diary exported as CSV")
+    response = StreamingHttpResponse(csv_export.diary_rows(patient), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="diary-{patient.pk}.csv"'
+    return response
+
+
+@require_GET
+@fhir_roles(Role.CLINICIAN, Role.ADMIN)
+def outcomes_csv(request):
+    """The clinic's outcome table as CSV (one row per treated patient), streamed. Names
+    are included for clinicians only."""
+    audit_record(actor=request.user, action=AuditAction.EXPORT, request=request,
+                 summary="Clinic outcome table exported as CSV")
+    rows = csv_export.outcome_rows(with_names=request.user.role == Role.CLINICIAN, as_of=timezone.localdate())
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="outcomes.csv"'
+    return response
+
