@@ -1,13 +1,13 @@
 """JSON API operations of the diary app (mounted under /api/v1 by config/api.py):
 the headache diary, MIDAS/HIT-6 questionnaires and side-effect reports."""
 
-from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+import datetime as dt
+from datetime import timedelta
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from cadence.accounts.access import patient_for_user
@@ -61,7 +61,7 @@ def _unprocessable(error: services.DiaryInputError, *, path_fields: frozenset = 
         }
         for field, message in error.problems
     ]
-    return 422, {"detail": detail}
+    return Status(422, {"detail": detail})
 
 
 def _diary_day_out(day: DiaryDay) -> DiaryDayOut:
@@ -119,7 +119,7 @@ def diary_entry_from(payload: DiaryDayIn) -> services.DiaryEntry:
     summary="Record or replace one diary day",
 )
 @api_roles(*DIARY_ROLES)
-def diary_day_put(request, patient_id: int, date: date, payload: DiaryDayIn):
+def diary_day_put(request, patient_id: int, date: dt.date, payload: DiaryDayIn):
     """Idempotent upsert of one diary day: 201 when the day is created, 200 when an
     existing day is replaced (repeating a request never makes a second entry). The
     response is the stored entry plus its derived classification (`is_headache_day`,
@@ -133,12 +133,12 @@ def diary_day_put(request, patient_id: int, date: date, payload: DiaryDayIn):
         )
     except services.DiaryInputError as error:
         return _unprocessable(error, path_fields=frozenset({"date"}))
-    return (201 if created else 200), _diary_day_out(day)
+    return Status(201 if created else 200, _diary_day_out(day))
 
 
 class DiaryRange(Schema):
-    start: date | None = None
-    end: date | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
 
 
 @router.get(
@@ -154,17 +154,17 @@ def diary_days_get(request, patient_id: int, filters: Query[DiaryRange]):
     end = filters.end or timezone.localdate()
     start = filters.start or end - timedelta(days=DEFAULT_RANGE_DAYS - 1)
     if start > end:
-        return 422, {"detail": [{"type": "value_error", "loc": ["query", "start"],
-                                 "msg": "start must be on or before end."}]}
+        return Status(422, {"detail": [{"type": "value_error", "loc": ["query", "start"],
+                                        "msg": "start must be on or before end."}]})
     if (end - start).days >= MAX_RANGE_DAYS:
-        return 422, {"detail": [{"type": "value_error", "loc": ["query", "end"],
-                                 "msg": f"A range may span at most {MAX_RANGE_DAYS} days."}]}
+        return Status(422, {"detail": [{"type": "value_error", "loc": ["query", "end"],
+                                        "msg": f"A range may span at most {MAX_RANGE_DAYS} days."}]})
     days = list(selectors.diary_days_between(patient=patient, start=start, end=end))
     audit_record(
         actor=request.user, action=AuditAction.VIEW, patient=patient, request=request,
         summary=f"Diary {start.isoformat()}..{end.isoformat()} viewed (API)",
     )
-    return 200, [_diary_day_out(day) for day in days]
+    return Status(200, [_diary_day_out(day) for day in days])
 
 
 def _questionnaire_out(response: QuestionnaireResponse, change) -> QuestionnaireOut:
@@ -203,7 +203,7 @@ def questionnaire_post(request, patient_id: int, payload: QuestionnaireIn):
         )
     except services.DiaryInputError as error:
         return _unprocessable(error)
-    return 201, _questionnaire_out(response, selectors.questionnaire_change(response=response))
+    return Status(201, _questionnaire_out(response, selectors.questionnaire_change(response=response)))
 
 
 @router.get(
@@ -260,7 +260,7 @@ def side_effect_post(request, patient_id: int, payload: SideEffectIn):
         )
     except services.DiaryInputError as error:
         return _unprocessable(error)
-    return 201, _side_effect_out(report)
+    return Status(201, _side_effect_out(report))
 
 
 @router.get(

@@ -1,9 +1,8 @@
 """API schemas of the diary app (the contract's "A diary day", questionnaires and
 side-effect reports)."""
 
-from __future__ import annotations
 
-from datetime import date, datetime
+import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
@@ -49,7 +48,7 @@ class DiaryDayOut(Schema):
     """The stored day with its derived classification (clinic-reference.md section 1)."""
 
     patient_id: int
-    date: date
+    date: dt.date
     headache_hours: float
     peak_severity: str
     unilateral: bool
@@ -70,12 +69,12 @@ class DiaryDayOut(Schema):
     is_acute_medication_day: bool
     is_triptan_day: bool
     entered_on_behalf: bool
-    updated_at: datetime
+    updated_at: dt.datetime
 
 
 class QuestionnaireIn(Schema):
     instrument: Literal["MIDAS", "HIT-6"]
-    completed_on: date
+    completed_on: dt.date
     answers: list[StrictInt | StrictStr] = Field(
         ...,
         max_length=10,
@@ -96,7 +95,7 @@ class ChangeOut(Schema):
 class QuestionnaireOut(Schema):
     id: int
     instrument: str
-    completed_on: date
+    completed_on: dt.date
     answers: list[int | str]
     score: int
     grade: str | None = Field(None, description='MIDAS grade "I".."IV" (null for HIT-6)')
@@ -111,7 +110,7 @@ class QuestionnaireOut(Schema):
 class SideEffectIn(Schema):
     effect: SideEffect
     severity: Severity
-    onset_on: date
+    onset_on: dt.date
     notes: str = Field("", max_length=NOTES_MAX_LENGTH)
 
 
@@ -120,10 +119,10 @@ class SideEffectOut(Schema):
     effect: str
     label: str
     severity: str
-    onset_on: date
+    onset_on: dt.date
     notes: str
     procedure_id: int | None
     urgent: bool
     advice: str | None
-    created_at: datetime
-    acknowledged_at: datetime | None
+    created_at: dt.datetime
+    acknowledged_at: dt.datetime | None

@@ -1,0 +1,305 @@
+"""Forms of the patient portal and the staff diary page. They parse and validate input
+(the clinical validation itself comes from the rules via `services.diary_entry_problems`)
+and hand a `DiaryEntry` to the services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from cadence.diary import services
+from cadence.diary.models import DiaryDay
+from cadence.rules.diary import AcuteDrugClass, AcuteMedicationTaken, PeakSeverity
+from cadence.rules.questionnaires import (
+    HIT6_NEUTRAL_LABELS,
+    MIDAS_ITEMS,
+    MIDAS_MAX_DAYS,
+    MIDAS_UNSCORED_ITEMS,
+    Hit6Answer,
+)
+from cadence.rules.side_effects import (
+    COMMON_SIDE_EFFECTS,
+    SIDE_EFFECT_LABELS,
+    URGENT_SIDE_EFFECTS,
+    Severity,
+    SideEffect,
+)
+
+#: Blank rows for medicines that are not among the patient's usual ones.
+OTHER_MEDICINE_ROWS = 2
+
+DRUG_CLASS_LABELS = {
+    AcuteDrugClass.triptan: "Triptan (e.g. sumatriptan, rizatriptan)",
+    AcuteDrugClass.ergot: "Ergot (e.g. dihydroergotamine)",
+    AcuteDrugClass.opioid: "Opioid (e.g. codeine, tramadol)",
+    AcuteDrugClass.combination_analgesic: "Combination painkiller (e.g. with caffeine or codeine)",
+    AcuteDrugClass.simple_analgesic: "Simple painkiller (paracetamol, ibuprofen, aspirin)",
+    AcuteDrugClass.gepant: "Gepant (e.g. rimegepant, ubrogepant)",
+    AcuteDrugClass.antiemetic: "Anti-sickness medicine",
+    AcuteDrugClass.other: "Other",
+}
+SEVERITY_LABELS = {
+    PeakSeverity.none: "None / not rated",
+    PeakSeverity.mild: "Mild",
+    PeakSeverity.moderate: "Moderate",
+    PeakSeverity.severe: "Severe",
+}
+FEATURE_FIELDS = (
+    ("unilateral", "On one side of the head"),
+    ("pulsating", "Throbbing or pulsating"),
+    ("worse_with_activity", "Worse with routine activity (walking, stairs)"),
+    ("nausea", "Nausea"),
+    ("vomiting", "Vomiting"),
+    ("photophobia", "Light bothered me"),
+    ("phonophobia", "Noise bothered me"),
+    ("aura", "Aura (visual or other warning signs before or with the headache)"),
+)
+_PROBLEM_FIELDS = {"date", "headache_hours", "peak_severity", "notes"}
+
+
+class DiaryDayForm(forms.Form):
+    """One diary day. Usual medicines are offered as quick-pick rows (`usual_<i>_*`),
+    others as blank rows (`other_<j>_*`)."""
+
+    date = forms.DateField(
+        label="Day", widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Today or a past day; recording a day again replaces it.",
+    )
+    headache_hours = forms.DecimalField(
+        label="Hours of headache", min_value=0, max_value=24, decimal_places=1, initial=0,
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+        help_text="0 to 24. Enter 0 if you had no headache.",
+    )
+    peak_severity = forms.ChoiceField(
+        label="Worst pain", choices=[(s.value, SEVERITY_LABELS[s]) for s in PeakSeverity],
+        initial=PeakSeverity.none.value, widget=forms.RadioSelect,
+    )
+    missed_activity = forms.BooleanField(
+        label="I missed work, school or other activities", required=False
+    )
+    notes = forms.CharField(
+        label="Note", required=False, max_length=services.NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, usual_medicines=(), today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        self.usual_medicines = list(usual_medicines)
+        self.fields["date"].widget.attrs["max"] = self.today.isoformat()
+        for name, label in FEATURE_FIELDS:
+            self.fields[name] = forms.BooleanField(label=label, required=False)
+        for index, (name, _drug_class) in enumerate(self.usual_medicines):
+            self.fields[f"usual_{index}_taken"] = forms.BooleanField(label=f"Took {name}", required=False)
+            self.fields[f"usual_{index}_relieved"] = forms.BooleanField(
+                label=f"{name} relieved the pain", required=False
+            )
+        class_choices = [("", "Choose the kind of medicine")] + [
+            (c.value, DRUG_CLASS_LABELS[c]) for c in AcuteDrugClass
+        ]
+        for index in range(OTHER_MEDICINE_ROWS):
+            self.fields[f"other_{index}_name"] = forms.CharField(
+                label=f"Other medicine {index + 1}", required=False,
+                max_length=services.MEDICINE_NAME_MAX_LENGTH,
+            )
+            self.fields[f"other_{index}_class"] = forms.ChoiceField(
+                label=f"Kind of medicine {index + 1}", required=False, choices=class_choices
+            )
+            self.fields[f"other_{index}_relieved"] = forms.BooleanField(
+                label=f"Medicine {index + 1} relieved the pain", required=False
+            )
+
+    # ---- rendering helpers
+    def feature_fields(self):
+        return [self[name] for name, _label in FEATURE_FIELDS]
+
+    def usual_rows(self):
+        return [
+            (name, self[f"usual_{i}_taken"], self[f"usual_{i}_relieved"])
+            for i, (name, _c) in enumerate(self.usual_medicines)
+        ]
+
+    def other_rows(self):
+        return [
+            (self[f"other_{i}_name"], self[f"other_{i}_class"], self[f"other_{i}_relieved"])
+            for i in range(OTHER_MEDICINE_ROWS)
+        ]
+
+    @classmethod
+    def initial_for(cls, day: DiaryDay | None, on: date, usual_medicines) -> dict:
+        """Initial values: the stored day (editing replaces it) or an empty day."""
+        initial: dict[str, object] = {"date": on}
+        if day is None:
+            return initial
+        initial.update(
+            headache_hours=day.headache_hours, peak_severity=day.peak_severity,
+            missed_activity=day.missed_activity, notes=day.notes,
+        )
+        for name, _label in FEATURE_FIELDS:
+            initial[name] = getattr(day, name)
+        usual_index = {key: i for i, key in enumerate(usual_medicines)}
+        other = 0
+        for medicine in day.acute_medications:
+            key = (medicine.get("name"), medicine.get("drug_class"))
+            if key in usual_index:
+                initial[f"usual_{usual_index[key]}_taken"] = True
+                initial[f"usual_{usual_index[key]}_relieved"] = medicine.get("relieved", False)
+            elif other < OTHER_MEDICINE_ROWS:
+                initial[f"other_{other}_name"] = medicine.get("name")
+                initial[f"other_{other}_class"] = medicine.get("drug_class")
+                initial[f"other_{other}_relieved"] = medicine.get("relieved", False)
+                other += 1
+        return initial
+
+    def clean(self):
+        cleaned = super().clean()
+        medicines: list[AcuteMedicationTaken] = []
+        for index, (name, drug_class) in enumerate(self.usual_medicines):
+            if cleaned.get(f"usual_{index}_taken"):
+                medicines.append(
+                    AcuteMedicationTaken(
+                        name=name, drug_class=drug_class,
+                        relieved=bool(cleaned.get(f"usual_{index}_relieved")),
+                    )
+                )
+        for index in range(OTHER_MEDICINE_ROWS):
+            name = (cleaned.get(f"other_{index}_name") or "").strip()
+            drug_class = cleaned.get(f"other_{index}_class") or ""
+            if name and not drug_class:
+                self.add_error(f"other_{index}_class", "Choose what kind of medicine this is.")
+            elif drug_class and not name:
+                self.add_error(f"other_{index}_name", "Enter the medicine's name.")
+            elif name:
+                medicines.append(
+                    AcuteMedicationTaken(
+                        name=name, drug_class=drug_class,
+                        relieved=bool(cleaned.get(f"other_{index}_relieved")),
+                    )
+                )
+        if self.errors or cleaned.get("date") is None or cleaned.get("headache_hours") is None:
+            return cleaned
+        entry = services.DiaryEntry(
+            headache_hours=float(cleaned["headache_hours"]),
+            peak_severity=cleaned.get("peak_severity") or PeakSeverity.none.value,
+            missed_activity=bool(cleaned.get("missed_activity")),
+            acute_medications=tuple(medicines),
+            notes=cleaned.get("notes") or "",
+            **{name: bool(cleaned.get(name)) for name, _label in FEATURE_FIELDS},
+        )
+        self.add_problems(services.diary_entry_problems(on=cleaned["date"], entry=entry, today=self.today))
+        cleaned["entry"] = entry
+        return cleaned
+
+    def add_problems(self, problems) -> None:
+        for field, message in problems:
+            self.add_error(field if field in _PROBLEM_FIELDS else None, message)
+
+
+class NoHeadacheForm(forms.Form):
+    """The one-tap "no headache" button (for today or a gap day)."""
+
+    date = forms.DateField(widget=forms.HiddenInput)
+
+
+class MidasForm(forms.Form):
+    completed_on = forms.DateField(
+        label="Date completed", widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index, text in enumerate(MIDAS_ITEMS):
+            self.fields[f"item_{index}"] = forms.IntegerField(
+                label=f"{index + 1}. {text}", min_value=0, max_value=MIDAS_MAX_DAYS,
+                help_text=f"Number of days, 0 to {MIDAS_MAX_DAYS}.",
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+        self.fields["headache_days"] = forms.IntegerField(
+            label=f"A. {MIDAS_UNSCORED_ITEMS[0]}", min_value=0, max_value=MIDAS_MAX_DAYS,
+            required=False, help_text="Optional; not part of the score.",
+        )
+        self.fields["average_pain"] = forms.IntegerField(
+            label=f"B. {MIDAS_UNSCORED_ITEMS[1]}", min_value=0, max_value=10,
+            required=False, help_text="Optional; 0 = no pain, 10 = pain as bad as it can be.",
+        )
+
+    def answers(self) -> list[int]:
+        return [self.cleaned_data[f"item_{i}"] for i in range(len(MIDAS_ITEMS))]
+
+    def unscored_answers(self) -> dict:
+        return {
+            key: self.cleaned_data[key]
+            for key in ("headache_days", "average_pain")
+            if self.cleaned_data.get(key) is not None
+        }
+
+
+HIT6_ANSWER_LABELS = {
+    Hit6Answer.never: "Never",
+    Hit6Answer.rarely: "Rarely",
+    Hit6Answer.sometimes: "Sometimes",
+    Hit6Answer.very_often: "Very often",
+    Hit6Answer.always: "Always",
+}
+
+
+def hit6_item_labels() -> tuple[str, ...]:
+    """The licensed HIT-6 item text (setting `CADENCE_HIT6_ITEM_TEXT`, six strings from the
+    clinic's licensed copy) when `CADENCE_HIT6_LICENSED` is true; otherwise neutral labels."""
+    if getattr(settings, "CADENCE_HIT6_LICENSED", False):
+        licensed = getattr(settings, "CADENCE_HIT6_ITEM_TEXT", None)
+        if licensed and len(licensed) == len(HIT6_NEUTRAL_LABELS):
+            return tuple(str(text) for text in licensed)
+    return HIT6_NEUTRAL_LABELS
+
+
+class Hit6Form(forms.Form):
+    completed_on = forms.DateField(
+        label="Date completed", widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index, label in enumerate(hit6_item_labels()):
+            self.fields[f"item_{index}"] = forms.ChoiceField(
+                label=label, choices=[(a.value, HIT6_ANSWER_LABELS[a]) for a in Hit6Answer],
+                widget=forms.RadioSelect,
+            )
+
+    def answers(self) -> list[str]:
+        return [self.cleaned_data[f"item_{i}"] for i in range(len(HIT6_NEUTRAL_LABELS))]
+
+
+def _effect_choices():
+    common = sorted(COMMON_SIDE_EFFECTS, key=lambda e: list(SideEffect).index(e))
+    urgent = sorted(URGENT_SIDE_EFFECTS, key=lambda e: list(SideEffect).index(e))
+    return [
+        ("", "Choose a side effect"),
+        ("Common", [(e.value, SIDE_EFFECT_LABELS[e]) for e in common]),
+        ("Urgent: seek care now", [(e.value, SIDE_EFFECT_LABELS[e]) for e in urgent]),
+    ]
+
+
+class SideEffectForm(forms.Form):
+    effect = forms.ChoiceField(label="Side effect", choices=_effect_choices)
+    severity = forms.ChoiceField(
+        label="How bad is it?", choices=[(s.value, s.value.capitalize()) for s in Severity],
+        widget=forms.RadioSelect, initial=Severity.mild.value,
+    )
+    onset_on = forms.DateField(
+        label="When did it start?", widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+    )
+    notes = forms.CharField(
+        label="Anything else we should know?", required=False,
+        max_length=services.NOTES_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def add_problems(self, problems) -> None:
+        for field, message in problems:
+            self.add_error(field if field in self.fields else None, message)
