@@ -60,10 +60,8 @@ def patient_search(*, query: str = "", queryset: QuerySet[Patient] | None = None
 
 def history_for(patient: Patient) -> MedicalHistory:
     """The patient's medical history (an unsaved empty one when none was taken yet)."""
-    try:
-        return patient.medical_history
-    except MedicalHistory.DoesNotExist:
-        return MedicalHistory(patient=patient)
+    history = MedicalHistory.objects.filter(patient=patient).first()
+    return history if history is not None else MedicalHistory(patient=patient)
 
 
 def latest_diagnosis(patient: Patient) -> Diagnosis | None:
