@@ -1,8 +1,8 @@
 """Cadence settings, all from the environment.
 
-CADENCE_ENV=production turns on production mode: DEBUG off, secure cookies, HSTS, and a real
-SECRET_KEY is required. In development a secret key is generated once into var/secret_key
-(ignored by git).
+CADENCE_ENV=production turns on production mode: DEBUG off, secure cookies, HSTS, staff MFA,
+and a real SECRET_KEY is required. In development a secret key is generated once into
+var/secret_key (ignored by git). See docs/security.md and docs/deploy.md.
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,8 +65,15 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "CADENCE_ENV=production needs ALLOWED_HOSTS (the site's host names, comma-separated)."
+    )
 
 INSTALLED_APPS = [
+    # cadence.security first: its management commands (e.g. `flush`, which lifts the
+    # audit trail's delete guard for the duration of a deliberate wipe) take precedence.
+    "cadence.security",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +81,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "ninja",  # serves the API docs from local static files (no CDN, no inline script)
     "django_tasks",
     "django_tasks_db",
     "cadence.accounts",
@@ -92,9 +106,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cadence.accounts.mfa.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # axes last: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,8 +155,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file database (not :memory:) so that WAL, locking and concurrent writers
     # behave as in production.
+    # One file per test process, so that concurrent test runs on one machine never
+    # destroy each other's database.
     DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("CADENCE_TEST_SQLITE") or str(VAR_DIR / "test_cadence.sqlite3")
+        "NAME": os.environ.get("CADENCE_TEST_SQLITE")
+        or str(VAR_DIR / f"test_cadence_{os.getpid()}.sqlite3")
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -145,6 +167,34 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Failed-login lockout (django-axes) must be the first backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("CADENCE_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CADENCE_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "cadence.security.network.client_ip"
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: trust only
+# REMOTE_ADDR). Used for the audit trail's "from where" and for lockout/rate limits.
+CADENCE_PROXY_COUNT = int(os.environ.get("CADENCE_PROXY_COUNT", 1 if PRODUCTION else 0))
+# Sign-in attempts allowed per client IP per minute (on top of the lockout above).
+CADENCE_LOGIN_RATE_PER_MINUTE = int(
+    os.environ.get("CADENCE_LOGIN_RATE_PER_MINUTE", 10_000 if TESTING else 20)
+)
+
+# Staff sign in with a password and a TOTP code (or a recovery code). On in production;
+# off in development (so the demo logins of `make run` work) and under tests, unless
+# CADENCE_MFA_REQUIRED says otherwise. See docs/security.md.
+CADENCE_MFA_REQUIRED = env_bool("CADENCE_MFA_REQUIRED", PRODUCTION and not TESTING)
+OTP_TOTP_ISSUER = os.environ.get("CADENCE_OTP_ISSUER", "Cadence")
+CADENCE_RECOVERY_CODE_COUNT = 10
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -200,12 +250,45 @@ TASKS = {
     }
 }
 
+# Request bodies and uploads: 5 MB in memory at most; imported files are checked by
+# cadence.security.uploads.check_upload (size and type).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+CADENCE_MAX_UPLOAD_BYTES = int(os.environ.get("CADENCE_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
+CADENCE_UPLOAD_CONTENT_TYPES = (
+    "application/json",
+    "application/fhir+json",
+    "text/csv",
+)
+FILE_UPLOAD_PERMISSIONS = 0o600
+
+# The audit trail's HMAC key (entries are chained with HMAC-SHA256, so that rewriting the
+# chain needs this key, which is not in the database). Defaults to one derived from
+# SECRET_KEY; set CADENCE_AUDIT_KEY to keep it independent of secret-key rotation.
+CADENCE_AUDIT_KEY = os.environ.get("CADENCE_AUDIT_KEY", "") or f"cadence-audit:{SECRET_KEY}"
+
+# Strict Content-Security-Policy: no inline scripts or styles, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -221,12 +304,16 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"scrub": {"()": "cadence.security.logging.ScrubPatientData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Request bodies and SQL parameters can carry patient data: keep them out of logs.
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
     },
 }

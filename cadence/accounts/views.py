@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView
@@ -15,6 +16,8 @@ from cadence.accounts.navigation import nav_items_for
 from cadence.accounts.roles import ALL_ROLES, Role
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record
+from cadence.security.network import client_ip
+from cadence.security.ratelimit import rate_allow
 
 
 @public_page
@@ -32,8 +35,31 @@ def healthz(request):
 
 
 class CadenceLoginView(LoginView):
+    """Password sign-in. Failed attempts are audited and count towards the lockout
+    (django-axes, by username and IP); attempts per IP are rate-limited. Staff then pass
+    the two-factor step (cadence.accounts.mfa) when CADENCE_MFA_REQUIRED is on."""
+
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if not rate_allow(
+            f"login:{client_ip(request)}",
+            limit=settings.CADENCE_LOGIN_RATE_PER_MINUTE,
+            window_seconds=60,
+        ):
+            form = self.get_form()
+            context = self.get_context_data(form=form, rate_limited=True)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        audit_record(
+            actor=None, action=AuditAction.LOGIN_FAILED, summary="Sign-in failed",
+            details={"username": (self.request.POST.get("username") or "")[:150]},
+            request=self.request,
+        )
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         response = super().form_valid(form)

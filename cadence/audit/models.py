@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -27,13 +28,18 @@ class AppendOnlyError(Exception):
 class AuditEvent(models.Model):
     """One entry of the append-only audit trail.
 
-    Entries are chained: `entry_hash` covers this entry's fields and the previous entry's
+    Entries are chained: `entry_hash` is an HMAC-SHA256 (key: settings.CADENCE_AUDIT_KEY,
+    which is not stored in the database) over this entry's fields and the previous entry's
     hash, so editing or deleting any entry breaks the chain (`manage.py verify_audit`).
+    Database triggers refuse UPDATE and DELETE on this table (migration 0003).
     """
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, null=True, blank=True,
+        # DO_NOTHING: the entry keeps the id of a user who is later removed (the chain
+        # covers actor_id, and entries are never updated).
+        on_delete=models.DO_NOTHING,
         related_name="+", db_constraint=False,
     )
     actor_username = models.CharField(max_length=150, blank=True)
@@ -54,6 +60,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries are append-only.")
 
     def canonical(self) -> str:
         return json.dumps(
@@ -77,15 +91,9 @@ class AuditEvent(models.Model):
         )
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical().encode()).hexdigest()
+        key = str(settings.CADENCE_AUDIT_KEY).encode()
+        return hmac.new(key, self.canonical().encode(), hashlib.sha256).hexdigest()
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Audit entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit entries are append-only.")
 
 
 class AuditChainHead(models.Model):
@@ -93,3 +101,6 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64)
     entry_count = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"audit chain head: {self.entry_count} entries, last {self.last_hash[:12]}"

@@ -1,21 +1,40 @@
-"""Writing to the audit trail. Call `audit_record` in the same transaction as the change."""
+"""Writing to the audit trail. Call `audit_record` in the same transaction as the change.
+
+Every entry records who (actor, username and role at the time), which patient, what
+(action, object, summary, details), when (UTC) and from where (client IP, see
+cadence.security.network). Entries are append-only and chained by HMAC-SHA256; the
+chain head row serialises appends (a row lock on PostgreSQL, the write lock of an
+IMMEDIATE transaction on SQLite). `verify_chain` finds edited, removed or inserted
+entries.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from cadence.audit.models import AuditAction, AuditChainHead, AuditEvent
+from cadence.security.network import client_ip as _client_ip
 
 GENESIS_HASH = "0" * 64
+SUMMARY_MAX = 200
 
 
 def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    return _client_ip(request)
+
+
+def _normalised_details(details: dict[str, Any] | None) -> dict[str, Any]:
+    """What the JSON column will give back when read (so the hash verifies later)."""
+    if not details:
+        return {}
+    if not isinstance(details, dict):
+        details = {"value": details}
+    return json.loads(json.dumps(details, default=str))
 
 
 def audit_record(
@@ -36,29 +55,37 @@ def audit_record(
     `actor` is a user or None (anonymous/system); `patient` (or `patient_id`) names whose
     record was touched; `obj` names the object (its model label and pk are stored).
     """
+    action = str(action)
+    if action not in AuditAction.values:
+        raise ValueError(f"unknown audit action {action!r}")
     if patient is not None:
         patient_id = patient.pk
+    if patient_id is not None:
+        patient_id = int(patient_id)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
+    if actor is None and request is not None:
+        actor = getattr(request, "user", None)
+    user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head, _ = AuditChainHead.objects.get_or_create(
                 pk=1, defaults={"last_hash": GENESIS_HASH, "entry_count": 0}
             )
-        user = actor if getattr(actor, "is_authenticated", False) else None
+            head = AuditChainHead.objects.select_for_update().get(pk=1)
         event = AuditEvent(
             occurred_at=timezone.now(),
             actor=user,
-            actor_username=user.get_username() if user else "",
-            actor_role=getattr(user, "role", "") if user else "",
-            action=str(action),
+            actor_username=user.get_username()[:150] if user else "",
+            actor_role=(getattr(user, "role", "") or "")[:16] if user else "",
+            action=action,
             patient_id_ref=patient_id,
-            object_type=object_type,
-            object_id=str(object_id or ""),
-            summary=summary[:200],
-            details=details or {},
+            object_type=str(object_type)[:60],
+            object_id=str(object_id or "")[:64],
+            summary=str(summary)[:SUMMARY_MAX],
+            details=_normalised_details(details),
             ip_address=client_ip(request),
             prev_hash=head.last_hash,
         )
@@ -70,24 +97,47 @@ def audit_record(
     return event
 
 
-def verify_chain() -> list[str]:
-    """Return the problems found in the chain (empty when intact)."""
-    problems: list[str] = []
+@dataclass(frozen=True)
+class ChainProblem:
+    entry_id: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"entry {self.entry_id}: {self.message}" if self.entry_id else self.message
+
+
+def verify_chain_problems() -> list[ChainProblem]:
+    """Every break of the chain, naming the entry where it shows."""
+    problems: list[ChainProblem] = []
     expected_prev = GENESIS_HASH
     count = 0
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         count += 1
         if event.prev_hash != expected_prev:
-            problems.append(f"entry {event.pk}: previous-hash link broken (an entry was removed or altered before it)")
+            problems.append(
+                ChainProblem(
+                    event.pk,
+                    "previous-hash link broken (the entry before it was removed, altered or inserted)",
+                )
+            )
         if event.compute_hash() != event.entry_hash:
-            problems.append(f"entry {event.pk}: contents do not match its hash (edited)")
+            problems.append(ChainProblem(event.pk, "contents do not match its hash (edited)"))
         expected_prev = event.entry_hash
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None:
         if head.last_hash != expected_prev:
-            problems.append("the newest entries were removed: chain head does not match the last entry")
+            problems.append(
+                ChainProblem(None, "the newest entries were removed: the chain head does not match the last entry")
+            )
         if head.entry_count != count:
-            problems.append(f"chain head counts {head.entry_count} entries but {count} are present")
+            problems.append(
+                ChainProblem(None, f"the chain head counts {head.entry_count} entries but {count} are present")
+            )
     elif count:
-        problems.append("chain head is missing")
+        problems.append(ChainProblem(None, "the chain head is missing"))
     return problems
+
+
+def verify_chain() -> list[str]:
+    """Return the problems found in the chain (empty when intact)."""
+    return [str(problem) for problem in verify_chain_problems()]
