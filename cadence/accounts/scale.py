@@ -533,8 +533,8 @@ class _NoProgress:
 
 
 def _sqlite_pragmas(fast: bool) -> None:
-    if connection.vendor != "sqlite":
-        return
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return  # (SQLite refuses to change the safety level inside a transaction)
     with connection.cursor() as cursor:
         if fast:
             # Safe for a one-off load of synthetic data: a crash mid-load loses the load.

@@ -1,0 +1,368 @@
+"""The bench's measurements that run inside Django, one per process:
+
+    python -m bench.tasks NAME '{"json": "arguments"}'
+
+with DJANGO_SETTINGS_MODULE=bench.settings and DATABASE_URL set by bench.run. The last
+line of stdout is `BENCH-RESULT {json}`. A measurement whose feature is not built yet
+answers {"available": false, "reason": ...} instead of a number.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from datetime import timedelta
+
+RESULT_PREFIX = "BENCH-RESULT "
+
+
+def _rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _percentile(values, share):
+    from bench.loadgen import percentile
+
+    return percentile(values, share)
+
+
+def _not_available(reason: str) -> dict:
+    return {"available": False, "reason": reason}
+
+
+# -- database set-up ---------------------------------------------------------------------
+
+
+def task_migrate(args: dict) -> dict:
+    from django.core.management import call_command
+
+    if args.get("flush"):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", interactive=False, verbosity=0)
+    return {"ok": True}
+
+
+# -- 4. Load -------------------------------------------------------------------------------
+
+
+def _delete_patients(first_id: int, last_id: int) -> None:
+    from django.db import connection, transaction
+
+    from cadence.diary.models import DiaryDay
+    from cadence.patients.models import Patient
+    from cadence.treatments.models import Procedure
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in (DiaryDay, Procedure, Patient):
+            column = "id" if model is Patient else "patient_id"
+            cursor.execute(
+                f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} "
+                f"WHERE {column} BETWEEN %s AND %s",
+                [first_id, last_id],
+            )
+
+
+def _load_floor(patients: int, days: int, seed: int) -> float:
+    """Rows/s of the same rows, same bulk path, into a bare copy of the diary table (no
+    index, no constraint, no foreign key): the database's ingest floor."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from cadence.accounts import scale
+    from cadence.diary.models import DiaryDay
+
+    table = "bench_diary_load_floor"
+    quoted = connection.ops.quote_name(table)
+    source = connection.ops.quote_name(DiaryDay._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {quoted}")
+        cursor.execute(f"CREATE TABLE {quoted} AS SELECT * FROM {source} WHERE 1 = 0")
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    day_dates = [start + timedelta(days=offset) for offset in range(days)]
+    iso_days = [d.isoformat() for d in day_dates]
+    plans = [
+        scale.ScalePatientPlan(
+            patient_id=1_000_000 + index,
+            response=scale.RESPONSE_CYCLE[index % len(scale.RESPONSE_CYCLE)],
+            session_dates=scale.session_dates_for(rng, start=start, today=today),
+        )
+        for index in range(patients)
+    ]
+    scale._sqlite_pragmas(True)
+    try:
+        started = time.perf_counter()
+        with transaction.atomic():
+            writer = scale.DiaryRowWriter(now=timezone.now(), table=table)
+            writer.write(
+                scale._diary_rows(plans, iso_days, day_dates, seed), patients * days,
+                scale._NoProgress(),
+            )
+        seconds = time.perf_counter() - started
+    finally:
+        scale._sqlite_pragmas(False)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {quoted}")
+    return patients * days / seconds
+
+
+def task_load(args: dict) -> dict:
+    """Scale seeding of `patients` x `days`, `runs` times (each run's rows deleted
+    afterwards), against the ingest floor measured in between."""
+    from cadence.accounts.scale import seed_scale_clinic
+
+    runs, floors = [], []
+    for run in range(args["runs"]):
+        result = seed_scale_clinic(patients=args["patients"], days=args["days"], seed=run)
+        runs.append(result.as_dict())
+        _delete_patients(result.patient_ids[0], result.patient_ids[-1])
+        floors.append(_load_floor(args["patients"], args["days"], seed=run))
+    rates = [r["rows_per_second"] for r in runs]
+    return {
+        "available": True,
+        "patients": args["patients"],
+        "days": args["days"],
+        "rows_per_second": statistics.median(rates),
+        "floor_rows_per_second": round(statistics.median(floors)),
+        "ratio": statistics.median(rates) / statistics.median(floors),
+        "runs": runs,
+        "floor_runs": [round(f) for f in floors],
+    }
+
+
+def task_seed(args: dict) -> dict:
+    """The bench clinic: `patients` x `days`, plus one patient with 2 years of diary and 8
+    sessions for the patient page."""
+    from cadence.accounts.scale import seed_scale_clinic
+    from cadence.treatments.models import Procedure
+
+    result = seed_scale_clinic(
+        patients=args["patients"], days=args["days"], progress=args.get("progress", False)
+    )
+    page = seed_scale_clinic(patients=1, days=730, max_sessions=8, seed=7)
+    page_patient = page.patient_ids[0]
+    return {
+        **result.as_dict(),
+        "available": True,
+        "patient_ids_sample": result.patient_ids[:2000],
+        "page_patient_id": page_patient,
+        "page_patient_sessions": Procedure.objects.filter(patient_id=page_patient).count(),
+    }
+
+
+# -- 1. Diary write: the token and an availability check ---------------------------------
+
+
+def task_prepare_write(args: dict) -> dict:
+    from django.urls import Resolver404, resolve
+    from django.utils import timezone
+
+    from cadence.accounts.models import ApiToken
+    from cadence.accounts.scale import scale_clinician
+
+    path = f"/api/v1/patients/{args['patient_id']}/diary/{timezone.localdate().isoformat()}"
+    try:
+        resolve(path)
+    except Resolver404:
+        return _not_available(f"no route for PUT {path} (diary PUT API not built yet)")
+    _token, raw = ApiToken.issue(scale_clinician(), name="bench")
+    return {"available": True, "token": raw, "today": timezone.localdate().isoformat()}
+
+
+# -- 2. Patient page -----------------------------------------------------------------------
+
+
+def _client_for_clinician():
+    from django.test import Client
+
+    from cadence.accounts.scale import scale_clinician
+
+    client = Client()
+    client.force_login(scale_clinician())
+    return client
+
+
+def _time_requests(client, path: str, runs: int) -> tuple[list[float], int]:
+    timings = []
+    status = 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+        status = response.status_code
+    return timings, status
+
+
+def task_patient_page(args: dict) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import Resolver404, resolve
+
+    path = f"/outcomes/patients/{args['patient_id']}/"
+    try:
+        resolve(path)
+    except Resolver404:
+        return _not_available(f"no route {path} (clinician patient page not built yet)")
+    client = _client_for_clinician()
+    warm, status = _time_requests(client, path, 3)
+    if status != 200:
+        return _not_available(f"GET {path} answered {status}")
+    runs = args["runs"]
+    page, floor = [], []
+    # Interleave page and floor so that noise from other processes hits both alike.
+    for _ in range(runs):
+        page.extend(_time_requests(client, path, 1)[0])
+        floor.extend(_time_requests(client, "/bench/floor", 1)[0])
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    p50, p95 = _percentile(page, 0.5), _percentile(page, 0.95)
+    floor_p50 = _percentile(floor, 0.5)
+    return {
+        "available": True,
+        "patient_id": args["patient_id"],
+        "runs": runs,
+        "p50_ms": round(p50, 2),
+        "p95_ms": round(_percentile(page, 0.95), 2),
+        "floor_p50_ms": round(floor_p50, 3),
+        "floor_p95_ms": round(_percentile(floor, 0.95), 3),
+        "ratio_p50": round(p50 / floor_p50, 1),
+        "p95_over_floor_ms": round(p95 - _percentile(floor, 0.95), 2),
+        "queries": len(queries),
+        "query_list": [q["sql"][:300] for q in queries.captured_queries],
+    }
+
+
+# -- 3. Clinic report ----------------------------------------------------------------------
+
+
+def _clinic_report_function():
+    try:
+        from cadence.outcomes import selectors
+    except ImportError as exc:
+        return None, f"cadence.outcomes.selectors cannot be imported ({exc})"
+    function = getattr(selectors, "clinic_report", None)
+    if function is None:
+        return None, "cadence.outcomes.selectors.clinic_report is not built yet"
+    return function, ""
+
+
+def task_report(args: dict) -> dict:
+    from django.utils import timezone
+
+    from bench import report_floor
+
+    function, reason = _clinic_report_function()
+    if function is None:
+        return _not_available(reason)
+    today = timezone.localdate()
+    runs = args["runs"]
+    function(today)  # warm-up (caches, plans); both sides get one
+    report_floor.run(today)
+    timings, floors = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function(today)
+        timings.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        report_floor.run(today)
+        floors.append(time.perf_counter() - started)
+    seconds, floor = statistics.median(timings), statistics.median(floors)
+    return {
+        "available": True,
+        "runs": runs,
+        "seconds": round(seconds, 4),
+        "floor_seconds": round(floor, 4),
+        "ratio": round(seconds / floor, 2) if floor else None,
+        "timings": [round(t, 4) for t in timings],
+        "floor_timings": [round(t, 4) for t in floors],
+        "floor_sql": report_floor.describe(),
+    }
+
+
+def task_profile_report(args: dict) -> dict:
+    """pyinstrument profile of one clinic report (for docs/performance.md)."""
+    from django.utils import timezone
+    from pyinstrument import Profiler
+
+    function, reason = _clinic_report_function()
+    if function is None:
+        return _not_available(reason)
+    profiler = Profiler()
+    profiler.start()
+    function(timezone.localdate())
+    profiler.stop()
+    return {"available": True, "profile": profiler.output_text(unicode=False, color=False)}
+
+
+# -- 5. Memory -----------------------------------------------------------------------------
+
+
+def task_memory(args: dict) -> dict:
+    """Peak RSS of this process after one clinic report or one FHIR $everything export."""
+    from django.db import connection
+    from django.utils import timezone
+
+    connection.ensure_connection()
+    baseline = _rss_mb()
+    started = time.perf_counter()
+    if args["what"] == "report":
+        function, reason = _clinic_report_function()
+        if function is None:
+            return _not_available(reason)
+        function(timezone.localdate())
+    else:
+        from django.urls import Resolver404, resolve
+
+        path = f"/fhir/r4/Patient/{args['patient_id']}/$everything"
+        try:
+            resolve(path)
+        except Resolver404:
+            return _not_available(f"no route {path} (FHIR export not built yet)")
+        response = _client_for_clinician().get(path)
+        if response.status_code != 200:
+            return _not_available(f"GET {path} answered {response.status_code}")
+        size = len(response.content)
+    return {
+        "available": True,
+        "what": args["what"],
+        "seconds": round(time.perf_counter() - started, 3),
+        "baseline_rss_mb": round(baseline, 1),
+        "peak_rss_mb": round(_rss_mb(), 1),
+        **({"bytes": size} if args["what"] == "fhir" else {}),
+    }
+
+
+TASKS = {
+    "migrate": task_migrate,
+    "load": task_load,
+    "seed": task_seed,
+    "prepare_write": task_prepare_write,
+    "patient_page": task_patient_page,
+    "report": task_report,
+    "profile_report": task_profile_report,
+    "memory": task_memory,
+}
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+    name = sys.argv[1]
+    args = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
+    result = TASKS[name](args)
+    sys.stdout.write("\n" + RESULT_PREFIX + json.dumps(result) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
