@@ -1,7 +1,7 @@
 """JSON API operations of the intake app (mounted under /api/v1 by config/api.py)."""
 
 from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from cadence.accounts.api_auth import api_public, api_roles
 from cadence.accounts.roles import STAFF_ROLES
@@ -44,16 +44,16 @@ def create_consultation_request(request, payload: ConsultationRequestIn):
             address=client_ip(request), request=request,
         )
     except services.RateLimited:
-        return 429, {"detail": "Too many requests from your address. Please try again in an hour or call us."}
+        return Status(429, {"detail": "Too many requests from your address. Please try again in an hour or call us."})
     except ValidationError as error:
-        return 422, {
+        return Status(422, {
             "detail": [
                 {"type": "value_error", "loc": ["body", "payload", field], "msg": message}
                 for field, messages in error.message_dict.items()
                 for message in messages
             ]
-        }
-    return 201, {"id": receipt.id, "status": receipt.status}
+        })
+    return Status(201, {"id": receipt.id, "status": receipt.status})
 
 
 @router.get(

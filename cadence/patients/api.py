@@ -1,10 +1,9 @@
 """JSON API operations of the patients app (mounted under /api/v1 by config/api.py)."""
 
-from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Router
+from ninja import Router, Status
 
 from cadence.accounts.access import patient_for_user
 from cadence.accounts.api_auth import api_roles
@@ -31,7 +30,7 @@ def unprocessable(error: ValidationError):
         for field, messages in error.message_dict.items()
         for message in messages
     ]
-    return 422, {"detail": detail}
+    return Status(422, {"detail": detail})
 
 
 def patient_out(patient: Patient, *, clinical: bool) -> dict:
@@ -83,7 +82,7 @@ def create_patient(request, payload: PatientIn):
         patient = services.patient_create(actor=request.user, request=request, **payload.dict())
     except ValidationError as error:
         return unprocessable(error)
-    return 201, patient_out(patient, clinical=False)
+    return Status(201, patient_out(patient, clinical=False))
 
 
 @router.get("/patients/{patient_id}", response=PatientOut, summary="A patient's record")
@@ -119,7 +118,7 @@ def add_preventive_trial(request, patient_id: int, payload: PreventiveTrialIn):
         )
     except ValidationError as error:
         return unprocessable(error)
-    return 201, trial
+    return Status(201, trial)
 
 
 @router.get(
