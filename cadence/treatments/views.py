@@ -418,7 +418,10 @@ def lot_recall(request):
             request=request, summary=f"Lot recall lookup: {len(rows)} procedures", details={"lot": lot},
         )
         rows = Paginator(rows, 25).get_page(request.GET.get("page"))
-    return render(request, "treatments/lot_recall.html", {"lot": lot, "rows": rows})
+    return render(
+        request, "treatments/lot_recall.html",
+        {"lot": lot, "rows": rows, "page_extra": "&" + urlencode({"lot": lot})},
+    )
 
 
 @roles_required(RECALL_ROLES)
