@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from cadence.intake.models import PreferredContact, RequestStatus
+from cadence.intake.services import consultation_request_problems
 from cadence.patients.models import Sex
 from cadence.rules.self_check import MAX_DAYS_PER_MONTH, MAX_MONTHS, MAX_PREVENTIVE_CLASSES
 
@@ -91,6 +92,22 @@ class ConsultationRequestForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     self_check_summary = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        """Show every problem at once: the service's checks run even when a required field
+        is missing (the service checks again when saving)."""
+        data = super().clean()
+        problems, _cleaned = consultation_request_problems(
+            first_name=data.get("first_name", ""), last_name=data.get("last_name", ""),
+            email=data.get("email", ""), phone=data.get("phone", ""),
+            date_of_birth=data.get("date_of_birth"),
+            preferred_contact=data.get("preferred_contact", ""), message=data.get("message", ""),
+            consent_to_contact=bool(data.get("consent_to_contact")),
+        )
+        for field, message in problems.items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data
 
 
 class StatusForm(forms.Form):
