@@ -1,5 +1,70 @@
 """JSON API operations of the outcomes app (mounted under /api/v1 by config/api.py)."""
 
+from __future__ import annotations
+
 from ninja import Router
 
+from cadence.accounts.access import patient_for_user
+from cadence.accounts.api_auth import api_roles
+from cadence.accounts.roles import Role
+from cadence.outcomes import selectors
+from cadence.outcomes.schemas import OutcomesOut
+from cadence.outcomes.services import outcome_view_record
+
 router = Router(tags=["Outcomes"])
+
+
+def _period(period) -> dict | None:
+    if period is None:
+        return None
+    return {
+        "start": period.start,
+        "end": period.end,
+        "days_recorded": period.days_recorded,
+        "headache_days": period.headache_days,
+        "migraine_days": period.migraine_days,
+        "moderate_severe_days": period.moderate_severe_days,
+        "acute_medication_days": period.acute_medication_days,
+        "triptan_days": period.triptan_days,
+        "headache_hours": period.headache_hours,
+        "coverage": period.coverage,
+        "complete": period.complete,
+        "scaled": period.scaled,
+    }
+
+
+@router.get(
+    "/patients/{patient_id}/outcomes",
+    response=OutcomesOut,
+    summary="Outcomes: baseline, 28-day periods and the response",
+)
+@api_roles(Role.CLINICIAN, Role.NURSE, Role.PATIENT)
+def patient_outcomes(request, patient_id: int):
+    """The baseline (28 days before the first signed session), the consecutive 28-day
+    follow-up periods from the first session, and the response of the latest ended period
+    with at least 20 recorded days against the baseline (counts scaled to 28 days; `null`
+    counts under 20 recorded days). `response.status` is `insufficient_data` with a
+    `reason` when it cannot be judged. Also the medication-overuse flag and wearing-off.
+    Clinicians, nurses and the patient themself; front desk and admins get 403 (clinical
+    data), another patient 404."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    outcome = selectors.outcome_summary_for(patient)
+    outcome_view_record(actor=request.user, patient=patient, summary="Read outcomes (API)", request=request)
+    response = outcome.response
+    return {
+        "baseline": _period(outcome.baseline),
+        "periods": [_period(p) for p in outcome.periods],
+        "response": {
+            "status": str(response.status),
+            "headache_day_change": response.headache_day_change,
+            "percent_change": response.percent_change,
+            "reason": response.reason,
+            "rule": str(response.rule),
+        },
+        "medication_overuse": {"flagged": outcome.overuse.flagged, "detail": outcome.overuse.detail},
+        "wearing_off": {
+            "detected": outcome.wearing_off.detected,
+            "evidence": outcome.wearing_off.evidence,
+            "suggestion": outcome.interval_suggestion,
+        },
+    }

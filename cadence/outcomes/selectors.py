@@ -1,9 +1,9 @@
 """Reads of the outcomes app: per-patient outcomes and the clinic report, counted in SQL.
 
-Per patient, ONE query over the diary (`_diary_counts`) returns every count the patient
-page needs as conditional aggregates (Count/Sum with `filter=`): each 28-day period
-(baseline and follow-up), each week of the recent treatment cycles, the 28 days before
-each of those sessions, and the three medication-overuse periods. The counts are then
+Per patient, ONE query over the diary (`_diary_buckets`) returns every count the patient
+page needs: grouped by 28-day period (baseline and follow-up) and by week of the recent
+treatment cycles, with conditional aggregates (Count/Sum with `filter=`) for the 28 days
+before each of those sessions and the three medication-overuse periods. The counts are then
 mapped onto the pure rules' result types by `cadence.rules.outcomes_extra` and judged by
 `cadence.rules.outcomes` (response, wearing-off) — no Python loop over diary rows.
 
@@ -28,16 +28,21 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import (
+    Case,
     Count,
     DateField,
     ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
     Max,
     Min,
     OuterRef,
     Q,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -226,39 +231,37 @@ def payer_profile(patient) -> PayerProfile:
 # =======================================================================================
 
 
-def _count(name: str, start: date, end: date, flag: str | None = None) -> tuple[str, Any]:
-    condition = Q(date__gte=start, date__lte=end)
-    if flag:
-        condition &= Q(**{flag: True})
-    return name, Count("pk", filter=condition)
+class DaysSince(Func):
+    """Whole days from ``origin`` to a date expression, in SQL (SQLite and PostgreSQL)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def __init__(self, expression, origin: date):
+        super().__init__(expression, Value(origin, output_field=DateField()))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(ROUND(julianday(%(expressions)s), 0) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+def _count(condition: Q, flag: str | None = None):
+    return Count("pk", filter=condition & Q(**{flag: True}) if flag else condition)
 
 
 _PERIOD_FLAGS = (
-    ("hd", "is_headache_day"),
-    ("md", "is_migraine_day"),
-    ("ms", "is_moderate_severe_day"),
-    ("am", "is_acute_medication_day"),
-    ("tr", "is_triptan_day"),
+    ("headache_days", "is_headache_day"),
+    ("migraine_days", "is_migraine_day"),
+    ("moderate_severe_days", "is_moderate_severe_day"),
+    ("acute_medication_days", "is_acute_medication_day"),
+    ("triptan_days", "is_triptan_day"),
 )
-
-
-def _period_aggregates(key: str, start: date, end: date) -> dict[str, Any]:
-    aggregates = dict([_count(f"{key}_n", start, end)])
-    aggregates.update(_count(f"{key}_{short}", start, end, flag) for short, flag in _PERIOD_FLAGS)
-    aggregates[f"{key}_hh"] = Sum("headache_hours", filter=Q(date__gte=start, date__lte=end))
-    return aggregates
-
-
-def _period_from_row(row: dict, key: str, start: date, end: date, as_of: date) -> rules.PeriodMetrics:
-    counts = rules.PeriodCounts(
-        headache_days=row[f"{key}_hd"] or 0,
-        migraine_days=row[f"{key}_md"] or 0,
-        moderate_severe_days=row[f"{key}_ms"] or 0,
-        acute_medication_days=row[f"{key}_am"] or 0,
-        triptan_days=row[f"{key}_tr"] or 0,
-        headache_hours=float(row[f"{key}_hh"] or 0.0),
-    )
-    return period_from_counts(start, end, row[f"{key}_n"] or 0, counts, as_of=as_of)
 
 
 @dataclass
@@ -361,62 +364,100 @@ class PatientOutcomes:
         return found
 
 
-def _diary_counts(patient, aggregates: dict[str, Any], start: date, end: date) -> dict:
-    if not aggregates:
-        return {}
-    return DiaryDay.objects.filter(patient=patient, date__gte=start, date__lte=end).aggregate(**aggregates)
+def _diary_buckets(patient, sessions: list[date], cycles: list[CycleWindows], today: date) -> list[dict]:
+    """ONE grouped query: diary counts by (28-day period, cycle week) bucket, with the
+    pre-session and medication-overuse windows as conditional counts inside each bucket.
+
+    ``period``: 0 = baseline, 1.. = follow-up periods; ``week``: ``100 * cycle + week
+    index`` (0-based) for days inside a drawn cycle, -1 otherwise. Callers sum rows.
+    """
+    o_windows = overuse_windows(today)
+    aggregates: dict[str, Any] = {
+        "n": Count("pk"),
+        "hh": Sum("headache_hours"),
+        **{short: _count(Q(), flag) for short, flag in _PERIOD_FLAGS},
+    }
+    for index, (start, end) in enumerate(o_windows):
+        window = Q(date__gte=start, date__lte=end)
+        aggregates[f"o{index}_n"] = _count(window)
+        aggregates[f"o{index}_s"] = _count(window, "is_overuse_class_day")
+        aggregates[f"o{index}_a"] = _count(window, "is_simple_analgesic_day")
+    first_day = o_windows[0][0]
+    diary = DiaryDay.objects.filter(patient=patient, date__lte=today)
+    if sessions:
+        origin = rules.baseline_window(sessions[0])[0]
+        first_day = min(first_day, origin, *(c.pre_session[0] for c in cycles))
+        for index, cycle in enumerate(cycles):
+            window = Q(date__gte=cycle.pre_session[0], date__lte=cycle.pre_session[1])
+            aggregates[f"c{index}pre_n"] = _count(window)
+            aggregates[f"c{index}pre_h"] = _count(window, "is_headache_day")
+        week = Case(
+            *(
+                When(
+                    Q(date__gte=cycle.session_date)
+                    & (Q(date__lt=cycle.next_session_date) if cycle.next_session_date else Q()),
+                    then=DaysSince(F("date"), cycle.session_date) / Value(7) + Value(100 * index),
+                )
+                for index, cycle in enumerate(cycles)
+            ),
+            default=Value(-1),
+            output_field=IntegerField(),
+        )
+        period = Case(
+            When(date__gte=origin, then=DaysSince(F("date"), origin) / Value(rules.PERIOD_DAYS)),
+            default=Value(-1),
+            output_field=IntegerField(),
+        )
+    else:
+        week = period = Value(-1, output_field=IntegerField())
+    return list(
+        diary.filter(date__gte=first_day)
+        .annotate(period=period, week=week)
+        .order_by()
+        .values("period", "week")
+        .annotate(**aggregates)
+    )
+
+
+def _sum(rows: list[dict], key: str, where=lambda row: True) -> float:
+    return sum((row[key] or 0) for row in rows if where(row))
 
 
 def patient_outcomes(patient, *, today: date | None = None, with_alerts: bool = True) -> PatientOutcomes:
     """The patient's outcomes on ``today`` (clinic date by default).
 
-    Queries: the session dates (1), the diary counts (1), questionnaires and urgent side
-    effects (1 each once the diary app provides them; ``with_alerts=False`` skips both).
+    Queries: payer profile and session dates (1 each), the diary counts (1, grouped by
+    period and cycle week), questionnaires and urgent side effects (1 each once the diary
+    app provides them; ``with_alerts=False`` skips both).
     """
     today = today or timezone.localdate()
     profile = payer_profile(patient)
     sessions = [d for d in session_dates_for(patient) if d <= today]
-
-    aggregates: dict[str, Any] = {}
-    windows_start, windows_end = today, today
-    o_windows = overuse_windows(today)
-    for index, (start, end) in enumerate(o_windows):
-        aggregates.update(dict([_count(f"o{index}_n", start, end)]))
-        aggregates.update(dict([_count(f"o{index}_s", start, end, "is_overuse_class_day")]))
-        aggregates.update(dict([_count(f"o{index}_a", start, end, "is_simple_analgesic_day")]))
-    windows_start = o_windows[0][0]
-
-    baseline_span = period_spans = None
-    cycles: list[CycleWindows] = []
-    if sessions:
-        baseline_span = rules.baseline_window(sessions[0])
-        period_spans = rules.follow_up_windows(sessions[0], today)
-        aggregates.update(_period_aggregates("b", *baseline_span))
-        for index, (start, end) in enumerate(period_spans):
-            aggregates.update(_period_aggregates(f"p{index}", start, end))
-        cycles = _cycle_windows(sessions, today)
-        for c_index, cycle in enumerate(cycles):
-            for week, (start, end) in cycle.weeks.items():
-                aggregates.update(dict([_count(f"c{c_index}w{week}_n", start, end)]))
-                aggregates.update(dict([_count(f"c{c_index}w{week}_h", start, end, "is_headache_day")]))
-            aggregates.update(dict([_count(f"c{c_index}pre_n", *cycle.pre_session)]))
-            aggregates.update(dict([_count(f"c{c_index}pre_h", *cycle.pre_session, "is_headache_day")]))
-        windows_start = min(windows_start, baseline_span[0], *(c.pre_session[0] for c in cycles))
-        windows_end = max(windows_end, period_spans[-1][1] if period_spans else today)
-
-    row = _diary_counts(patient, aggregates, windows_start, windows_end)
+    cycles = _cycle_windows(sessions, today) if sessions else []
+    rows = _diary_buckets(patient, sessions, cycles, today)
 
     overuse = overuse_from_counts(
         [
-            OveruseCounts(start, end, row[f"o{i}_n"] or 0, row[f"o{i}_s"] or 0, row[f"o{i}_a"] or 0)
-            for i, (start, end) in enumerate(o_windows)
+            OveruseCounts(
+                start, end, int(_sum(rows, f"o{i}_n")), int(_sum(rows, f"o{i}_s")), int(_sum(rows, f"o{i}_a"))
+            )
+            for i, (start, end) in enumerate(overuse_windows(today))
         ],
         today,
     )
+
+    def period_at(index: int, start: date, end: date) -> rules.PeriodMetrics:
+        in_period = [row for row in rows if row["period"] == index]
+        counts = rules.PeriodCounts(
+            **{short: int(_sum(in_period, short)) for short, _ in _PERIOD_FLAGS},
+            headache_hours=float(_sum(in_period, "hh")),
+        )
+        return period_from_counts(start, end, int(_sum(in_period, "n")), counts, as_of=today)
+
     if sessions:
-        baseline = _period_from_row(row, "b", *baseline_span, as_of=today)
+        baseline = period_at(0, *rules.baseline_window(sessions[0]))
         periods = tuple(
-            _period_from_row(row, f"p{i}", start, end, as_of=today) for i, (start, end) in enumerate(period_spans)
+            period_at(i + 1, start, end) for i, (start, end) in enumerate(rules.follow_up_windows(sessions[0], today))
         )
         summary = rules.OutcomeSummary(
             baseline=baseline, periods=periods, response=rules.response(baseline, periods, profile.responder_rule)
@@ -424,16 +465,14 @@ def patient_outcomes(patient, *, today: date | None = None, with_alerts: bool = 
     else:
         summary = rules.OutcomeSummary(baseline=None, periods=(), response=rules.response(None, (), profile.responder_rule))
 
-    curves = [
-        effect_curve_from_counts(
-            cycle.session_date,
-            cycle.next_session_date,
-            today,
-            {week: (row[f"c{i}w{week}_n"] or 0, row[f"c{i}w{week}_h"] or 0) for week in cycle.weeks},
-            (row[f"c{i}pre_n"] or 0, row[f"c{i}pre_h"] or 0),
-        )
-        for i, cycle in enumerate(cycles)
-    ]
+    curves = []
+    for i, cycle in enumerate(cycles):
+        weeks = {}
+        for week in cycle.weeks:
+            bucket = [row for row in rows if row["week"] == 100 * i + week - 1]
+            weeks[week] = (int(_sum(bucket, "n")), int(_sum(bucket, "headache_days")))
+        pre = (int(_sum(rows, f"c{i}pre_n")), int(_sum(rows, f"c{i}pre_h")))
+        curves.append(effect_curve_from_counts(cycle.session_date, cycle.next_session_date, today, weeks, pre))
     worn = rules.wearing_off(curves)
     return PatientOutcomes(
         patient=patient,

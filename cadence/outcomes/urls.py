@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cadence.outcomes import views
 
 app_name = "outcomes"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("patients/", views.patient_list, name="patient-list"),
+    path("patients/<int:patient_id>/", views.patient_detail, name="patient-detail"),
+    path("patients/<int:patient_id>/progress-report.pdf", views.progress_report, name="progress-report"),
+    path("patients/<int:patient_id>/referrer-letter.pdf", views.referrer_letter, name="referrer-letter"),
+    path(
+        "patients/<int:patient_id>/continuation-packet.pdf",
+        views.continuation_packet,
+        name="continuation-packet",
+    ),
+    path("my-progress/", views.my_progress, name="my-progress"),
+]

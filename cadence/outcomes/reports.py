@@ -1,0 +1,65 @@
+"""What the outcome pages and PDF documents show, and the PDF rendering (WeasyPrint, from
+the same partial templates as the web page)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from cadence.outcomes import charts, selectors
+from cadence.outcomes.selectors import PatientOutcomes
+
+REPORTS = {
+    "progress": ("outcomes/pdf/progress_report.html", "Patient progress report"),
+    "referrer": ("outcomes/pdf/referrer_letter.html", "Letter to the referring clinician"),
+    "continuation": ("outcomes/pdf/continuation_packet.html", "Payer continuation packet"),
+}
+
+STATUS_WORDS = {
+    "responder": "Responder",
+    "partial": "Partial response",
+    "non_responder": "Non-responder",
+    "insufficient_data": "Not enough data yet",
+}
+
+
+def outcome_context(outcome: PatientOutcomes) -> dict:
+    """Template context shared by the clinician page and the PDF documents."""
+    scores = outcome.questionnaires
+    return {
+        "outcome": outcome,
+        "patient": outcome.patient,
+        "status_words": STATUS_WORDS[outcome.response.status],
+        "headache_chart": charts.headache_days_chart(
+            outcome.baseline, outcome.periods, outcome.session_dates, outcome.fifty_percent_line
+        ),
+        "curves_chart": charts.effect_curves_chart(outcome.curves),
+        "midas_chart": charts.score_chart(
+            "MIDAS", [(s.completed_on, s.score) for s in scores if s.instrument == "MIDAS"], "midas-chart"
+        ),
+        "hit6_chart": charts.score_chart(
+            "HIT-6", [(s.completed_on, s.score) for s in scores if s.instrument == "HIT-6"], "hit6-chart"
+        ),
+        "clinic_name": settings.CLINIC_NAME,
+    }
+
+
+def report_context(outcome: PatientOutcomes, user) -> dict:
+    context = outcome_context(outcome)
+    patient = outcome.patient
+    context.update(
+        {
+            "sessions": selectors.procedures_for_report(patient),
+            "diagnosis": selectors.diagnosis_for(patient),
+            "preventive_trials": selectors.preventive_trials_for(patient),
+            "signed_by": getattr(user, "display_name", "") or user.get_username(),
+        }
+    )
+    return context
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML  # imported lazily: slow to import
+
+    html = render_to_string(template, context)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

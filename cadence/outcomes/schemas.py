@@ -1,0 +1,49 @@
+"""Schemas of the outcomes API (api-contract.md "Outcomes")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ninja import Schema
+
+
+class PeriodOut(Schema):
+    start: date
+    end: date
+    days_recorded: int
+    headache_days: float | None
+    migraine_days: float | None
+    moderate_severe_days: float | None
+    acute_medication_days: float | None
+    triptan_days: float | None
+    headache_hours: float | None
+    coverage: float
+    complete: bool
+    scaled: bool
+
+
+class ResponseOut(Schema):
+    status: str
+    headache_day_change: float | None
+    percent_change: float | None
+    reason: str
+    rule: str
+
+
+class FlagOut(Schema):
+    flagged: bool
+    detail: str
+
+
+class WearingOffOut(Schema):
+    detected: bool
+    evidence: str
+    suggestion: str | None
+
+
+class OutcomesOut(Schema):
+    baseline: PeriodOut | None
+    periods: list[PeriodOut]
+    response: ResponseOut
+    medication_overuse: FlagOut
+    wearing_off: WearingOffOut
