@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import resource
 import statistics
 import sys
@@ -19,6 +20,7 @@ import time
 from datetime import timedelta
 
 RESULT_PREFIX = "BENCH-RESULT "
+TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
 
 
 def _rss_mb() -> float:
@@ -221,8 +223,10 @@ def task_patient_page(args: dict) -> dict:
     for _ in range(runs):
         page.extend(_time_requests(client, path, 1)[0])
         floor.extend(_time_requests(client, "/bench/floor", 1)[0])
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as captured:
         client.get(path)
+    # Transaction control (BEGIN/COMMIT/SAVEPOINT) shows up on SQLite only; not a query.
+    queries = [q for q in captured.captured_queries if not TRANSACTION_CONTROL.match(q["sql"])]
     p50, p95 = _percentile(page, 0.5), _percentile(page, 0.95)
     floor_p50 = _percentile(floor, 0.5)
     return {
@@ -236,7 +240,8 @@ def task_patient_page(args: dict) -> dict:
         "ratio_p50": round(p50 / floor_p50, 1),
         "p95_over_floor_ms": round(p95 - _percentile(floor, 0.95), 2),
         "queries": len(queries),
-        "query_list": [q["sql"][:300] for q in queries.captured_queries],
+        "statements_with_transaction_control": len(captured.captured_queries),
+        "query_list": [q["sql"][:300] for q in queries],
     }
 
 
@@ -329,7 +334,10 @@ def task_memory(args: dict) -> dict:
         response = _client_for_clinician().get(path)
         if response.status_code != 200:
             return _not_available(f"GET {path} answered {response.status_code}")
-        size = len(response.content)
+        if response.streaming:
+            size = sum(len(chunk) for chunk in response.streaming_content)
+        else:
+            size = len(response.content)
     return {
         "available": True,
         "what": args["what"],
