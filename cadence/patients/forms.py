@@ -93,6 +93,13 @@ class PreventiveTrialForm(forms.ModelForm):
         widgets = {"start": DATE_INPUT, "end": DATE_INPUT}
         labels = {"drug_class": "Class", "end": "End (blank if still taking it)"}
 
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end date cannot be before the start date.")
+        return data
+
 
 class CandidacyDecisionForm(forms.ModelForm):
     class Meta:
