@@ -1,12 +1,11 @@
 """JSON API operations of the scheduling app (mounted under /api/v1 by config/api.py)."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 
 from cadence.accounts.access import patient_for_user
 from cadence.accounts.api_auth import api_roles
@@ -33,7 +32,11 @@ MAX_RANGE_DAYS = 62
 
 
 def _error(exc: services.SchedulingError):
-    return exc.status_code, {"detail": [{"loc": ["body", exc.field], "msg": exc.message, "type": "value_error"}]}
+    return Status(exc.status_code, _detail("body", exc.field, exc.message))
+
+
+def _detail(where: str, field: str, message: str) -> dict:
+    return {"detail": [{"loc": [where, field], "msg": message, "type": "value_error"}]}
 
 
 def appointment_out(appointment: Appointment) -> dict:
@@ -109,10 +112,10 @@ def appointment_create(request, payload: AppointmentIn):
     try:
         patient = patient_for_user(request.user, payload.patient, clinical=False)
     except Http404:
-        return 422, {"detail": [{"loc": ["body", "patient"], "msg": "No such patient.", "type": "value_error"}]}
+        return Status(422, _detail("body", "patient", "No such patient."))
     clinician = User.objects.filter(pk=payload.clinician, role=Role.CLINICIAN, is_active=True).first()
     if clinician is None:
-        return 422, {"detail": [{"loc": ["body", "clinician"], "msg": "No such clinician.", "type": "value_error"}]}
+        return Status(422, _detail("body", "clinician", "No such clinician."))
     try:
         appointment = services.appointment_book(
             patient=patient, clinician=clinician, kind=payload.kind, starts_at=payload.starts_at,
@@ -121,7 +124,7 @@ def appointment_create(request, payload: AppointmentIn):
         )
     except services.SchedulingError as exc:
         return _error(exc)
-    return 201, appointment_out(appointment)
+    return Status(201, appointment_out(appointment))
 
 
 class AppointmentRange(Schema):
@@ -140,14 +143,13 @@ def appointment_list(request, filters: Query[AppointmentRange]):
     """Appointments starting on the clinic-local days `start`..`end` (both included, at most
     62 days), optionally for one `clinician`; cancelled ones included (see `status`)."""
     if filters.end < filters.start:
-        return 422, {"detail": [{"loc": ["query", "end"], "msg": "end is before start.", "type": "value_error"}]}
+        return Status(422, _detail("query", "end", "end is before start."))
     if (filters.end - filters.start).days > MAX_RANGE_DAYS:
-        return 422, {"detail": [{"loc": ["query", "end"], "msg": f"At most {MAX_RANGE_DAYS} days at a time.",
-                                 "type": "value_error"}]}
+        return Status(422, _detail("query", "end", f"At most {MAX_RANGE_DAYS} days at a time."))
     rows = selectors.appointments_between(filters.start, filters.end, clinician_id=filters.clinician)
     audit_record(actor=request.user, action=AuditAction.VIEW,
                  summary=f"Listed appointments {filters.start}..{filters.end}", request=request)
-    return 200, [appointment_out(a) for a in rows]
+    return Status(200, [appointment_out(a) for a in rows])
 
 
 @router.get("/appointments/{appointment_id}", response=AppointmentOut, summary="One appointment")
@@ -177,7 +179,7 @@ def appointment_move(request, appointment_id: int, payload: AppointmentMoveIn):
         )
     except services.SchedulingError as exc:
         return _error(exc)
-    return 200, appointment_out(appointment)
+    return Status(200, appointment_out(appointment))
 
 
 @router.post(
@@ -195,7 +197,7 @@ def appointment_cancel(request, appointment_id: int, payload: AppointmentCancelI
         )
     except services.SchedulingError as exc:
         return _error(exc)
-    return 200, appointment_out(appointment)
+    return Status(200, appointment_out(appointment))
 
 
 @router.post(
@@ -211,7 +213,7 @@ def appointment_no_show(request, appointment_id: int):
         appointment = services.appointment_mark_no_show(appointment=appointment, actor=request.user, request=request)
     except services.SchedulingError as exc:
         return _error(exc)
-    return 200, appointment_out(appointment)
+    return Status(200, appointment_out(appointment))
 
 
 @router.post(
@@ -227,7 +229,7 @@ def appointment_attended(request, appointment_id: int):
         appointment = services.appointment_mark_attended(appointment=appointment, actor=request.user, request=request)
     except services.SchedulingError as exc:
         return _error(exc)
-    return 200, appointment_out(appointment)
+    return Status(200, appointment_out(appointment))
 
 
 @router.get(

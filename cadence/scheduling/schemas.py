@@ -1,7 +1,5 @@
 """API schemas of the scheduling app."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from ninja import Schema
@@ -20,7 +18,7 @@ class TreatmentScheduleOut(Schema):
     window_end: dt.date | None = Field(description="End of the due window (day 98).")
     status: str = Field(description="not_started, upcoming, due, overdue or lapsed.")
     course_first_session: dt.date | None
-    next_appointment: AppointmentOut | None = None
+    next_appointment: "AppointmentOut | None" = None
 
 
 class AppointmentIn(Schema):

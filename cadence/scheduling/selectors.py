@@ -167,13 +167,17 @@ def _treated_patients(today: date) -> list[WorklistEntry]:
         .order_by("starts_at")
     ):
         booked.setdefault(appointment.patient_id, appointment)
-    patients = Patient.objects.in_bulk(list(dates_by_patient))
+    patients = _patients_with_payer(list(dates_by_patient))
+    profiles: dict = {}
     entries = []
     for patient_id, dates in dates_by_patient.items():
         patient = patients.get(patient_id)
         if patient is None:
             continue
-        schedule = treatment_schedule(dates, today=today, profile=payer_profile_for(patient))
+        profile_key = getattr(patient, "payer_profile_id", None)
+        if profile_key not in profiles:  # the profile depends only on the patient's payer
+            profiles[profile_key] = payer_profile_for(patient)
+        schedule = treatment_schedule(dates, today=today, profile=profiles[profile_key])
         entries.append(
             WorklistEntry(
                 patient=patient,
@@ -183,6 +187,13 @@ def _treated_patients(today: date) -> list[WorklistEntry]:
             )
         )
     return entries
+
+
+def _patients_with_payer(patient_ids: list[int]) -> dict[int, Patient]:
+    rows = Patient.objects.filter(pk__in=patient_ids)
+    if any(f.name == "payer_profile" for f in Patient._meta.get_fields()):
+        rows = rows.select_related("payer_profile")
+    return {p.pk: p for p in rows}
 
 
 def _by_due(entries: list[WorklistEntry]) -> list[WorklistEntry]:
