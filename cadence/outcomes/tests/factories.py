@@ -3,7 +3,6 @@ being built in parallel). Classification columns come from the pure rules."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -96,25 +95,22 @@ def build_story(patient, today: date, *, kind: str, sessions: int = 4, seed: int
     """A demo-like patient: baseline ~20 headache days/28, then ``kind``:
     "responder" (about 6 a period), "wearing_off" (good weeks 2-8, bad weeks 9-12),
     "non_responder" (about 18). Sessions every 84 days; the last one ~30 days ago."""
-    rng = random.Random(seed)
     first = today - timedelta(days=84 * (sessions - 1) + 30)
     session_dates = [first + timedelta(days=84 * k) for k in range(sessions)]
     for on in session_dates:
         session(patient, on)
 
     def facts_for(on: date):
+        # Deterministic: a fixed number of headache days in every 28 (or 7) consecutive days.
         if on < first:
-            chance = 20 / 28
-        else:
-            last = max(s for s in session_dates if s <= on)
-            week = (on - last).days // 7 + 1
-            if kind == "responder":
-                chance = 6 / 28
-            elif kind == "wearing_off":
-                chance = 1 / 7 if week <= 8 else 5 / 7
-            else:
-                chance = 18 / 28
-        return MIGRAINE if rng.random() < chance else NO_HEADACHE
+            return MIGRAINE if on.toordinal() % 28 < 20 else NO_HEADACHE
+        last = max(s for s in session_dates if s <= on)
+        week = (on - last).days // 7 + 1
+        if kind == "responder":
+            return MIGRAINE if on.toordinal() % 28 < 6 else NO_HEADACHE
+        if kind == "wearing_off":
+            return MIGRAINE if on.toordinal() % 7 < (1 if week <= 8 else 5) else NO_HEADACHE
+        return MIGRAINE if (on.toordinal() + seed) % 28 < 18 else NO_HEADACHE
 
     write_pattern(patient, first - timedelta(days=40), today, facts_for)
     return session_dates
