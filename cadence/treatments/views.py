@@ -5,6 +5,7 @@ the patient's aftercare."""
 from __future__ import annotations
 
 import csv
+import re
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -38,6 +39,7 @@ from cadence.treatments.models import Procedure, TreatmentPlan
 CLINICIAN = frozenset({Role.CLINICIAN})
 CLINICAL = frozenset({Role.CLINICIAN, Role.NURSE})
 RECALL_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})
+PHONE_LIKE = re.compile(r"\+?[0-9 ()\-.]+")
 
 
 def _plan_or_404(patient, plan_id) -> TreatmentPlan:
@@ -448,5 +450,8 @@ def lot_recall_csv(request):
 
 
 def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in exported text."""
-    return "'" + value if value and value[0] in "=+-@\t\r" else value
+    """Neutralise spreadsheet formulas in exported text (a phone number like +1 202 ... is
+    left as it is)."""
+    if value and value[0] in "=+-@\t\r" and not PHONE_LIKE.fullmatch(value):
+        return "'" + value
+    return value
