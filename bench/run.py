@@ -138,6 +138,20 @@ class Gunicorn:
             self.process.kill()
             self.process.wait()
 
+    def cpu_seconds(self) -> float:
+        """User+system CPU seconds used so far by the gunicorn master and its workers."""
+        import psutil
+
+        total = 0.0
+        master = psutil.Process(self.process.pid)
+        for process in [master, *master.children(recursive=True)]:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+        return total
+
     def log_lines(self) -> int:
         if not self.access_log.exists():
             return 0
@@ -209,10 +223,12 @@ def bench_diary_write(database_url: str, seeded: dict) -> dict:
         for _ in range(RUNS):
             for name, make, prefix in (("floor", floor_request, "/bench/floor"),
                                        ("diary", diary_request, "/api/v1/patients/")):
-                since = server.log_lines()
+                since, cpu_before = server.log_lines(), server.cpu_seconds()
                 result = run_load(host=host, port=port, make_request=make,
                                   concurrency=CLIENTS, seconds=WRITE_SECONDS)
                 summary = result.summary()
+                summary["server_cpu_ms_per_request"] = _r(
+                    (server.cpu_seconds() - cpu_before) * 1000 / max(1, result.requests), 3)
                 time.sleep(0.5)  # let gunicorn flush its access log
                 service = server.server_ms(since, prefix)
                 summary["server_p50_ms"] = _r(percentile(service, 0.5))
@@ -226,7 +242,7 @@ def bench_diary_write(database_url: str, seeded: dict) -> dict:
            "seconds_per_run": WRITE_SECONDS, "runs": runs}
     for name in ("floor", "diary"):
         for key in ("throughput_rps", "p50_ms", "p95_ms", "p99_ms", "server_p50_ms",
-                    "server_p95_ms"):
+                    "server_p95_ms", "server_cpu_ms_per_request"):
             out[f"{name}_{key}"] = _r(med(name, key))
         out[f"{name}_errors"] = sum(r["errors"] for r in runs[name])
     ratios = [d["throughput_rps"] / f["throughput_rps"]
@@ -255,9 +271,6 @@ def bench_backend(vendor: str, database_url: str, *, wipe: bool) -> dict:
     out["seed"] = {k: v for k, v in seeded.items() if k != "patient_ids_sample"}
     log(f"{vendor}: clinic report")
     out["clinic_report"] = task("report", database_url, runs=RUNS)
-    if out["clinic_report"].get("available"):
-        profile = task("profile_report", database_url)
-        out["clinic_report"]["profile"] = profile.get("profile", "")[:6000]
     page_patient = seeded.get("page_patient_id")
     log(f"{vendor}: patient page")
     out["patient_page"] = (
@@ -269,7 +282,26 @@ def bench_backend(vendor: str, database_url: str, *, wipe: bool) -> dict:
     out["memory_fhir"] = _median_memory(database_url, what="fhir", patient_id=page_patient)
     log(f"{vendor}: diary write ({CLIENTS} clients, {RUNS} x {WRITE_SECONDS} s, and the floor)")
     out["diary_write"] = bench_diary_write(database_url, seeded)
+    log(f"{vendor}: profiles (pyinstrument) of the report, the page and the write")
+    save_profiles(vendor, database_url, seeded)
     return out
+
+
+def save_profiles(vendor: str, database_url: str, seeded: dict) -> None:
+    """pyinstrument profiles written next to latest.json: the evidence behind the causes
+    named in docs/performance.md."""
+    folder = RESULTS / "profiles"
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = {
+        "report": {"what": "report"},
+        "page": {"what": "page", "patient_id": seeded.get("page_patient_id"), "repeat": 10},
+        "write": {"what": "write", "patient_id": seeded.get("page_patient_id"), "repeat": 30,
+                  "body": DIARY_DAY},
+    }
+    for name, args in jobs.items():
+        result = task("profile", database_url, **args)
+        text = result.get("profile") or f"not available: {result.get('reason', 'failed')}\n"
+        (folder / f"{name}-{vendor}.txt").write_text(text)
 
 
 def _median_memory(database_url: str, **args) -> dict:
@@ -367,10 +399,14 @@ def print_table(results: dict) -> None:
     add("  floor p95 ms", "diary_write", "floor_p95_ms")
     add("  server time p95 ms (write)", "diary_write", "diary_server_p95_ms")
     add("  server time p95 ms (floor)", "diary_write", "floor_server_p95_ms")
+    add("  server CPU ms/request (write)", "diary_write", "diary_server_cpu_ms_per_request")
+    add("  server CPU ms/request (floor)", "diary_write", "floor_server_cpu_ms_per_request")
     add("2 patient page: p50 ms", "patient_page", "p50_ms")
     add("  p95 ms", "patient_page", "p95_ms")
     add("  floor p50 ms", "patient_page", "floor_p50_ms", digits=3)
     add("  ratio p50 page/floor", "patient_page", "ratio_p50", digits=1)
+    add("  CPU p50 ms (page)", "patient_page", "cpu_p50_ms")
+    add("  CPU p50 ms (floor)", "patient_page", "floor_cpu_p50_ms", digits=3)
     add("  queries", "patient_page", "queries")
     add("3 clinic report: s", "clinic_report", "seconds", digits=3)
     add("  SQL floor s", "clinic_report", "floor_seconds", digits=3)

@@ -192,13 +192,15 @@ def _client_for_clinician():
     return client
 
 
-def _time_requests(client, path: str, runs: int) -> tuple[list[float], int]:
+def _time_requests(client, path: str, runs: int, cpu: list | None = None):
     timings = []
     status = 0
     for _ in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
         timings.append((time.perf_counter() - started) * 1000)
+        if cpu is not None:
+            cpu.append((time.process_time() - started_cpu) * 1000)
         status = response.status_code
     return timings, status
 
@@ -218,11 +220,11 @@ def task_patient_page(args: dict) -> dict:
     if status != 200:
         return _not_available(f"GET {path} answered {status}")
     runs = args["runs"]
-    page, floor = [], []
+    page, floor, page_cpu, floor_cpu = [], [], [], []
     # Interleave page and floor so that noise from other processes hits both alike.
     for _ in range(runs):
-        page.extend(_time_requests(client, path, 1)[0])
-        floor.extend(_time_requests(client, "/bench/floor", 1)[0])
+        page.extend(_time_requests(client, path, 1, page_cpu)[0])
+        floor.extend(_time_requests(client, "/bench/floor", 1, floor_cpu)[0])
     with CaptureQueriesContext(connection) as captured:
         client.get(path)
     # Transaction control (BEGIN/COMMIT/SAVEPOINT) shows up on SQLite only; not a query.
@@ -239,6 +241,11 @@ def task_patient_page(args: dict) -> dict:
         "floor_p95_ms": round(_percentile(floor, 0.95), 3),
         "ratio_p50": round(p50 / floor_p50, 1),
         "p95_over_floor_ms": round(p95 - _percentile(floor, 0.95), 2),
+        # CPU time of this process per request: what the page costs, without the waiting
+        # for a core that a busy machine adds to the wall-clock figures.
+        "cpu_p50_ms": round(_percentile(page_cpu, 0.5), 2),
+        "cpu_p95_ms": round(_percentile(page_cpu, 0.95), 2),
+        "floor_cpu_p50_ms": round(_percentile(floor_cpu, 0.5), 3),
         "queries": len(queries),
         "statements_with_transaction_control": len(captured.captured_queries),
         "query_list": [q["sql"][:300] for q in queries],
@@ -292,19 +299,54 @@ def task_report(args: dict) -> dict:
     }
 
 
-def task_profile_report(args: dict) -> dict:
-    """pyinstrument profile of one clinic report (for docs/performance.md)."""
+def task_profile(args: dict) -> dict:
+    """pyinstrument profile of one benchmark's work, in this process (the evidence for
+    docs/performance.md): `what` is report, page or write."""
+    import json as jsonlib
+
+    from django.test import Client
     from django.utils import timezone
     from pyinstrument import Profiler
 
-    function, reason = _clinic_report_function()
-    if function is None:
-        return _not_available(reason)
-    profiler = Profiler()
+    what = args["what"]
+    repeat = args.get("repeat", 20)
+    if what == "report":
+        function, reason = _clinic_report_function()
+        if function is None:
+            return _not_available(reason)
+        repeat = 1
+
+        def work():
+            function(timezone.localdate())
+    elif what == "page":
+        client = _client_for_clinician()
+        path = f"/outcomes/patients/{args['patient_id']}/"
+
+        def work():
+            client.get(path)
+    else:
+        from cadence.accounts.models import ApiToken
+        from cadence.accounts.scale import scale_clinician
+
+        _token, raw = ApiToken.issue(scale_clinician(), name="bench-profile")
+        client = Client(headers={"Authorization": f"Bearer {raw}"})
+        body = jsonlib.dumps(args["body"])
+        today = timezone.localdate()
+        calls = iter(range(1_000_000))
+
+        def work():
+            n = next(calls)
+            on = (today - timedelta(days=2 + n % 300)).isoformat()
+            client.put(f"/api/v1/patients/{args['patient_id']}/diary/{on}", body,
+                       content_type="application/json")
+    work()  # warm-up
+    profiler = Profiler(interval=0.0005)
     profiler.start()
-    function(timezone.localdate())
+    for _ in range(repeat):
+        work()
     profiler.stop()
-    return {"available": True, "profile": profiler.output_text(unicode=False, color=False)}
+    return {"available": True, "what": what, "repeat": repeat,
+            "profile": profiler.output_text(unicode=False, color=False)}
 
 
 # -- 5. Memory -----------------------------------------------------------------------------
@@ -355,7 +397,7 @@ TASKS = {
     "prepare_write": task_prepare_write,
     "patient_page": task_patient_page,
     "report": task_report,
-    "profile_report": task_profile_report,
+    "profile": task_profile,
     "memory": task_memory,
 }
 
