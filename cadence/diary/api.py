@@ -2,8 +2,8 @@
 the headache diary, MIDAS/HIT-6 questionnaires and side-effect reports."""
 
 
-import re
 import datetime as dt
+import re
 from datetime import timedelta
 
 from django.utils import timezone

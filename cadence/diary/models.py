@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cadence.rules.side_effects import SIDE_EFFECT_LABELS, SideEffect, Severity
+from cadence.rules.side_effects import SIDE_EFFECT_LABELS, Severity, SideEffect
 
 SIDE_EFFECT_CHOICES = [(effect.value, SIDE_EFFECT_LABELS[effect]) for effect in SideEffect]
 SEVERITY_CHOICES = [(severity.value, severity.value.capitalize()) for severity in Severity]
