@@ -21,7 +21,7 @@ urlpatterns = [
     path("export/patients/<str:patient_id>/diary.csv", views.diary_csv, name="diary-csv"),
     path("export/outcomes.csv", views.outcomes_csv, name="outcomes-csv"),
     *[
-        path(f"{resource_type}/<str:resource_id>", views.resource_read,
+        path(f"{resource_type}/<str:resource_id>", views.read_view_for(resource_type),
              {"resource_type": resource_type}, name=f"{resource_type.lower()}-read")
         for resource_type in _BY_ID
     ],

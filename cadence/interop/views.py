@@ -29,6 +29,7 @@ from cadence.interop.auth import (
 )
 from cadence.interop.capability import capability_statement, code_system_resource
 from cadence.interop.fhir import mappers as m
+from cadence.interop.fhir.codes import DEMOGRAPHIC_TYPES
 from cadence.interop.fhir.importer import parse_bundle
 from cadence.interop.services import bundle_import
 from cadence.interop.uploads import UploadRefused, read_upload
@@ -122,11 +123,12 @@ def patient_search(request):
     return fhir_response(bundle)
 
 
-@require_GET
-@fhir_roles(READ_ROLES)
-def resource_read(request, resource_type: str, resource_id: str):
-    """<Type>/<id>: one resource, with the same access rules as the record."""
-    return _read(request, resource_type, resource_id)
+def roles_for_type(resource_type: str) -> frozenset:
+    """Who may read a resource type: clinical types are for clinicians and nurses (and
+    the patient's own), Patient and Appointment also for front desk and admins."""
+    if resource_type in DEMOGRAPHIC_TYPES:
+        return READ_ROLES
+    return CLINICAL_ROLES | {Role.PATIENT}
 
 
 def _read(request, resource_type: str, resource_id: str):
@@ -135,6 +137,17 @@ def _read(request, resource_type: str, resource_id: str):
                  object_type=f"fhir.{resource_type}", object_id=resource_id,
                  summary=f"FHIR read {resource_type}/{resource_id}")
     return fhir_response(resource)
+
+
+def read_view_for(resource_type: str):
+    """The read view of one resource type (<Type>/<id>), with that type's roles."""
+
+    def resource_read(request, resource_id: str, **kwargs):
+        return _read(request, resource_type, resource_id)
+
+    resource_read.__name__ = resource_read.__qualname__ = f"{resource_type.lower()}_read"
+    resource_read.__doc__ = f"{resource_type}/<id>: one resource, with the record's access rules."
+    return require_GET(fhir_roles(roles_for_type(resource_type))(resource_read))
 
 
 @require_GET
