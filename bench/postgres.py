@@ -18,7 +18,9 @@ PG_USER = "cadenceci"
 def _pg_bin() -> Path:
     initdb = shutil.which("initdb")
     if initdb:
-        return Path(initdb).parent
+        # Resolve symlinks (e.g. /usr/local/bin/initdb): pg_ctl and createdb sit beside
+        # the real initdb.
+        return Path(initdb).resolve().parent
     candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), reverse=True)
     if not candidates:
         raise RuntimeError(
@@ -50,6 +52,13 @@ class ThrowawayPostgres:
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
 
     def __enter__(self) -> str:
+        try:
+            return self._start()
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def _start(self) -> str:
         if self.as_root:
             exists = subprocess.run(["id", PG_USER], capture_output=True).returncode == 0
             if not exists:

@@ -453,6 +453,14 @@ def main() -> int:
                    "gunicorn_workers": GUNICORN_WORKERS},
         "backends": {},
     }
+    previous = RESULTS / "latest.json"
+    if os.environ.get("BENCH_KEEP_OTHER_BACKENDS") and previous.exists():
+        # Keep the figures of the backends not run this time (e.g. after BENCH_BACKENDS=sqlite).
+        kept = json.loads(previous.read_text()).get("backends", {})
+        for vendor, figures in kept.items():
+            if vendor not in BACKENDS:
+                figures.setdefault("measured_at", json.loads(previous.read_text())["started_at"])
+                results["backends"][vendor] = figures
     with ExitStack() as stack:
         for vendor in BACKENDS:
             if vendor == "sqlite":
