@@ -34,7 +34,11 @@ def bundle_import(*, plan: ImportPlan, actor, request=None) -> ImportResult:
                 date_of_birth=plan.patient.date_of_birth,
             ).values_list("pk", flat=True)
         )
+        extra = {}
+        if "referring_clinician" in {f.name for f in Patient._meta.get_fields()}:
+            extra["referring_clinician"] = plan.patient.referring_clinician
         patient = Patient.objects.create(
+            **extra,
             first_name=plan.patient.first_name,
             last_name=plan.patient.last_name,
             date_of_birth=plan.patient.date_of_birth,

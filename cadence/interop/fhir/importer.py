@@ -42,6 +42,7 @@ class ImportedPatient:
     sex: str = "unknown"
     email: str = ""
     phone: str = ""
+    referring_clinician: str = ""
 
 
 @dataclass
@@ -179,12 +180,18 @@ class _Checker:
         email = telecom.get("email", "")
         if email and ("@" not in email or len(email) > 254):
             self.problem(f"{where}.telecom", f"'{email[:60]}' is not an email address")
+        referrer = " ".join(
+            str(gp.get("display") or "") for gp in resource.get("generalPractitioner") or [] if isinstance(gp, dict)
+        ).strip()
+        if len(referrer) > 200:
+            self.problem(f"{where}.generalPractitioner", "the referring clinician is longer than 200 characters")
         if self.problems or born is None:
             return None
         sex = resource.get("gender") or "unknown"
         return ImportedPatient(
             first_name=given, last_name=family, date_of_birth=born,
             sex=sex if sex in SEXES else "unknown", email=email, phone=telecom.get("phone", ""),
+            referring_clinician=referrer,
         )
 
     # Condition -----------------------------------------------------------

@@ -120,6 +120,8 @@ def patient_resource(patient) -> FhirDict:
             "telecom": telecom,
             "gender": sex if sex in ("female", "male", "other", "unknown") else "unknown",
             "birthDate": _iso(patient.date_of_birth),
+            # The referring clinician (name and practice), as text: not a Cadence user.
+            "generalPractitioner": [{"display": getattr(patient, "referring_clinician", "")}],
         }
     )
 
@@ -519,7 +521,11 @@ def appointment_resource(appointment, *, patient_id: int) -> FhirDict:
             "description": kind_text or None,
             "start": _iso(start) if has_times else None,
             "end": _iso(end) if has_times else None,
-            "participant": [{"actor": patient_ref(patient_id), "status": "accepted"}],
+            "participant": [
+                {"actor": patient_ref(patient_id), "status": "accepted"},
+                {"actor": {"display": person_display(getattr(appointment, "clinician", None))}, "status": "accepted"}
+                if getattr(appointment, "clinician_id", None) else None,
+            ],
         }
     )
 

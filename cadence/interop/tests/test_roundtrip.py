@@ -25,6 +25,9 @@ def build_clinic():
 def enrich(story, index):
     """Give the patient a diagnosis, trials and sessions where the demo did not."""
     patient = story.patient
+    if not patient.referring_clinician:
+        patient.referring_clinician = "Dr Ada Referrer, Northside Practice"
+        patient.save(update_fields=["referring_clinician"])
     if not patient.diagnoses.exists():
         Diagnosis.objects.create(patient=patient, icd10_code=["G43.709", "G43.719", "G43.701", "G43.711"][index % 4],
                                  confirmed_by_neurologist=index % 3 != 0, neurologist="Dr Rowan Vale" if index % 3 else "",
@@ -49,7 +52,7 @@ def record_of(patient):
     """What import creates, in comparable form ("equal" for the round trip)."""
     return {
         "demographics": (patient.first_name, patient.last_name, patient.date_of_birth, patient.sex,
-                         patient.email, patient.phone),
+                         patient.email, patient.phone, patient.referring_clinician),
         "diagnoses": sorted((d.icd10_code, d.confirmed_by_neurologist, d.neurologist, d.confirmed_on)
                             for d in patient.diagnoses.all()),
         "trials": sorted((t.drug, t.drug_class, t.start, t.end, t.dose, t.outcome)
