@@ -159,8 +159,11 @@ def diary_day_record(
     values["entered_by"] = actor if getattr(actor, "is_authenticated", False) else None
     values["entered_on_behalf"] = getattr(actor, "role", None) in CLINICAL_ROLES
     with transaction.atomic():
-        day = DiaryDay.objects.select_for_update().filter(patient=patient, date=on).first()
         created = False
+        try:
+            day = DiaryDay.objects.select_for_update().get(patient=patient, date=on)
+        except DiaryDay.DoesNotExist:
+            day = None
         if day is None:
             try:
                 with transaction.atomic():
