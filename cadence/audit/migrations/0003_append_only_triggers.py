@@ -49,7 +49,7 @@ POSTGRES_REMOVE = [
 def _run(schema_editor, statements_by_vendor):
     statements = statements_by_vendor.get(schema_editor.connection.vendor, [])
     for statement in statements:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 def install(apps, schema_editor):

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from django.apps import apps
 from django.db import connection, transaction
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 ROLES = ("admin", "clinician", "nurse", "frontdesk", "patient")
 UNSAFE_METHODS = ("post", "put", "patch", "delete")
@@ -290,7 +291,7 @@ def example_value(schema: dict, name: str = "", world: World | None = None, spec
     fmt = schema.get("format", "")
     if kind == "string":
         if fmt == "date" or name.endswith("_on") or name in ("date", "start", "end"):
-            return ((world.day if world else date.today()) - timedelta(days=1)).isoformat()
+            return ((world.day if world else timezone.localdate()) - timedelta(days=1)).isoformat()
         if fmt == "date-time":
             return "2026-01-05T10:00:00Z"
         if fmt == "email" or "email" in name:
