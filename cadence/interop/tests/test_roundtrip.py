@@ -16,10 +16,7 @@ TODAY = date(2026, 3, 2)
 
 
 def build_clinic():
-    try:
-        return build_demo_clinic(seed=11, today=TODAY, patient_count=8)
-    except StopIteration:  # the demo's patient logins need maintenance patients
-        return build_demo_clinic(seed=11, today=TODAY, patient_count=60)
+    return build_demo_clinic(seed=11, today=TODAY, patient_count=8)
 
 
 def enrich(story, index):
