@@ -173,6 +173,10 @@ def _side_effect(story, procedures, *, effect, severity, onset_on, **extra) -> S
         onset_on=onset_on,
         urgent=needs_clinic_alert(effect, severity),
         reported_by=story.login,
+        created_at=min(
+            timezone.now(),
+            datetime.combine(onset_on, time(19, 0), tzinfo=timezone.get_current_timezone()),
+        ),
         **extra,
     )
 
@@ -218,7 +222,12 @@ def seed(ctx) -> None:
             _side_effect(
                 old, procedures, effect="difficulty_swallowing", severity="mild", onset_on=onset,
                 acknowledged_by=nurse,
-                acknowledged_at=datetime.combine(onset, time(10, 30), tzinfo=timezone.get_current_timezone()),
+                acknowledged_at=min(
+                    timezone.now(),
+                    datetime.combine(
+                        onset + timedelta(days=1), time(8, 30), tzinfo=timezone.get_current_timezone()
+                    ),
+                ),
             )
         )
     SideEffectReport.objects.bulk_create(reports)

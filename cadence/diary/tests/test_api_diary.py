@@ -190,3 +190,11 @@ def test_the_put_stays_a_few_queries(api_for, patient_user, patient):
     statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
     # token, patient, day (locked) + update, audit: chain head, entry, chain head update
     assert len(statements) <= 7, statements
+
+
+def test_the_openapi_document_describes_the_diary_operations(client):
+    document = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/patients/{patient_id}/diary/{date}" in document["paths"]
+    put = document["paths"]["/api/v1/patients/{patient_id}/diary/{date}"]["put"]
+    assert put["summary"] and put["description"]
+    assert {"/api/v1/patients/{patient_id}/questionnaires", "/api/v1/patients/{patient_id}/side-effects"} <= set(document["paths"])
