@@ -198,3 +198,13 @@ def test_the_openapi_document_describes_the_diary_operations(client):
     put = document["paths"]["/api/v1/patients/{patient_id}/diary/{date}"]["put"]
     assert put["summary"] and put["description"]
     assert {"/api/v1/patients/{patient_id}/questionnaires", "/api/v1/patients/{patient_id}/side-effects"} <= set(document["paths"])
+
+
+@pytest.mark.parametrize("raw", ['{"headache_hours": NaN}', '{"headache_hours": Infinity}', "not json", "[]"])
+def test_odd_bodies_answer_4xx_never_5xx(api_for, patient_user, patient, raw):
+    client = api_for(patient_user)
+    response = client.client.put(
+        f"/api/v1{url(patient, today())}", data=raw, content_type="application/json", headers=client.headers
+    )
+    assert 400 <= response.status_code < 500
+    assert not DiaryDay.objects.exists()
