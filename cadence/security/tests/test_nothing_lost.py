@@ -8,6 +8,7 @@ has one (DATABASE_URL=postgres://... as in CI, or CADENCE_BACKUP_TEST_PG).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -55,10 +56,8 @@ def start_server(env, port) -> subprocess.Popen:
 
 
 def kill(process: subprocess.Popen) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.wait(timeout=10)
 
 
