@@ -196,3 +196,15 @@ def test_a_patient_sees_who_viewed_their_record_and_nothing_else(client, patient
 def test_who_viewed_my_record_is_for_patients(client, clinician):
     client.force_login(clinician)
     assert client.get("/audit/my-record/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_between_transactional_tests_still_works_with_the_triggers(clinician, patient):
+    """Transactional tests end with `flush`; the audit triggers must not refuse it (the
+    teardown of this test fails if they do), and the guard is back on afterwards."""
+    audit_record(actor=clinician, action=AuditAction.VIEW, summary="Viewed", patient=patient)
+    call_command("flush", interactive=False, verbosity=0)
+    assert AuditEvent.objects.count() == 0
+    audit_record(actor=None, action=AuditAction.SECURITY, summary="after flush")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.all().delete()
