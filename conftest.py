@@ -33,6 +33,37 @@ def _fast_password_hashing(request):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# Reference data that data migrations load (the site catalogue, the default payer
+# profile). Transactional tests (threads, the live server) flush every table when they
+# end, so the next such test puts it back first. Both loaders are idempotent.
+REFERENCE_DATA_LOADERS = [
+    ("cadence.treatments.migrations.0003_load_site_catalogue", "load_catalogue"),
+    ("cadence.patients.migrations.0003_default_payer_profile", "create_default"),
+]
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return (
+        "live_server" in request.fixturenames
+        or "transactional_db" in request.fixturenames
+        or bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    if not request.config.pluginmanager.hasplugin("django") or not _is_transactional(request):
+        return
+    from importlib import import_module
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module_name, function_name in REFERENCE_DATA_LOADERS:
+        getattr(import_module(module_name), function_name)(apps, None)
+
+
 @pytest.fixture
 def make_patient(db):
     from cadence.patients.models import Patient
