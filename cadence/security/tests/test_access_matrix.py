@@ -61,7 +61,8 @@ def world(db) -> World:
     from cadence.accounts.models import ApiToken
 
     today = timezone.localdate()
-    ctx = build_demo_clinic(seed=11, today=today, patient_count=8)
+    # 18: the first 8 demo patients are in work-up (no sessions); later ones have procedures.
+    ctx = build_demo_clinic(seed=11, today=today, patient_count=18)
     users = {role: ctx.staff[role] for role in ROLES}
     own = ctx.staff["patient"].patient
     other = ctx.staff["patient2"].patient
