@@ -312,30 +312,49 @@ def period_metrics(
         raise ValueError(f"period end {end} is before its start {start}")
     by_date = _as_days(days)
     in_range = [d for on, d in by_date.items() if start <= on <= end]
-    n = len(in_range)
     raw = PeriodCounts(
         headache_days=sum(d.classification.is_headache_day for d in in_range),
         migraine_days=sum(d.classification.is_migraine_day for d in in_range),
         moderate_severe_days=sum(d.classification.is_moderate_severe_day for d in in_range),
         acute_medication_days=sum(d.classification.is_acute_medication_day for d in in_range),
         triptan_days=sum(d.classification.is_triptan_day for d in in_range),
-        headache_hours=round(
-            sum(
-                min(max(float(d.headache_hours), 0.0), float(_MAX_HOURS_PER_DAY))
-                for d in in_range
-                if math.isfinite(d.headache_hours)
-            ),
-            1,
+        headache_hours=sum(
+            min(max(float(d.headache_hours), 0.0), float(_MAX_HOURS_PER_DAY))
+            for d in in_range
+            if math.isfinite(d.headache_hours)
         ),
     )
+    return period_from_counts(start, end, len(in_range), raw, as_of)
+
+
+def period_from_counts(
+    start: date,
+    end: date,
+    days_recorded: int,
+    counts: PeriodCounts,
+    as_of: date | None = None,
+) -> PeriodMetrics:
+    """A ``PeriodMetrics`` from raw counts of the inclusive period ``start .. end``
+    (``counts.headache_hours`` is the raw sum). The SQL selectors count in the database
+    and call this, so that coverage, scaling and the 20-day rule live in one place."""
+    if end < start:
+        raise ValueError(f"period end {end} is before its start {start}")
     length = (end - start).days + 1
-    complete = as_of is None or as_of > end
+    n = max(0, min(int(days_recorded), length))
+    raw = PeriodCounts(
+        headache_days=int(counts.headache_days),
+        migraine_days=int(counts.migraine_days),
+        moderate_severe_days=int(counts.moderate_severe_days),
+        acute_medication_days=int(counts.acute_medication_days),
+        triptan_days=int(counts.triptan_days),
+        headache_hours=round(float(counts.headache_hours or 0.0), 1),
+    )
     common = {
         "start": start,
         "end": end,
         "days_recorded": n,
         "coverage": round(n / length, 3),
-        "complete": complete,
+        "complete": as_of is None or as_of > end,
         "raw": raw,
     }
     if n < MIN_RECORDED_DAYS:

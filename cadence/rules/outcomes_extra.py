@@ -48,7 +48,6 @@ from enum import StrEnum
 
 from cadence.rules.diary import AcuteDrugClass, DayClassification
 from cadence.rules.outcomes import (
-    MIN_RECORDED_DAYS,
     OVERUSE_MIX_CLASSES,
     OVERUSE_PERIODS,
     OVERUSE_SIMPLE_ANALGESIC_DAYS,
@@ -58,10 +57,9 @@ from cadence.rules.outcomes import (
     EffectCurve,
     OveruseFlag,
     OverusePeriod,
-    PeriodCounts,
-    PeriodMetrics,
     RecordedDay,
     cycle_effect_curve,
+    period_from_counts,
 )
 from cadence.rules.schedule import COURSE_REVIEW_WEEKS, NEW_COURSE_GAP_DAYS
 
@@ -82,62 +80,6 @@ _MAX_HOURS_PER_DAY = 24
 _DAYS_PER_WEEK = 7
 #: Follow-up period index (0-based) whose end is week 24: (24 weeks x 7) / 28 - 1 = 5.
 WEEK_24_PERIOD_INDEX: int = COURSE_REVIEW_WEEKS * _DAYS_PER_WEEK // PERIOD_DAYS - 1
-
-
-def _scale(raw: float, days_recorded: int, cap: float) -> float:
-    return round(min(raw * PERIOD_DAYS / days_recorded, cap), 1)
-
-
-def period_from_counts(
-    start: date,
-    end: date,
-    days_recorded: int,
-    counts: PeriodCounts,
-    as_of: date | None = None,
-) -> PeriodMetrics:
-    """A ``PeriodMetrics`` from raw counts (``counts.headache_hours`` is the raw sum)."""
-    if end < start:
-        raise ValueError(f"period end {end} is before its start {start}")
-    length = (end - start).days + 1
-    days_recorded = max(0, min(int(days_recorded), length))
-    raw = PeriodCounts(
-        headache_days=int(counts.headache_days),
-        migraine_days=int(counts.migraine_days),
-        moderate_severe_days=int(counts.moderate_severe_days),
-        acute_medication_days=int(counts.acute_medication_days),
-        triptan_days=int(counts.triptan_days),
-        headache_hours=round(float(counts.headache_hours or 0.0), 1),
-    )
-    common = {
-        "start": start,
-        "end": end,
-        "days_recorded": days_recorded,
-        "coverage": round(days_recorded / length, 3),
-        "complete": as_of is None or as_of > end,
-        "raw": raw,
-    }
-    if days_recorded < MIN_RECORDED_DAYS:
-        return PeriodMetrics(
-            headache_days=None,
-            migraine_days=None,
-            moderate_severe_days=None,
-            acute_medication_days=None,
-            triptan_days=None,
-            headache_hours=None,
-            scaled=False,
-            **common,  # type: ignore[arg-type]
-        )
-    n = days_recorded
-    return PeriodMetrics(
-        headache_days=_scale(raw.headache_days, n, PERIOD_DAYS),
-        migraine_days=_scale(raw.migraine_days, n, PERIOD_DAYS),
-        moderate_severe_days=_scale(raw.moderate_severe_days, n, PERIOD_DAYS),
-        acute_medication_days=_scale(raw.acute_medication_days, n, PERIOD_DAYS),
-        triptan_days=_scale(raw.triptan_days, n, PERIOD_DAYS),
-        headache_hours=_scale(raw.headache_hours, n, PERIOD_DAYS * _MAX_HOURS_PER_DAY),
-        scaled=n != PERIOD_DAYS,
-        **common,  # type: ignore[arg-type]
-    )
 
 
 _HEADACHE = DayClassification(is_headache_day=True)
