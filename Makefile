@@ -9,10 +9,11 @@ PYTEST_ARGS ?=
 .PHONY: run test lint format bench install migrate demo worker check clean
 
 $(STAMP): pyproject.toml
+	@echo "Installing Cadence and its pinned dependencies into $(VENV) (the first time takes a few minutes)..."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
 	@$(BIN)/python -m pip install --quiet -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' || true
-	@$(BIN)/python -c "import django, ninja, pytest" 
+	@$(BIN)/python -c "import django, django_tasks_db, weasyprint, fhir.resources, pytest, playwright"
 	@touch $(STAMP)
 
 install: $(STAMP)
