@@ -142,7 +142,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Keep connections open between requests (as for PostgreSQL): opening the file and
+    # running the PRAGMAs below cost more CPU than a whole simple request. The health
+    # check replaces a connection that went bad.
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
         # WAL: readers never block the writer; IMMEDIATE: a write transaction takes the
         # write lock at BEGIN, so concurrent writers queue instead of failing mid-way.

@@ -26,10 +26,16 @@ class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         if not token:
             return None
-        api_token = (
-            ApiToken.objects.active().select_related("user").filter(token_hash=hash_token(token)).first()
-        )
-        if api_token is None:
+        # One query by the unique token hash (no ORDER BY/LIMIT, no join in the WHERE):
+        # ApiToken.objects.active() is checked here as revoked_at in SQL and the
+        # user's is_active on the row the join already brings.
+        try:
+            api_token = ApiToken.objects.select_related("user").get(
+                token_hash=hash_token(token), revoked_at__isnull=True
+            )
+        except ApiToken.DoesNotExist:
+            return None
+        if not api_token.user.is_active:
             return None
         now = timezone.now()
         if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 300:

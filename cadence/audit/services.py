@@ -37,6 +37,17 @@ def _normalised_details(details: dict[str, Any] | None) -> dict[str, Any]:
     return json.loads(json.dumps(details, default=str))
 
 
+def _locked_head() -> tuple[str, int] | None:
+    """(last_hash, entry_count) of the chain head, row-locked until the transaction ends
+    (SQLite: the IMMEDIATE transaction already holds the database's write lock)."""
+    rows = list(
+        AuditChainHead.objects.select_for_update()
+        .filter(pk=1)
+        .values_list("last_hash", "entry_count")
+    )
+    return rows[0] if rows else None
+
+
 def audit_record(
     *,
     actor,
@@ -68,13 +79,18 @@ def audit_record(
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
     user = actor if getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    # savepoint=False: inside the caller's transaction the entry stands or falls with
+    # the change it records (no SAVEPOINT/RELEASE round trips); on its own it is still
+    # one transaction.
+    with transaction.atomic(savepoint=False):
+        # Lock the head and read it in one statement, without building a model instance.
+        head = _locked_head()
         if head is None:
-            head, _ = AuditChainHead.objects.get_or_create(
+            AuditChainHead.objects.get_or_create(
                 pk=1, defaults={"last_hash": GENESIS_HASH, "entry_count": 0}
             )
-            head = AuditChainHead.objects.select_for_update().get(pk=1)
+            head = _locked_head()
+        last_hash, entry_count = head
         event = AuditEvent(
             occurred_at=timezone.now(),
             actor=user,
@@ -87,12 +103,12 @@ def audit_record(
             summary=str(summary)[:SUMMARY_MAX],
             details=_normalised_details(details),
             ip_address=client_ip(request),
-            prev_hash=head.last_hash,
+            prev_hash=last_hash,
         )
         event.entry_hash = event.compute_hash()
-        event.save()
+        event.save(force_insert=True)
         AuditChainHead.objects.filter(pk=1).update(
-            last_hash=event.entry_hash, entry_count=head.entry_count + 1
+            last_hash=event.entry_hash, entry_count=entry_count + 1
         )
     return event
 

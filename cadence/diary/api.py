@@ -64,32 +64,34 @@ def _unprocessable(error: services.DiaryInputError, *, path_fields: frozenset = 
     return Status(422, {"detail": detail})
 
 
-def _diary_day_out(day: DiaryDay) -> DiaryDayOut:
-    return DiaryDayOut(
-        patient_id=day.patient_id,
-        date=day.date,
-        headache_hours=day.headache_hours,
-        peak_severity=day.peak_severity,
-        unilateral=day.unilateral,
-        pulsating=day.pulsating,
-        worse_with_activity=day.worse_with_activity,
-        nausea=day.nausea,
-        vomiting=day.vomiting,
-        photophobia=day.photophobia,
-        phonophobia=day.phonophobia,
-        aura=day.aura,
-        missed_activity=day.missed_activity,
-        acute_medications=day.acute_medications,
-        notes=day.notes,
-        is_headache_day=day.is_headache_day,
-        is_migraine_day=day.is_migraine_day,
-        is_moderate_severe_day=day.is_moderate_severe_day,
-        is_probable_migraine_day=day.is_probable_migraine_day,
-        is_acute_medication_day=day.is_acute_medication_day,
-        is_triptan_day=day.is_triptan_day,
-        entered_on_behalf=day.entered_on_behalf,
-        updated_at=day.updated_at,
-    )
+def _diary_day_out(day: DiaryDay) -> dict:
+    """The answer's fields as a plain dict: ninja validates it against `DiaryDayOut` once
+    when it renders the response (building a DiaryDayOut here would validate twice)."""
+    return {
+        "patient_id": day.patient_id,
+        "date": day.date,
+        "headache_hours": day.headache_hours,
+        "peak_severity": day.peak_severity,
+        "unilateral": day.unilateral,
+        "pulsating": day.pulsating,
+        "worse_with_activity": day.worse_with_activity,
+        "nausea": day.nausea,
+        "vomiting": day.vomiting,
+        "photophobia": day.photophobia,
+        "phonophobia": day.phonophobia,
+        "aura": day.aura,
+        "missed_activity": day.missed_activity,
+        "acute_medications": day.acute_medications,
+        "notes": day.notes,
+        "is_headache_day": day.is_headache_day,
+        "is_migraine_day": day.is_migraine_day,
+        "is_moderate_severe_day": day.is_moderate_severe_day,
+        "is_probable_migraine_day": day.is_probable_migraine_day,
+        "is_acute_medication_day": day.is_acute_medication_day,
+        "is_triptan_day": day.is_triptan_day,
+        "entered_on_behalf": day.entered_on_behalf,
+        "updated_at": day.updated_at,
+    }
 
 
 def diary_entry_from(payload: DiaryDayIn) -> services.DiaryEntry:

@@ -138,16 +138,14 @@ def diary_day_fields(entry: DiaryEntry) -> dict[str, object]:
     }
 
 
-_UPDATE_FIELDS = [*diary_day_fields(NO_HEADACHE_ENTRY), "entered_by", "entered_on_behalf", "updated_at"]
-
-
 def diary_day_record(
     *, patient, on: date, entry: DiaryEntry, actor, request=None
 ) -> tuple[DiaryDay, bool]:
     """Store one diary day (create it, or replace the day already recorded).
 
-    Returns ``(day, created)``. Idempotent: repeating the same request stores the same
-    single row. Concurrent writers of the same day leave one row: the row is locked
+    Returns ``(day, created)``; ``day`` carries the values just stored (it is not read
+    back). Idempotent: repeating the same request stores the same single row. Concurrent
+    writers of the same day leave one row: an existing row is locked
     (``select_for_update``) before it is replaced, and an insert that loses the race to
     the one-row-per-day constraint turns into a replacement. Raises ``DiaryInputError``
     (nothing stored) for a future date or invalid answers.
@@ -158,24 +156,28 @@ def diary_day_record(
     values = diary_day_fields(entry)
     values["entered_by"] = actor if getattr(actor, "is_authenticated", False) else None
     values["entered_on_behalf"] = getattr(actor, "role", None) in CLINICAL_ROLES
+    values["updated_at"] = timezone.now()
+    # At most one row (the one-row-per-day constraint): no ORDER BY, no LIMIT.
+    the_day = DiaryDay.objects.filter(patient=patient, date=on).order_by().select_for_update()
     with transaction.atomic():
+        # The common case, a day recorded before: lock it and replace it (2 statements,
+        # no model instance built and no read-back).
+        existing = list(the_day.values_list("pk", flat=True))
+        day_pk = existing[0] if existing else None
         created = False
-        try:
-            day = DiaryDay.objects.select_for_update().get(patient=patient, date=on)
-        except DiaryDay.DoesNotExist:
-            day = None
-        if day is None:
+        if day_pk is None:
             try:
                 with transaction.atomic():
-                    day = DiaryDay.objects.create(patient=patient, date=on, **values)
+                    day = DiaryDay(patient=patient, date=on, created_at=values["updated_at"], **values)
+                    day.save(force_insert=True)
                 created = True
             except IntegrityError:
                 # Another request created the day a moment ago: replace it instead.
-                day = DiaryDay.objects.select_for_update().get(patient=patient, date=on)
+                day_pk = the_day.values_list("pk", flat=True).get()
         if not created:
-            for name, value in values.items():
-                setattr(day, name, value)
-            day.save(update_fields=_UPDATE_FIELDS)
+            # QuerySet.update does not run auto_now: updated_at is set above.
+            DiaryDay.objects.filter(pk=day_pk).update(**values)
+            day = DiaryDay(pk=day_pk, patient=patient, date=on, **values)
         audit_record(
             actor=actor,
             action=AuditAction.CREATE if created else AuditAction.CHANGE,
