@@ -131,3 +131,47 @@ def recent_side_effect_reports() -> QuerySet[SideEffectReport]:
     return SideEffectReport.objects.select_related("patient", "acknowledged_by").order_by(
         "-created_at", "-id"
     )
+
+
+def side_effect_session_counts(*, until: date, within_days: int) -> tuple[int, dict[str, int]]:
+    """(signed sessions performed on or before ``until``, {effect: how many of those
+    sessions were followed by a report of it with onset from the session day to
+    ``within_days`` days after}) in one SQL query (SQLite and PostgreSQL)."""
+    from django.db import connection
+
+    from cadence.treatments.models import Procedure
+
+    procedure_table = connection.ops.quote_name(Procedure._meta.db_table)
+    report_table = connection.ops.quote_name(SideEffectReport._meta.db_table)
+    if connection.vendor == "postgresql":
+        window_end = f"p.performed_on + {int(within_days)}"
+    else:
+        window_end = f"date(p.performed_on, '+{int(within_days)} days')"
+    sql = f"""
+        SELECT NULL, COUNT(*) FROM {procedure_table} p
+        WHERE p.status = 'signed' AND p.performed_on <= %s
+        UNION ALL
+        SELECT r.effect, COUNT(DISTINCT p.id)
+        FROM {procedure_table} p
+        JOIN {report_table} r ON r.patient_id = p.patient_id
+            AND r.onset_on >= p.performed_on AND r.onset_on <= {window_end}
+        WHERE p.status = 'signed' AND p.performed_on <= %s
+        GROUP BY r.effect
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [until, until])
+        rows = cursor.fetchall()
+    total = 0
+    counts: dict[str, int] = {}
+    for effect, n in rows:
+        if effect is None:
+            total = int(n)
+        else:
+            counts[str(effect)] = int(n)
+    return total, counts
+
+
+def questionnaire_responses_for(*, patient) -> QuerySet[QuestionnaireResponse]:
+    """The patient's MIDAS and HIT-6 responses, oldest first (a QuerySet, so callers can
+    narrow or combine it)."""
+    return QuestionnaireResponse.objects.filter(patient=patient).order_by("completed_on", "id")

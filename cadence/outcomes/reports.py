@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import dateformat
 
 from cadence.outcomes import charts, selectors
 from cadence.outcomes.selectors import PatientOutcomes
@@ -23,6 +24,41 @@ STATUS_WORDS = {
 }
 
 
+def _one_decimal(value: float) -> str:
+    """As Django's ``floatformat:"-1"`` shows the rules' 0.1-rounded numbers: "12", "12.5"."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+_PERIOD_COLUMNS = (
+    "headache_days",
+    "migraine_days",
+    "moderate_severe_days",
+    "headache_hours",
+    "acute_medication_days",
+    "triptan_days",
+)
+
+
+def period_rows(outcome: PatientOutcomes) -> list[dict]:
+    """The period table's rows with their numbers and dates already formatted (the page
+    renders one row per 28-day period; formatting here keeps the template a plain loop)."""
+    periods = ([(outcome.baseline, "Baseline")] if outcome.baseline else []) + [(p, "") for p in outcome.periods]
+    rows = []
+    for period, label in periods:
+        enough = period.headache_days is not None
+        rows.append(
+            {
+                "label": label,
+                "dates": f"{dateformat.format(period.start, 'j M Y')} – {dateformat.format(period.end, 'j M Y')}",
+                "running": not period.complete,
+                "days_recorded": period.days_recorded,
+                "values": [_one_decimal(getattr(period, name)) for name in _PERIOD_COLUMNS] if enough else None,
+            }
+        )
+    return rows
+
+
 def outcome_context(outcome: PatientOutcomes) -> dict:
     """Template context shared by the clinician page and the PDF documents."""
     scores = outcome.questionnaires
@@ -30,6 +66,7 @@ def outcome_context(outcome: PatientOutcomes) -> dict:
         "outcome": outcome,
         "patient": outcome.patient,
         "status_words": STATUS_WORDS[outcome.response.status],
+        "period_rows": period_rows(outcome),
         "headache_chart": charts.headache_days_chart(
             outcome.baseline, outcome.periods, outcome.session_dates, outcome.fifty_percent_line
         ),

@@ -13,9 +13,10 @@ Functions other apps (and the benchmark) call:
     clinic_report(today) -> ClinicReport                            (the dashboard)
     patient_list(search="") -> QuerySet[Patient]                     (annotated last_session)
 
-Adapters onto other apps (each falls back to the existing models until their selector
-exists): session_dates_for, procedures_for_report, questionnaire_scores,
-urgent_side_effects, side_effect_rates, diagnosis_for, preventive_trials_for.
+Reads from the other apps' selectors, shaped for the pages and reports:
+session_dates_for, procedures_for_report (treatments), questionnaire_scores,
+urgent_side_effects, side_effect_rates (diary), diagnosis_for, preventive_trials_for,
+payer_profile (patients), next_appointment (scheduling).
 """
 
 from __future__ import annotations
@@ -23,33 +24,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
+from django.db import connection
 from django.db.models import (
-    Case,
-    Count,
-    DateField,
-    ExpressionWrapper,
     F,
-    Func,
-    IntegerField,
     Max,
-    Min,
-    OuterRef,
     Q,
-    Subquery,
-    Sum,
     Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cadence.diary import selectors as diary_selectors
 from cadence.diary.models import DiaryDay
+from cadence.patients import selectors as patient_selectors
 from cadence.patients.models import Patient
 from cadence.rules import outcomes as rules
+from cadence.rules.candidacy import FAILED_OUTCOMES, ICD10_CHRONIC_MIGRAINE_CODES
 from cadence.rules.outcomes_extra import (
     WEEK_24_PERIOD_INDEX,
     OveruseCounts,
@@ -61,7 +52,7 @@ from cadence.rules.outcomes_extra import (
     shorter_interval_suggestion,
     treatment_stage,
 )
-from cadence.rules.payer import DEFAULT_PAYER_PROFILE, PayerProfile
+from cadence.rules.payer import PayerProfile
 from cadence.rules.questionnaires import hit6_change, midas_change
 from cadence.rules.schedule import (
     DUE_WINDOW_END_DAYS,
@@ -70,52 +61,29 @@ from cadence.rules.schedule import (
     TreatmentSchedule,
     treatment_schedule,
 )
+from cadence.rules.side_effects import PREEMPT_INCIDENCE_PERCENT, SIDE_EFFECT_LABELS, SideEffect
+from cadence.scheduling import selectors as scheduling_selectors
+from cadence.treatments import selectors as treatment_selectors
 from cadence.treatments.models import Procedure, ProcedureStatus
 
 #: Effect curves are drawn for this many most recent cycles (the chart stays readable;
 #: wearing-off needs only the last 2). A Cadence display choice.
 CURVE_CYCLES = 6
 
+#: A side-effect report counts against a session when its onset is within this many days
+#: from the session (the session day included). A Cadence choice (clinic-reference.md
+#: gives no window; ptosis "usually lasts 1-2 weeks"): one 28-day period.
+SIDE_EFFECT_WINDOW_DAYS = rules.PERIOD_DAYS
+
 
 # =======================================================================================
-# Adapters onto other apps
+# Reads from the other apps (their selectors), shaped for the outcome pages and reports
 # =======================================================================================
-
-
-def _optional_function(module_name: str, *names: str):
-    """The first of ``names`` defined in ``module_name``, or None while it does not exist."""
-    try:
-        module = import_module(module_name)
-    except ImportError:
-        return None
-    for name in names:
-        function = getattr(module, name, None)
-        if callable(function):
-            return function
-    return None
-
-
-def _optional_model(app_label: str, model_name: str, needed: set[str]):
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError:
-        return None
-    names = {f.name for f in model._meta.get_fields()}
-    return model if needed <= names else None
 
 
 def session_dates_for(patient) -> list[date]:
-    """Dates of the patient's signed treatment sessions, oldest first."""
-    function = _optional_function("cadence.treatments.selectors", "session_dates")
-    if function is not None:
-        return sorted(set(function(patient)))
-    return sorted(
-        set(
-            Procedure.objects.filter(patient=patient, status=ProcedureStatus.SIGNED)
-            .order_by("performed_on")
-            .values_list("performed_on", flat=True)
-        )
-    )
+    """Dates of the patient's signed treatment sessions, oldest first (one per day)."""
+    return sorted(set(treatment_selectors.session_dates(patient)))
 
 
 @dataclass(frozen=True)
@@ -130,33 +98,17 @@ class SessionLine:
 
 
 def procedures_for_report(patient) -> list[SessionLine]:
-    """Each signed session with units, lots and waste (treatments' selector when present)."""
-    function = _optional_function("cadence.treatments.selectors", "procedures_for_report")
-    rows = (
-        function(patient)
-        if function is not None
-        else Procedure.objects.filter(patient=patient, status=ProcedureStatus.SIGNED)
-        .select_related("signed_by")
-        .order_by("performed_on")
-    )
+    """Each signed session with units, lots and waste (treatments' selector, 3 queries)."""
     lines = []
-    for row in rows:
-        get = row.get if isinstance(row, dict) else lambda name, default=None, r=row: getattr(r, name, default)
-        lots = get("lots") or get("vial_lots") or ""
-        if isinstance(lots, list | tuple):
-            lots = ", ".join(str(lot) for lot in lots)
-        signer = get("signed_by")
-        signer_name = (
-            getattr(signer, "display_name", None) or getattr(signer, "username", "") or str(signer or "")
-        )
-        total, wasted = get("total_units"), get("wasted_units")
+    for row in treatment_selectors.procedures_for_report(patient):
+        total, wasted = row["total_units"], row["wasted_units"]
         lines.append(
             SessionLine(
-                performed_on=get("performed_on"),
+                performed_on=row["performed_on"],
                 total_units=float(total) if total is not None else None,
                 wasted_units=float(wasted) if wasted is not None else None,
-                lots=str(lots) or "not recorded",
-                signed_by=signer_name or "not recorded",
+                lots=", ".join(str(lot) for lot in row["lots"]) or "not recorded",
+                signed_by=row["clinician"] or "not recorded",
             )
         )
     return lines
@@ -171,88 +123,171 @@ class QuestionnaireScore:
 
 def questionnaire_scores(patient) -> list[QuestionnaireScore]:
     """MIDAS and HIT-6 totals over time (the diary app's responses), oldest first."""
-    function = _optional_function("cadence.diary.selectors", "questionnaire_scores")
-    if function is not None:
-        rows = function(patient)
-    else:
-        model = _optional_model("diary", "QuestionnaireResponse", {"instrument", "completed_on", "score", "patient"})
-        if model is None:
-            return []
-        rows = model.objects.filter(patient=patient).order_by("completed_on").values(
-            "instrument", "completed_on", "score"
-        )
-    scores = []
-    for row in rows:
-        get = row.get if isinstance(row, dict) else lambda name, r=row: getattr(r, name, None)
-        if get("score") is None:
-            continue
-        scores.append(QuestionnaireScore(str(get("instrument")), get("completed_on"), int(get("score"))))
-    return sorted(scores, key=lambda s: (s.completed_on, s.instrument))
+    return _questionnaires_and_urgent_reports(patient)[0]
 
 
 def urgent_side_effects(patient) -> list[str]:
-    """Open urgent side-effect reports (possible distant spread) as short texts."""
-    function = _optional_function(
-        "cadence.diary.selectors", "urgent_side_effects", "urgent_side_effect_reports"
+    """The patient's urgent side-effect reports (possible distant spread) not yet
+    acknowledged, as short texts."""
+    return _questionnaires_and_urgent_reports(patient)[1]
+
+
+def _questionnaires_and_urgent_reports(patient) -> tuple[list[QuestionnaireScore], list[str]]:
+    """Questionnaire scores and open urgent side-effect reports in ONE query (a UNION ALL
+    of the diary app's two querysets; the patient page's query budget is 12)."""
+    scores = (
+        diary_selectors.questionnaire_responses_for(patient=patient)
+        .order_by()
+        .annotate(kind=Value("questionnaire"), number=F("score"))
+        .values_list("instrument", "completed_on", "kind", "number")
     )
-    if function is None:
-        return []
-    return [str(report) for report in function(patient)]
-
-
-def side_effect_rates(today: date) -> list[tuple[str, int, float]] | None:
-    """(side effect, sessions reported, % of sessions) from the diary app, None until the
-    diary app provides `cadence.diary.selectors.side_effect_rates(today)`."""
-    function = _optional_function("cadence.diary.selectors", "side_effect_rates")
-    return None if function is None else list(function(today))
-
-
-def diagnosis_for(patient) -> str | None:
-    function = _optional_function("cadence.patients.selectors", "diagnosis_for", "diagnosis_text")
-    value = function(patient) if function is not None else None
-    return str(value) if value else None
-
-
-def preventive_trials_for(patient) -> list[str]:
-    """Failed preventive trials as short texts ("topiramate (antiepileptic): ineffective")."""
-    function = _optional_function(
-        "cadence.patients.selectors", "failed_preventive_trials", "preventive_trials_for"
+    urgent = (
+        diary_selectors.unacknowledged_urgent_reports()
+        .filter(patient=patient)
+        .order_by()
+        .annotate(kind=Value("urgent"), number=F("id"))
+        .values_list("effect", "onset_on", "kind", "number")
     )
-    return [str(trial) for trial in function(patient)] if function is not None else []
+    found: list[QuestionnaireScore] = []
+    reports: list[tuple[date, int, str]] = []
+    for name, on, kind, number in scores.union(urgent, all=True):
+        on = _as_date(on)
+        if kind == "urgent":
+            try:
+                label = SIDE_EFFECT_LABELS[SideEffect(name)]
+            except ValueError:
+                label = str(name).replace("_", " ")
+            reports.append((on, int(number), f"{label} since {on:%d %b %Y}"))
+        else:
+            found.append(QuestionnaireScore(str(name), on, int(number)))
+    found.sort(key=lambda s: (s.completed_on, s.instrument))
+    return found, [text for _on, _id, text in sorted(reports)]
+
+
+@dataclass(frozen=True)
+class SideEffectRate:
+    """Share of signed sessions followed within SIDE_EFFECT_WINDOW_DAYS by a report."""
+
+    effect: str
+    label: str
+    sessions: int
+    percent: float | None
+    preempt_percent: float | None
+
+
+#: Tracked side effects shown on the dashboard even when none was reported (the two with a
+#: PREEMPT reference, clinic-reference.md section 5).
+REFERENCE_SIDE_EFFECTS = tuple(PREEMPT_INCIDENCE_PERCENT)
+
+
+def side_effect_rates(today: date) -> list[SideEffectRate]:
+    """Per side effect: the signed sessions whose SIDE_EFFECT_WINDOW_DAYS-day window has
+    ended and that were followed by a report of it within that window (one SQL query),
+    next to the PREEMPT reference where there is one. Neck pain and ptosis always."""
+    total, counts = diary_selectors.side_effect_session_counts(
+        until=today - timedelta(days=SIDE_EFFECT_WINDOW_DAYS), within_days=SIDE_EFFECT_WINDOW_DAYS
+    )
+    effects = list(REFERENCE_SIDE_EFFECTS) + sorted(
+        (e for e in counts if e not in REFERENCE_SIDE_EFFECTS), key=lambda e: (-counts[e], e)
+    )
+    rates = []
+    for effect in effects:
+        n = counts.get(effect, 0)
+        try:
+            label = SIDE_EFFECT_LABELS[SideEffect(effect)]
+        except ValueError:
+            label = effect.replace("_", " ")
+        rates.append(
+            SideEffectRate(
+                effect=effect,
+                label=label,
+                sessions=n,
+                percent=round(n * 100 / total, 1) if total else None,
+                preempt_percent=PREEMPT_INCIDENCE_PERCENT.get(effect),
+            )
+        )
+    return rates
+
+
+@dataclass(frozen=True)
+class DiagnosisLine:
+    """The recorded chronic-migraine diagnosis as reports state it."""
+
+    icd10_code: str
+    label: str
+    confirmed_by_neurologist: bool
+    neurologist: str
+    confirmed_on: date | None
+
+    def __str__(self) -> str:
+        text = f"{self.icd10_code} {self.label}"
+        if self.confirmed_by_neurologist:
+            who = self.neurologist or "a neurologist (name not recorded)"
+            text += f"; confirmed by {who}"
+            if self.confirmed_on:
+                text += f" on {self.confirmed_on:%d %b %Y}"
+        else:
+            text += "; not confirmed by a neurologist"
+        return text
+
+
+def diagnosis_for(patient) -> DiagnosisLine | None:
+    """The patient's latest recorded diagnosis (patients app), or None."""
+    diagnosis = patient_selectors.latest_diagnosis(patient)
+    if diagnosis is None:
+        return None
+    return DiagnosisLine(
+        icd10_code=diagnosis.icd10_code,
+        label=ICD10_CHRONIC_MIGRAINE_CODES.get(diagnosis.icd10_code, ""),
+        confirmed_by_neurologist=diagnosis.confirmed_by_neurologist,
+        neurologist=diagnosis.neurologist,
+        confirmed_on=diagnosis.confirmed_on,
+    )
+
+
+@dataclass(frozen=True)
+class PreventiveTrialLine:
+    """One failed preventive treatment (drug, class, outcome, dates)."""
+
+    drug: str
+    drug_class: str
+    outcome: str
+    start: date
+    end: date | None
+
+    def __str__(self) -> str:
+        until = f"{self.end:%d %b %Y}" if self.end else "not recorded"
+        return f"{self.drug} ({self.drug_class}): {self.outcome.lower()}, {self.start:%d %b %Y} to {until}"
+
+
+def preventive_trials_for(patient) -> list[PreventiveTrialLine]:
+    """Failed preventive trials (ineffective, not tolerated, contraindicated: the rules'
+    FAILED_OUTCOMES), oldest first."""
+    return [
+        PreventiveTrialLine(
+            drug=trial.drug,
+            drug_class=trial.get_drug_class_display(),
+            outcome=trial.get_outcome_display(),
+            start=trial.start,
+            end=trial.end,
+        )
+        for trial in patient_selectors.preventive_trials_for(patient)
+        if trial.outcome in FAILED_OUTCOMES
+    ]
 
 
 def payer_profile(patient) -> PayerProfile:
-    function = _optional_function("cadence.patients.selectors", "payer_profile_for")
-    return function(patient) if function is not None else DEFAULT_PAYER_PROFILE
+    return patient_selectors.payer_profile_for(patient)
+
+
+def next_appointment(patient):
+    """The patient's next booked appointment (scheduling), or None."""
+    return scheduling_selectors.next_appointment_for_patient(patient)
 
 
 # =======================================================================================
 # Per-patient outcomes
 # =======================================================================================
-
-
-class DaysSince(Func):
-    """Whole days from ``origin`` to a date expression, in SQL (SQLite and PostgreSQL)."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " - "
-    output_field = IntegerField()
-
-    def __init__(self, expression, origin: date):
-        super().__init__(expression, Value(origin, output_field=DateField()))
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(ROUND(julianday(%(expressions)s), 0) AS INTEGER)",
-            arg_joiner=") - julianday(",
-            **extra_context,
-        )
-
-
-def _count(condition: Q, flag: str | None = None):
-    return Count("pk", filter=condition & Q(**{flag: True}) if flag else condition)
 
 
 _PERIOD_FLAGS = (
@@ -370,53 +405,69 @@ def _diary_buckets(patient, sessions: list[date], cycles: list[CycleWindows], to
 
     ``period``: 0 = baseline, 1.. = follow-up periods; ``week``: ``100 * cycle + week
     index`` (0-based) for days inside a drawn cycle, -1 otherwise. Callers sum rows.
+
+    Hand-written, parameterised SQL (SQLite and PostgreSQL): every window is an integer
+    day offset ``dn`` from the first day read, computed once per row in a subquery, so
+    the query is cheap to build (Django's expression compiler cost more than the query).
     """
     o_windows = overuse_windows(today)
-    aggregates: dict[str, Any] = {
-        "n": Count("pk"),
-        "hh": Sum("headache_hours"),
-        **{short: _count(Q(), flag) for short, flag in _PERIOD_FLAGS},
-    }
-    for index, (start, end) in enumerate(o_windows):
-        window = Q(date__gte=start, date__lte=end)
-        aggregates[f"o{index}_n"] = _count(window)
-        aggregates[f"o{index}_s"] = _count(window, "is_overuse_class_day")
-        aggregates[f"o{index}_a"] = _count(window, "is_simple_analgesic_day")
     first_day = o_windows[0][0]
-    diary = DiaryDay.objects.filter(patient=patient, date__lte=today)
+    origin = None
     if sessions:
         origin = rules.baseline_window(sessions[0])[0]
         first_day = min(first_day, origin, *(c.pre_session[0] for c in cycles))
+
+    def offset(day: date) -> int:
+        return (day - first_day).days
+
+    names = ["n", "hh", *(short for short, _ in _PERIOD_FLAGS)]
+    columns = ["COUNT(*)", "SUM(headache_hours)"]
+    columns += [f"SUM(CASE WHEN {flag} THEN 1 ELSE 0 END)" for _, flag in _PERIOD_FLAGS]
+    params: list[Any] = []
+    windows = [(f"o{i}", start, end, (("n", None), ("s", "is_overuse_class_day"), ("a", "is_simple_analgesic_day")))
+               for i, (start, end) in enumerate(o_windows)]
+    windows += [(f"c{i}pre", c.pre_session[0], c.pre_session[1], (("_n", None), ("_h", "is_headache_day")))
+                for i, c in enumerate(cycles)]
+    for prefix, start, end, counts in windows:
+        for suffix, flag in counts:
+            condition = "dn BETWEEN %s AND %s" + (f" AND {flag}" if flag else "")
+            names.append(f"{prefix}_{suffix}" if prefix.startswith("o") else f"{prefix}{suffix}")
+            columns.append(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)")
+            params += [offset(start), offset(end)]
+
+    if origin is not None:
+        base = offset(origin)
+        period_sql = f"CASE WHEN dn >= {base} THEN (dn - {base}) / {rules.PERIOD_DAYS} ELSE -1 END"
+        whens = []
         for index, cycle in enumerate(cycles):
-            window = Q(date__gte=cycle.pre_session[0], date__lte=cycle.pre_session[1])
-            aggregates[f"c{index}pre_n"] = _count(window)
-            aggregates[f"c{index}pre_h"] = _count(window, "is_headache_day")
-        week = Case(
-            *(
-                When(
-                    Q(date__gte=cycle.session_date)
-                    & (Q(date__lt=cycle.next_session_date) if cycle.next_session_date else Q()),
-                    then=DaysSince(F("date"), cycle.session_date) / Value(7) + Value(100 * index),
-                )
-                for index, cycle in enumerate(cycles)
-            ),
-            default=Value(-1),
-            output_field=IntegerField(),
-        )
-        period = Case(
-            When(date__gte=origin, then=DaysSince(F("date"), origin) / Value(rules.PERIOD_DAYS)),
-            default=Value(-1),
-            output_field=IntegerField(),
-        )
+            start = offset(cycle.session_date)
+            condition = f"dn >= {start}"
+            if cycle.next_session_date is not None:
+                condition += f" AND dn < {offset(cycle.next_session_date)}"
+            whens.append(f"WHEN {condition} THEN (dn - {start}) / 7 + {100 * index}")
+        week_sql = f"CASE {' '.join(whens)} ELSE -1 END" if whens else "-1"
     else:
-        week = period = Value(-1, output_field=IntegerField())
-    return list(
-        diary.filter(date__gte=first_day)
-        .annotate(period=period, week=week)
-        .order_by()
-        .values("period", "week")
-        .annotate(**aggregates)
+        period_sql = week_sql = "-1"
+
+    if connection.vendor == "postgresql":
+        day_number = "(d.date - %s)"
+    else:
+        day_number = "CAST(julianday(d.date) - julianday(%s) AS INTEGER)"
+    table = connection.ops.quote_name(DiaryDay._meta.db_table)
+    fields = ", ".join(["headache_hours", *(flag for _, flag in _PERIOD_FLAGS),
+                        "is_overuse_class_day", "is_simple_analgesic_day"])
+    sql = (
+        f"SELECT period, week, {', '.join(columns)} FROM ("
+        f"SELECT {fields}, dn, {period_sql} AS period, {week_sql} AS week FROM ("
+        f"SELECT {fields.replace('headache_hours', 'd.headache_hours')}, {day_number} AS dn FROM {table} d "
+        "WHERE d.patient_id = %s AND d.date >= %s AND d.date <= %s) days) buckets "
+        "GROUP BY period, week"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, first_day, patient.pk, first_day, today])
+        rows = cursor.fetchall()
+    keys = ["period", "week", *names]
+    return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
 def _sum(rows: list[dict], key: str, where=lambda row: True) -> float:
@@ -435,6 +486,7 @@ def patient_outcomes(patient, *, today: date | None = None, with_alerts: bool = 
     sessions = [d for d in session_dates_for(patient) if d <= today]
     cycles = _cycle_windows(sessions, today) if sessions else []
     rows = _diary_buckets(patient, sessions, cycles, today)
+    questionnaires, urgent = _questionnaires_and_urgent_reports(patient) if with_alerts else ([], [])
 
     overuse = overuse_from_counts(
         [
@@ -486,8 +538,8 @@ def patient_outcomes(patient, *, today: date | None = None, with_alerts: bool = 
         interval_suggestion=shorter_interval_suggestion(worn.detected, profile.shortened_interval_days),
         schedule=treatment_schedule(sessions, today=today, profile=profile),
         stage=treatment_stage(sessions, today),
-        questionnaires=questionnaire_scores(patient) if with_alerts else [],
-        urgent_side_effects=urgent_side_effects(patient) if with_alerts else [],
+        questionnaires=questionnaires,
+        urgent_side_effects=urgent,
     )
 
 
@@ -533,84 +585,134 @@ class ClinicReport:
     preempt: rules.PreemptReference
     due_this_week: int
     overdue: int
-    side_effects: list[tuple[str, int, float]] | None
+    side_effects: list[SideEffectRate]
 
     @property
     def stages(self) -> list[tuple[str, str, int]]:
         return [(stage.value, stage.label, self.stage_counts.get(stage.value, 0)) for stage in TreatmentStage]
 
 
-def _first_session_subquery():
-    return Subquery(
-        Procedure.objects.filter(patient=OuterRef("pk"), status=ProcedureStatus.SIGNED)
-        .order_by()
-        .values("patient")
-        .annotate(first=Min("performed_on"))
-        .values("first")[:1],
-        output_field=DateField(),
+#: The first and last signed session per patient, computed once (a GROUP BY in a CTE),
+#: then the baseline and week-24 period diary counts read from the (patient, date) index
+#: by correlated counts, only for patients whose week-24 period has ended. Hand-written so
+#: the date shifts stay in the database (Django's date + timedelta calls back into Python
+#: per row on SQLite) and the first session is not recomputed for every window.
+_CLINIC_SESSIONS_SQL = """
+WITH firsts AS (
+    SELECT patient_id, MIN(performed_on) AS first_on, MAX(performed_on) AS last_on
+    FROM {procedures}
+    WHERE status = %(signed)s AND performed_on <= %(today)s
+    GROUP BY patient_id
+)
+SELECT f.patient_id, f.first_on, f.last_on,
+    CASE WHEN f.first_on < %(review_before)s THEN (SELECT COUNT(*) FROM {diary} d
+        WHERE d.patient_id = f.patient_id AND d.date BETWEEN {base_start} AND {base_end}) END,
+    CASE WHEN f.first_on < %(review_before)s THEN (SELECT COUNT(*) FROM {diary} d
+        WHERE d.patient_id = f.patient_id AND d.date BETWEEN {base_start} AND {base_end}
+        AND d.is_headache_day) END,
+    CASE WHEN f.first_on < %(review_before)s THEN (SELECT COUNT(*) FROM {diary} d
+        WHERE d.patient_id = f.patient_id AND d.date BETWEEN {w24_start} AND {w24_end}) END,
+    CASE WHEN f.first_on < %(review_before)s THEN (SELECT COUNT(*) FROM {diary} d
+        WHERE d.patient_id = f.patient_id AND d.date BETWEEN {w24_start} AND {w24_end}
+        AND d.is_headache_day) END
+FROM firsts f
+"""
+
+
+def _shifted_first_session(days: int) -> str:
+    if connection.vendor == "postgresql":
+        return f"(f.first_on + {int(days)})"
+    return f"date(f.first_on, '{int(days):+d} days')"
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _clinic_session_rows(today: date) -> list[tuple]:
+    """``(patient_id, first_session, last_session, base_n, base_hd, w24_n, w24_hd)`` per
+    patient with a signed session on or before ``today`` (counts None until the patient's
+    week-24 period has ended). One query."""
+    w24_start = WEEK_24_PERIOD_INDEX * rules.PERIOD_DAYS
+    w24_end = w24_start + rules.PERIOD_DAYS - 1
+    sql = _CLINIC_SESSIONS_SQL.format(
+        procedures=connection.ops.quote_name(Procedure._meta.db_table),
+        diary=connection.ops.quote_name(DiaryDay._meta.db_table),
+        base_start=_shifted_first_session(-rules.PERIOD_DAYS),
+        base_end=_shifted_first_session(-1),
+        w24_start=_shifted_first_session(w24_start),
+        w24_end=_shifted_first_session(w24_end),
     )
+    params = {
+        "signed": ProcedureStatus.SIGNED.value,
+        "today": today,
+        "review_before": today - timedelta(days=w24_end),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        (patient_id, _as_date(first), _as_date(last), *counts) for patient_id, first, last, *counts in rows
+    ]
 
 
-def _window_count(start_field: str, end_field: str, flag: str | None = None):
-    diary = DiaryDay.objects.filter(
-        patient=OuterRef("pk"), date__gte=OuterRef(start_field), date__lte=OuterRef(end_field)
-    )
-    if flag:
-        diary = diary.filter(**{flag: True})
-    return Coalesce(
-        Subquery(diary.order_by().values("patient").annotate(n=Count("pk")).values("n")[:1]), 0
-    )
-
-
-def _date_offset(field_name: str, days: int):
-    return ExpressionWrapper(F(field_name) + timedelta(days=days), output_field=DateField())
-
-
-def week_24_counts(today: date):
+def week_24_counts(today: date) -> list[tuple]:
     """Per patient whose week-24 period has ended: baseline and week-24 period counts.
 
     One query: ``(patient_id, first_session, base_n, base_hd, w24_n, w24_hd)`` rows.
     """
-    w24_start = WEEK_24_PERIOD_INDEX * rules.PERIOD_DAYS
-    w24_end = w24_start + rules.PERIOD_DAYS - 1
-    return (
-        Patient.objects.annotate(first_session=_first_session_subquery())
-        .filter(first_session__lt=today - timedelta(days=w24_end))
-        .annotate(
-            b_start=_date_offset("first_session", -rules.PERIOD_DAYS),
-            b_end=_date_offset("first_session", -1),
-            w_start=_date_offset("first_session", w24_start),
-            w_end=_date_offset("first_session", w24_end),
-        )
-        .annotate(
-            base_n=_window_count("b_start", "b_end"),
-            base_hd=_window_count("b_start", "b_end", "is_headache_day"),
-            w24_n=_window_count("w_start", "w_end"),
-            w24_hd=_window_count("w_start", "w_end", "is_headache_day"),
-        )
-        .order_by()
-        .values_list("pk", "first_session", "base_n", "base_hd", "w24_n", "w24_hd")
-    )
+    return [
+        (patient_id, first, base_n, base_hd, w24_n, w24_hd)
+        for patient_id, first, _last, base_n, base_hd, w24_n, w24_hd in _clinic_session_rows(today)
+        if base_n is not None
+    ]
+
+
+def _tenths(raw_days: int, days_recorded: int) -> int | None:
+    """The rules' scaled headache days (``period_from_counts``: raw * 28 / days recorded,
+    capped at 28, rounded to 0.1) as whole tenths, None under MIN_RECORDED_DAYS days."""
+    days_recorded = min(int(days_recorded), rules.PERIOD_DAYS)
+    if days_recorded < rules.MIN_RECORDED_DAYS:
+        return None
+    scaled = round(min(raw_days * rules.PERIOD_DAYS / days_recorded, rules.PERIOD_DAYS), 1)
+    return round(scaled * 10)
+
+
+def week_24_response(base_n: int, base_hd: int, w24_n: int, w24_hd: int) -> tuple[str, float | None]:
+    """(status, headache-day change) of the clinic report's week-24 comparison, as
+    ``rules.response`` with the default 50% rule decides it, without Fractions: the
+    scaled values are whole tenths, so the 50%/30% thresholds are exact integer
+    cross-multiplications (responder: follow-up <= half the baseline)."""
+    base, follow = _tenths(base_hd, base_n), _tenths(w24_hd, w24_n)
+    if base is None or follow is None or base <= 0:
+        return rules.ResponseStatus.insufficient_data, None
+    if 100 * follow <= (100 - rules.RESPONDER_PERCENT) * base:
+        status = rules.ResponseStatus.responder
+    elif 100 * follow <= (100 - rules.PARTIAL_PERCENT) * base:
+        status = rules.ResponseStatus.partial
+    else:
+        status = rules.ResponseStatus.non_responder
+    return status, round((follow - base) / 10, 1)
 
 
 def clinic_report(today: date | None = None) -> ClinicReport:
     """The dashboard: stages, 24-week responders vs PREEMPT, sessions due and overdue,
-    side-effect rates. A fixed number of queries (3, plus 1 for side effects once the
-    diary app provides them), whatever the number of patients."""
+    side-effect rates. A fixed number of queries (3), whatever the number of patients."""
     today = today or timezone.localdate()
     patient_count = Patient.objects.count()
-    sessions = (
-        Procedure.objects.filter(status=ProcedureStatus.SIGNED, performed_on__lte=today)
-        .order_by()
-        .values("patient_id")
-        .annotate(first=Min("performed_on"), last=Max("performed_on"))
-        .values_list("first", "last")
-    )
     stage_counts = {stage.value: 0 for stage in TreatmentStage}
-    due_this_week = overdue = 0
+    statuses = {status.value: 0 for status in rules.ResponseStatus}
+    due_this_week = overdue = review_patients = 0
+    changes: list[float] = []
     week_end = today + timedelta(days=6)
-    for first, last in sessions:
+    for _pk, first, last, base_n, base_hd, w24_n, w24_hd in _clinic_session_rows(today):
         stage_counts[treatment_stage((first, last), today)] += 1
+        if base_n is not None:
+            review_patients += 1
+            status, change = week_24_response(base_n, base_hd, w24_n, w24_hd)
+            statuses[status] += 1
+            if change is not None:
+                changes.append(change)
         days_since = (today - last).days
         next_due = last + timedelta(days=RETREATMENT_INTERVAL_DAYS)
         window_end = last + timedelta(days=DUE_WINDOW_END_DAYS)
@@ -623,23 +725,6 @@ def clinic_report(today: date | None = None) -> ClinicReport:
     stage_counts[TreatmentStage.work_up] = patient_count - sum(
         n for s, n in stage_counts.items() if s != TreatmentStage.work_up
     )
-
-    w24_start = WEEK_24_PERIOD_INDEX * rules.PERIOD_DAYS
-    statuses = {status.value: 0 for status in rules.ResponseStatus}
-    changes: list[float] = []
-    review_patients = 0
-    for _pk, first, base_n, base_hd, w24_n, w24_hd in week_24_counts(today):
-        review_patients += 1
-        b_start, b_end = rules.baseline_window(first)
-        p_start = first + timedelta(days=w24_start)
-        baseline = period_from_counts(b_start, b_end, base_n, rules.PeriodCounts(headache_days=base_hd))
-        period = period_from_counts(
-            p_start, p_start + timedelta(days=rules.PERIOD_DAYS - 1), w24_n, rules.PeriodCounts(headache_days=w24_hd)
-        )
-        outcome = rules.response(baseline, [period])
-        statuses[outcome.status] += 1
-        if outcome.headache_day_change is not None:
-            changes.append(outcome.headache_day_change)
     evaluable = len(changes)
 
     def rate(n: int) -> float | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from cadence.accounts.access import patient_for_user, roles_required
 from cadence.accounts.roles import CLINICAL_ROLES, Role
@@ -14,13 +14,6 @@ from cadence.outcomes import reports, selectors
 from cadence.outcomes.services import outcome_report_export, outcome_view_record
 
 DASHBOARD_ROLES = frozenset({Role.CLINICIAN, Role.NURSE, Role.ADMIN})
-
-
-def _link(url_name: str, patient_id: int, fallback: str) -> str:
-    try:
-        return reverse(url_name, kwargs={"patient_id": patient_id})
-    except NoReverseMatch:
-        return fallback
 
 
 @roles_required(CLINICAL_ROLES)
@@ -40,10 +33,13 @@ def patient_detail(request, patient_id: int):
     context = reports.outcome_context(outcome)
     context.update(
         {
-            "diary_url": _link("diary:patient-diary", patient.pk, f"/diary/patients/{patient.pk}/"),
-            "treatments_url": _link(
-                "treatments:patient-treatments", patient.pk, f"/treatments/patients/{patient.pk}/"
-            ),
+            "diary_url": reverse("diary:patient-diary", kwargs={"patient_id": patient.pk}),
+            "treatments_url": reverse("treatments:patient-treatments", kwargs={"patient_id": patient.pk}),
+            "record_url": reverse("patients:patient-record", kwargs={"patient_id": patient.pk}),
+            "candidacy_url": reverse("patients:candidacy", kwargs={"patient_id": patient.pk}),
+            # The booking page prefills the suggested date from the patient's rhythm.
+            "book_url": reverse("scheduling:patient-book", kwargs={"patient_id": patient.pk}),
+            "next_appointment": selectors.next_appointment(patient),
         }
     )
     return render(request, "outcomes/patient_detail.html", context)
@@ -91,6 +87,15 @@ def my_progress(request):
 
 @roles_required(DASHBOARD_ROLES)
 def dashboard(request):
-    """Clinic dashboard: stages, 24-week responders vs PREEMPT, sessions due."""
+    """Clinic dashboard: urgent side-effect alerts first (until acknowledged), stages,
+    24-week responders vs PREEMPT, side-effect rates, sessions due (to the worklists)."""
     report = selectors.clinic_report()
-    return render(request, "outcomes/dashboard.html", {"report": report})
+    return render(
+        request,
+        "outcomes/dashboard.html",
+        {
+            "report": report,
+            "worklists_url": reverse("scheduling:worklists"),
+            "side_effect_window_days": selectors.SIDE_EFFECT_WINDOW_DAYS,
+        },
+    )
