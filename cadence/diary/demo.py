@@ -24,7 +24,7 @@ TRIPTANS = ["Sumatriptan 50 mg", "Rizatriptan 10 mg", "Zolmitriptan 2.5 mg", "El
 ANALGESICS = ["Ibuprofen 400 mg", "Paracetamol 1 g", "Naproxen 500 mg", "Aspirin 900 mg"]
 
 # Headache frequency relative to baseline in each week after a session, by response.
-_TARGET = {"responder": 0.4, "partial": 0.62, "non_responder": 0.95, "wearing_off": 0.4}
+_TARGET = {"responder": 0.3, "partial": 0.6, "non_responder": 0.95, "wearing_off": 0.35}
 
 
 def _multiplier(response: str, days_since: int | None) -> float:
