@@ -59,11 +59,14 @@ def test_sixty_patients_seed_well_under_twenty_seconds():
 def test_the_diary_follows_the_story():
     ctx = build_context()
     demo.seed(ctx)
+    patients_with_gaps = 0
     for story in ctx.patients:
         start = min(story.session_dates) - timedelta(days=28) if story.session_dates else TODAY - timedelta(days=41)
         recorded = DiaryDay.objects.filter(patient=story.patient, date__gte=start).count()
         expected = (TODAY - start).days + 1
-        assert 0.7 * expected <= recorded < expected or expected < 30  # realistic gaps
+        assert 0.7 * expected <= recorded <= expected or expected < 30
+        patients_with_gaps += recorded < expected
+    assert patients_with_gaps >= 0.8 * len(ctx.patients)  # realistic gaps, most patients miss days
     responders = [s for s in ctx.patients if s.response == Response.RESPONDER and s.session_dates]
     before = after = 0.0
     for story in responders:
