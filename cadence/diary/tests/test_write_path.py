@@ -1,0 +1,85 @@
+"""The diary PUT's write path stays lean (the bench's diary-write figure depends on it):
+a bounded number of statements for a first and a repeat PUT, the answer equal to what
+is stored, and the audit chain intact after many writes."""
+
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+
+from cadence.audit.models import AuditEvent
+from cadence.audit.services import verify_chain
+from cadence.diary.models import DiaryDay
+
+from .test_api_diary import MIGRAINE_DAY, url
+
+pytestmark = pytest.mark.django_db
+
+# token (user joined), patient, day (locked), day update, audit chain head (locked),
+# audit entry, chain head update; plus SAVEPOINT/RELEASE of the service's transaction,
+# which is nested in the test's own (in production it is BEGIN/COMMIT, not counted).
+REPEAT_PUT_QUERIES = 7 + 2
+# As above, but the day is inserted inside its own savepoint (SAVEPOINT, INSERT, RELEASE)
+# instead of updated.
+FIRST_PUT_QUERIES = REPEAT_PUT_QUERIES + 2
+
+def test_a_repeat_put_stays_within_its_query_budget(api_for, patient_user, patient, django_assert_max_num_queries):
+    client = api_for(patient_user)
+    on = timezone.localdate()
+    assert client.put(url(patient, on), MIGRAINE_DAY).status_code == 201
+    with django_assert_max_num_queries(REPEAT_PUT_QUERIES):
+        assert client.put(url(patient, on), MIGRAINE_DAY).status_code == 200
+
+
+def test_a_first_put_stays_within_its_query_budget(api_for, patient_user, patient, django_assert_max_num_queries):
+    client = api_for(patient_user)
+    client.put(url(patient, timezone.localdate()), {"headache_hours": 0})  # token's last_used_at set
+    with django_assert_max_num_queries(FIRST_PUT_QUERIES):
+        response = client.put(url(patient, timezone.localdate() - timezone.timedelta(days=1)), MIGRAINE_DAY)
+    assert response.status_code == 201
+
+
+def test_the_answer_of_a_replacement_is_what_is_stored(api_for, clinician, patient):
+    client = api_for(clinician)
+    on = timezone.localdate()
+    client.put(url(patient, on), {"headache_hours": 1})
+    answer = client.put(url(patient, on), MIGRAINE_DAY).json()
+    day = DiaryDay.objects.get(patient=patient, date=on)
+    assert answer["headache_hours"] == day.headache_hours == 8
+    assert answer["acute_medications"] == day.acute_medications
+    assert answer["is_migraine_day"] is day.is_migraine_day is True
+    assert answer["entered_on_behalf"] is day.entered_on_behalf is True
+    # JSON carries milliseconds.
+    stored = day.updated_at.replace(microsecond=day.updated_at.microsecond // 1000 * 1000)
+    assert datetime.fromisoformat(answer["updated_at"].replace("Z", "+00:00")) == stored
+    assert day.entered_by == clinician
+    assert day.created_at < day.updated_at
+
+
+def test_repeated_writes_keep_one_row_and_an_intact_audit_chain(api_for, patient_user, patient):
+    client = api_for(patient_user)
+    on = timezone.localdate()
+    statuses = [client.put(url(patient, on), {"headache_hours": hours}).status_code for hours in range(5)]
+    assert statuses == [201, 200, 200, 200, 200]
+    assert DiaryDay.objects.filter(patient=patient, date=on).count() == 1
+    assert list(
+        AuditEvent.objects.filter(patient_id_ref=patient.pk).order_by("id").values_list("action", flat=True)
+    ) == ["create"] + ["change"] * 4
+    assert verify_chain() == []
+
+
+def test_a_failed_write_leaves_neither_the_day_nor_its_audit_entry(patient, patient_user, monkeypatch):
+    from cadence.diary import services
+
+    def broken_audit(**kwargs):
+        raise RuntimeError("audit store down")
+
+    monkeypatch.setattr(services, "audit_record", broken_audit)
+    before = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError):
+        services.diary_day_record(
+            patient=patient, on=timezone.localdate(), entry=services.DiaryEntry(headache_hours=3),
+            actor=patient_user,
+        )
+    assert not DiaryDay.objects.filter(patient=patient).exists()
+    assert AuditEvent.objects.count() == before
