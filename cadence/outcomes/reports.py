@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import dateformat
 
 from cadence.outcomes import charts, selectors
 from cadence.outcomes.selectors import PatientOutcomes
@@ -30,6 +29,13 @@ def _one_decimal(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def _day(value) -> str:
+    """A date as the ``date:"j M Y"`` filter shows it in English: "3 Mar 2025"."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
 _PERIOD_COLUMNS = (
     "headache_days",
     "migraine_days",
@@ -50,13 +56,26 @@ def period_rows(outcome: PatientOutcomes) -> list[dict]:
         rows.append(
             {
                 "label": label,
-                "dates": f"{dateformat.format(period.start, 'j M Y')} – {dateformat.format(period.end, 'j M Y')}",
+                "dates": f"{_day(period.start)} – {_day(period.end)}",
                 "running": not period.complete,
                 "days_recorded": period.days_recorded,
                 "values": [_one_decimal(getattr(period, name)) for name in _PERIOD_COLUMNS] if enough else None,
             }
         )
     return rows
+
+
+def curve_rows(outcome: PatientOutcomes) -> list[dict]:
+    """The effect-curve table's rows, formatted here like the period table."""
+    return [
+        {
+            "session": _day(curve.session_date),
+            "weeks": ["–" if week.headache_days is None else _one_decimal(week.headache_days) for week in curve.weeks],
+            "onset": f"week {curve.onset_week}" if curve.onset_week else "–",
+            "best": f"week {curve.best_week}" if curve.best_week else "–",
+        }
+        for curve in outcome.curves
+    ]
 
 
 def outcome_context(outcome: PatientOutcomes) -> dict:
@@ -67,6 +86,7 @@ def outcome_context(outcome: PatientOutcomes) -> dict:
         "patient": outcome.patient,
         "status_words": STATUS_WORDS[outcome.response.status],
         "period_rows": period_rows(outcome),
+        "curve_rows": curve_rows(outcome),
         "headache_chart": charts.headache_days_chart(
             outcome.baseline, outcome.periods, outcome.session_dates, outcome.fifty_percent_line
         ),
