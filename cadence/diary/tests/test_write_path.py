@@ -83,3 +83,40 @@ def test_a_failed_write_leaves_neither_the_day_nor_its_audit_entry(patient, pati
         )
     assert not DiaryDay.objects.filter(patient=patient).exists()
     assert AuditEvent.objects.count() == before
+
+
+def test_a_token_records_its_last_use_at_most_every_few_minutes(client, patient_user, patient):
+    from datetime import timedelta
+
+    from cadence.accounts.api_auth import LAST_USED_EVERY_SECONDS
+    from cadence.accounts.models import ApiToken
+
+    token, raw = ApiToken.issue(patient_user, name="phone")
+    headers = {"Authorization": f"Bearer {raw}"}
+    path = f"/api/v1/patients/{patient.pk}/diary"
+    assert client.get(path, headers=headers).status_code == 200
+    token.refresh_from_db()
+    first_use = token.last_used_at
+    assert first_use is not None
+    assert client.get(path, headers=headers).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == first_use
+    stale = timezone.now() - timedelta(seconds=LAST_USED_EVERY_SECONDS + 1)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=stale)
+    assert client.get(path, headers=headers).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at > stale
+
+
+def test_a_revoked_token_cannot_write_a_day(client, patient_user, patient):
+    from cadence.accounts.models import ApiToken
+
+    token, raw = ApiToken.issue(patient_user, name="phone")
+    token.revoke()
+    response = client.put(
+        f"/api/v1/patients/{patient.pk}/diary/{timezone.localdate().isoformat()}",
+        {"headache_hours": 2}, content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert response.status_code == 401
+    assert not DiaryDay.objects.filter(patient=patient).exists()
