@@ -478,8 +478,8 @@ def patient_outcomes(patient, *, today: date | None = None, with_alerts: bool = 
     """The patient's outcomes on ``today`` (clinic date by default).
 
     Queries: payer profile and session dates (1 each), the diary counts (1, grouped by
-    period and cycle week), questionnaires and urgent side effects (1 each once the diary
-    app provides them; ``with_alerts=False`` skips both).
+    period and cycle week), questionnaires and open urgent side effects (1, a UNION ALL;
+    ``with_alerts=False`` skips it).
     """
     today = today or timezone.localdate()
     profile = payer_profile(patient)
