@@ -55,9 +55,6 @@ from cadence.rules.outcomes_extra import (
 from cadence.rules.payer import PayerProfile
 from cadence.rules.questionnaires import hit6_change, midas_change
 from cadence.rules.schedule import (
-    DUE_WINDOW_END_DAYS,
-    NEW_COURSE_GAP_DAYS,
-    RETREATMENT_INTERVAL_DAYS,
     TreatmentSchedule,
     treatment_schedule,
 )
@@ -583,8 +580,6 @@ class ClinicReport:
     partial_rate_percent: float | None
     mean_headache_day_change: float | None
     preempt: rules.PreemptReference
-    due_this_week: int
-    overdue: int
     side_effects: list[SideEffectRate]
 
     @property
@@ -696,15 +691,16 @@ def week_24_response(base_n: int, base_hd: int, w24_n: int, w24_hd: int) -> tupl
 
 
 def clinic_report(today: date | None = None) -> ClinicReport:
-    """The dashboard: stages, 24-week responders vs PREEMPT, sessions due and overdue,
-    side-effect rates. A fixed number of queries (3), whatever the number of patients."""
+    """The dashboard's outcome aggregates: stages, 24-week responders vs PREEMPT,
+    side-effect rates. A fixed number of queries, whatever the number of patients.
+    (Sessions due and overdue come from the scheduling worklists, so that the dashboard
+    and the worklists it links to count the same patients.)"""
     today = today or timezone.localdate()
     patient_count = Patient.objects.count()
     stage_counts = {stage.value: 0 for stage in TreatmentStage}
     statuses = {status.value: 0 for status in rules.ResponseStatus}
-    due_this_week = overdue = review_patients = 0
+    review_patients = 0
     changes: list[float] = []
-    week_end = today + timedelta(days=6)
     for _pk, first, last, base_n, base_hd, w24_n, w24_hd in _clinic_session_rows(today):
         stage_counts[treatment_stage((first, last), today)] += 1
         if base_n is not None:
@@ -713,15 +709,6 @@ def clinic_report(today: date | None = None) -> ClinicReport:
             statuses[status] += 1
             if change is not None:
                 changes.append(change)
-        days_since = (today - last).days
-        next_due = last + timedelta(days=RETREATMENT_INTERVAL_DAYS)
-        window_end = last + timedelta(days=DUE_WINDOW_END_DAYS)
-        if days_since > NEW_COURSE_GAP_DAYS:
-            continue
-        if window_end < today:
-            overdue += 1
-        elif next_due <= week_end:
-            due_this_week += 1
     stage_counts[TreatmentStage.work_up] = patient_count - sum(
         n for s, n in stage_counts.items() if s != TreatmentStage.work_up
     )
@@ -741,7 +728,5 @@ def clinic_report(today: date | None = None) -> ClinicReport:
         partial_rate_percent=rate(statuses[rules.ResponseStatus.partial]),
         mean_headache_day_change=round(sum(changes) / evaluable, 1) if evaluable else None,
         preempt=rules.PREEMPT,
-        due_this_week=due_this_week,
-        overdue=overdue,
         side_effects=side_effect_rates(today),
     )

@@ -12,6 +12,7 @@ from cadence.accounts.access import patient_for_user, roles_required
 from cadence.accounts.roles import CLINICAL_ROLES, Role
 from cadence.outcomes import reports, selectors
 from cadence.outcomes.services import outcome_report_export, outcome_view_record
+from cadence.scheduling import selectors as scheduling_selectors
 
 DASHBOARD_ROLES = frozenset({Role.CLINICIAN, Role.NURSE, Role.ADMIN})
 
@@ -95,6 +96,7 @@ def dashboard(request):
         "outcomes/dashboard.html",
         {
             "report": report,
+            "worklists": scheduling_selectors.worklists(report.today),
             "worklists_url": reverse("scheduling:worklists"),
             "side_effect_window_days": selectors.SIDE_EFFECT_WINDOW_DAYS,
         },

@@ -14,18 +14,33 @@ from cadence.outcomes.tests.factories import build_story, session
 pytestmark = pytest.mark.django_db
 
 
-def test_it_counts_stages_due_and_overdue(make_patient):
+def test_it_counts_stages(make_patient):
     today = timezone.localdate()
     make_patient()  # work-up
     session(make_patient(), today - timedelta(days=30))  # first course
-    session(make_patient(), today - timedelta(days=85))  # first course, due this week
-    session(make_patient(), today - timedelta(days=120))  # overdue
+    session(make_patient(), today - timedelta(days=85))  # first course
+    session(make_patient(), today - timedelta(days=120))  # first course, overdue
     session(make_patient(), today - timedelta(days=400))  # stopped
     report = selectors.clinic_report(today)
     assert report.patient_count == 5
     assert report.stage_counts == {"work_up": 1, "first_course": 3, "maintenance": 0, "stopped": 1}
-    assert report.due_this_week == 1
-    assert report.overdue == 1
+
+
+def test_the_dashboard_counts_due_and_overdue_as_the_worklists_do(client, clinician, make_patient):
+    """The numbers on the dashboard are the lengths of the worklists they link to."""
+    from cadence.scheduling.selectors import worklists
+
+    today = timezone.localdate()
+    session(make_patient(), today - timedelta(days=84))  # due today
+    session(make_patient(), today - timedelta(days=95))  # past due, not booked: overdue
+    session(make_patient(), today - timedelta(days=400))  # lost to follow-up
+    lists = worklists(today)
+    client.force_login(clinician)
+    html = client.get(reverse("outcomes:dashboard")).content.decode()
+    assert f'<strong data-testid="due-this-week">{len(lists.due_this_week)}</strong>' in html
+    assert f'<strong data-testid="overdue">{len(lists.overdue)}</strong>' in html
+    assert f'<strong data-testid="lost">{len(lists.lost_to_follow_up)}</strong>' in html
+    assert len(lists.overdue) == 1 and len(lists.lost_to_follow_up) == 1
 
 
 def test_it_reports_24_week_responders_against_preempt(make_patient):
@@ -67,8 +82,9 @@ def test_the_dashboard_uses_a_bounded_number_of_queries(client, clinician, make_
             build_story(patient, today, kind="responder", sessions=3, seed=n)
     client.force_login(clinician)
     # session, user, MFA device, patients, sessions+week-24 counts, side-effect rates,
-    # urgent alerts (+ savepoints): the same whatever the number of patients
-    with django_assert_max_num_queries(10):
+    # urgent alerts, the worklists' three (+ savepoints): the same whatever the number
+    # of patients
+    with django_assert_max_num_queries(13):
         page = client.get(reverse("outcomes:dashboard"))
     assert page.status_code == 200
     assert "Response at 24 weeks" in page.content.decode()
