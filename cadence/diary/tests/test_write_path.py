@@ -120,3 +120,11 @@ def test_a_revoked_token_cannot_write_a_day(client, patient_user, patient):
     )
     assert response.status_code == 401
     assert not DiaryDay.objects.filter(patient=patient).exists()
+
+
+@pytest.mark.parametrize("patient_id", ["0", "-1", "9223372036854775808", "99999999999999999999999"])
+def test_an_impossible_patient_id_answers_404_never_5xx(api_for, clinician, patient_id):
+    response = api_for(clinician).put(
+        f"/patients/{patient_id}/diary/{timezone.localdate().isoformat()}", {"headache_hours": 1}
+    )
+    assert response.status_code in (404, 422)
