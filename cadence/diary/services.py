@@ -159,6 +159,29 @@ def _locked_day_pk(*, patient_pk: int, on: date) -> int | None:
     return row[0] if row else None
 
 
+@cache
+def _day_update_sql(vendor: str, columns: tuple[str, ...]) -> str:
+    qn = connection.ops.quote_name
+    assignments = ", ".join(f"{qn(column)} = %s" for column in columns)
+    return f"UPDATE {qn(DiaryDay._meta.db_table)} SET {assignments} WHERE {qn('id')} = %s"
+
+
+def _day_replace(*, day_pk: int, values: dict[str, object]) -> None:
+    """UPDATE every stored column of the day by id, in prebuilt SQL; each value is
+    prepared by its model field exactly as QuerySet.update would (JSON, datetimes,
+    foreign keys). `values` holds updated_at: no auto_now runs here."""
+    fields = [DiaryDay._meta.get_field(name) for name in values]
+    params = [
+        field.get_db_prep_save(
+            getattr(value, "pk", value) if field.is_relation else value, connection
+        )
+        for field, value in zip(fields, values.values(), strict=True)
+    ]
+    sql = _day_update_sql(connection.vendor, tuple(field.column for field in fields))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, day_pk])
+
+
 def diary_day_record(
     *, patient, on: date, entry: DiaryEntry, actor, request=None
 ) -> tuple[DiaryDay, bool]:
@@ -193,8 +216,7 @@ def diary_day_record(
                 # Another request created the day a moment ago: replace it instead.
                 day_pk = _locked_day_pk(patient_pk=patient.pk, on=on)
         if not created:
-            # QuerySet.update does not run auto_now: updated_at is set above.
-            DiaryDay.objects.filter(pk=day_pk).update(**values)
+            _day_replace(day_pk=day_pk, values=values)
             day = DiaryDay(pk=day_pk, patient=patient, date=on, **values)
         audit_record(
             actor=actor,
