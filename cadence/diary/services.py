@@ -140,36 +140,33 @@ def diary_day_fields(entry: DiaryEntry) -> dict[str, object]:
 
 
 @cache
-def _locked_day_sql(vendor: str) -> str:
+def _day_sql(vendor: str, columns: tuple[str, ...]) -> dict[str, str]:
+    """The prebuilt statements of the write path (compiling the ORM queries cost more
+    CPU than running them): replace the patient's day returning its id (PostgreSQL and
+    SQLite >= 3.35), or, where UPDATE can't return, lock-and-read the id then update."""
     qn = connection.ops.quote_name
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    return (
-        f"SELECT {qn('id')} FROM {qn(DiaryDay._meta.db_table)} "
-        f"WHERE {qn('patient_id')} = %s AND {qn('date')} = %s{lock}"
-    )
-
-
-def _locked_day_pk(*, patient_pk: int, on: date) -> int | None:
-    """The id of the patient's row for the day (at most one: the one-row-per-day
-    constraint), row-locked until the transaction ends. Plain SQL: compiling the ORM
-    query cost more CPU than running it on this hot path."""
-    with connection.cursor() as cursor:
-        cursor.execute(_locked_day_sql(connection.vendor), [patient_pk, connection.ops.adapt_datefield_value(on)])
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-@cache
-def _day_update_sql(vendor: str, columns: tuple[str, ...]) -> str:
-    qn = connection.ops.quote_name
+    table = qn(DiaryDay._meta.db_table)
     assignments = ", ".join(f"{qn(column)} = %s" for column in columns)
-    return f"UPDATE {qn(DiaryDay._meta.db_table)} SET {assignments} WHERE {qn('id')} = %s"
+    the_day = f"{qn('patient_id')} = %s AND {qn('date')} = %s"
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return {
+        "replace_returning": f"UPDATE {table} SET {assignments} WHERE {the_day} RETURNING {qn('id')}",
+        "locked_id": f"SELECT {qn('id')} FROM {table} WHERE {the_day}{lock}",
+        "replace_by_id": f"UPDATE {table} SET {assignments} WHERE {qn('id')} = %s",
+    }
 
 
-def _day_replace(*, day_pk: int, values: dict[str, object]) -> None:
-    """UPDATE every stored column of the day by id, in prebuilt SQL; each value is
-    prepared by its model field exactly as QuerySet.update would (JSON, datetimes,
-    foreign keys). `values` holds updated_at: no auto_now runs here."""
+def _update_returns_rows() -> bool:
+    """UPDATE ... RETURNING: PostgreSQL, and SQLite from 3.35 (as INSERT ... RETURNING)."""
+    return connection.features.can_return_columns_from_insert
+
+
+def _day_replace(*, patient_pk: int, on: date, values: dict[str, object]) -> int | None:
+    """Replace every stored column of the patient's day (at most one row: the
+    one-row-per-day constraint); the day's id, or None when there is no such day yet.
+    The row stays locked until the transaction ends. Each value is prepared by its model
+    field exactly as QuerySet.update would (JSON, datetimes, foreign keys); `values`
+    holds updated_at (no auto_now runs here)."""
     fields = [DiaryDay._meta.get_field(name) for name in values]
     params = [
         field.get_db_prep_save(
@@ -177,9 +174,19 @@ def _day_replace(*, day_pk: int, values: dict[str, object]) -> None:
         )
         for field, value in zip(fields, values.values(), strict=True)
     ]
-    sql = _day_update_sql(connection.vendor, tuple(field.column for field in fields))
+    sql = _day_sql(connection.vendor, tuple(field.column for field in fields))
+    the_day = [patient_pk, connection.ops.adapt_datefield_value(on)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, day_pk])
+        if _update_returns_rows():
+            cursor.execute(sql["replace_returning"], [*params, *the_day])
+            row = cursor.fetchone()
+            return row[0] if row else None
+        cursor.execute(sql["locked_id"], the_day)
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        cursor.execute(sql["replace_by_id"], [*params, row[0]])
+        return row[0]
 
 
 def diary_day_record(
@@ -189,9 +196,9 @@ def diary_day_record(
 
     Returns ``(day, created)``; ``day`` carries the values just stored (it is not read
     back). Idempotent: repeating the same request stores the same single row. Concurrent
-    writers of the same day leave one row: an existing row is locked
-    (``select_for_update``) before it is replaced, and an insert that loses the race to
-    the one-row-per-day constraint turns into a replacement. Raises ``DiaryInputError``
+    writers of the same day leave one row: an existing row is replaced by an UPDATE
+    (which locks it), and an insert that loses the race to the one-row-per-day
+    constraint turns into a replacement. Raises ``DiaryInputError``
     (nothing stored) for a future date or invalid answers.
     """
     problems = diary_entry_problems(on=on, entry=entry, today=timezone.localdate())
@@ -202,21 +209,23 @@ def diary_day_record(
     values["entered_on_behalf"] = getattr(actor, "role", None) in CLINICAL_ROLES
     values["updated_at"] = timezone.now()
     with transaction.atomic():
-        # The common case, a day recorded before: lock it and replace it (2 statements,
-        # no model instance built and no read-back).
-        day_pk = _locked_day_pk(patient_pk=patient.pk, on=on)
-        created = False
-        if day_pk is None:
+        # The common case, a day recorded before: one UPDATE replaces it (no read
+        # first, no model instance built, no read-back).
+        day_pk = _day_replace(patient_pk=patient.pk, on=on, values=values)
+        created = day_pk is None
+        if created:
             try:
                 with transaction.atomic():
                     day = DiaryDay(patient=patient, date=on, created_at=values["updated_at"], **values)
                     day.save(force_insert=True)
-                created = True
             except IntegrityError:
-                # Another request created the day a moment ago: replace it instead.
-                day_pk = _locked_day_pk(patient_pk=patient.pk, on=on)
+                # Another request created the day a moment ago (its insert committed
+                # first; the constraint made ours wait for it): replace it instead.
+                created = False
+                day_pk = _day_replace(patient_pk=patient.pk, on=on, values=values)
+                if day_pk is None:  # it was removed again meanwhile
+                    raise
         if not created:
-            _day_replace(day_pk=day_pk, values=values)
             day = DiaryDay(pk=day_pk, patient=patient, date=on, **values)
         audit_record(
             actor=actor,

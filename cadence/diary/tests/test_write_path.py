@@ -15,13 +15,14 @@ from .test_api_diary import MIGRAINE_DAY, url
 
 pytestmark = pytest.mark.django_db
 
-# token (user joined), patient, day (locked), day update, audit chain head (locked),
-# audit entry, chain head update; plus SAVEPOINT/RELEASE of the service's transaction,
-# which is nested in the test's own (in production it is BEGIN/COMMIT, not counted).
-REPEAT_PUT_QUERIES = 7 + 2
-# As above, but the day is inserted inside its own savepoint (SAVEPOINT, INSERT, RELEASE)
-# instead of updated.
-FIRST_PUT_QUERIES = REPEAT_PUT_QUERIES + 2
+# token (user joined), patient, day replaced (one UPDATE returning its id), audit chain
+# head (locked), audit entry, chain head update; plus SAVEPOINT/RELEASE of the service's
+# transaction, which is nested in the test's own (in production it is BEGIN/COMMIT, not
+# counted).
+REPEAT_PUT_QUERIES = 6 + 2
+# As above, and the day, not found by the UPDATE, is inserted inside its own savepoint
+# (SAVEPOINT, INSERT, RELEASE).
+FIRST_PUT_QUERIES = REPEAT_PUT_QUERIES + 3
 
 def test_a_repeat_put_stays_within_its_query_budget(api_for, patient_user, patient, django_assert_max_num_queries):
     client = api_for(patient_user)
@@ -128,3 +129,16 @@ def test_an_impossible_patient_id_answers_404_never_5xx(api_for, clinician, pati
         f"/patients/{patient_id}/diary/{timezone.localdate().isoformat()}", {"headache_hours": 1}
     )
     assert response.status_code in (404, 422)
+
+
+def test_without_update_returning_the_day_is_locked_read_then_replaced(api_for, patient_user, patient, monkeypatch):
+    from cadence.diary import services
+
+    client = api_for(patient_user)
+    on = timezone.localdate()
+    assert client.put(url(patient, on), {"headache_hours": 1}).status_code == 201
+    monkeypatch.setattr(services, "_update_returns_rows", lambda: False)
+    answer = client.put(url(patient, on), MIGRAINE_DAY)
+    assert answer.status_code == 200
+    assert DiaryDay.objects.get(patient=patient, date=on).headache_hours == 8
+    assert DiaryDay.objects.filter(patient=patient).count() == 1
