@@ -56,6 +56,44 @@ def _head_statements() -> tuple[str, str]:
     return _head_sql(connection.vendor)
 
 
+@cache
+def _event_insert(vendor: str, returning: bool) -> tuple[str, tuple]:
+    """The INSERT of one entry and the fields it binds, built once (as the head's)."""
+    qn = connection.ops.quote_name
+    fields = tuple(field for field in AuditEvent._meta.concrete_fields if not field.primary_key)
+    sql = (
+        f"INSERT INTO {qn(AuditEvent._meta.db_table)} "
+        f"({', '.join(qn(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    if returning:
+        sql += f" RETURNING {qn(AuditEvent._meta.pk.column)}"
+    return sql, fields
+
+
+def _insert_returns_id() -> bool:
+    """INSERT ... RETURNING: PostgreSQL, and SQLite from 3.35."""
+    return connection.features.can_return_columns_from_insert
+
+
+def _insert_event(event: AuditEvent) -> None:
+    """INSERT a new entry (never an update: entries are append-only), each value
+    prepared by its model field exactly as Model.save would, and set its id."""
+    returning = _insert_returns_id()
+    sql, fields = _event_insert(connection.vendor, returning)
+    params = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if returning:
+            event.pk = cursor.fetchone()[0]
+        else:
+            event.pk = connection.ops.last_insert_id(
+                cursor, AuditEvent._meta.db_table, AuditEvent._meta.pk.column
+            )
+    event._state.adding = False
+    event._state.db = connection.alias
+
+
 def _locked_head() -> tuple[str, int] | None:
     """(last_hash, entry_count) of the chain head, row-locked until the transaction ends
     (SQLite: the IMMEDIATE transaction already holds the database's write lock)."""
@@ -123,7 +161,7 @@ def audit_record(
             prev_hash=last_hash,
         )
         event.entry_hash = event.compute_hash()
-        event.save(force_insert=True)
+        _insert_event(event)
         with connection.cursor() as cursor:
             cursor.execute(_head_statements()[1], [event.entry_hash, entry_count + 1])
     return event

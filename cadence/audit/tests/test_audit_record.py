@@ -2,7 +2,7 @@
 its own), and on its own in a transaction of its own."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from cadence.audit.models import AuditAction, AuditChainHead, AuditEvent
 from cadence.audit.services import GENESIS_HASH, audit_record, verify_chain
@@ -36,4 +36,27 @@ def test_an_entry_rolls_back_with_the_change_it_records(clinician):
         raise RuntimeError("the change failed")
     assert AuditEvent.objects.count() == before
     assert AuditChainHead.objects.filter(pk=1).values_list("last_hash", "entry_count").first() == head_before
+    assert verify_chain() == []
+
+
+@pytest.mark.parametrize("returning", [
+    True,
+    # Without RETURNING the id comes from the cursor's lastrowid: SQLite before 3.35 only
+    # (PostgreSQL always returns it).
+    pytest.param(False, marks=pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite path")),
+])
+def test_the_stored_entry_is_the_one_returned(clinician, patient, monkeypatch, returning):
+    from cadence.audit import services
+
+    monkeypatch.setattr(services, "_insert_returns_id", lambda: returning)
+    event = audit_record(
+        actor=clinician, action=AuditAction.EXPORT, summary="export", patient=patient,
+        details={"rows": 3, "on": "2026-01-01"}, object_type="diary.diaryday", object_id=7,
+    )
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.entry_hash, stored.prev_hash, stored.summary, stored.details, stored.actor_id) == (
+        event.entry_hash, event.prev_hash, "export", {"rows": 3, "on": "2026-01-01"}, clinician.pk
+    )
+    assert stored.patient_id_ref == patient.pk and stored.object_id == "7"
+    assert stored.compute_hash() == stored.entry_hash
     assert verify_chain() == []
