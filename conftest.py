@@ -161,12 +161,16 @@ class ApiClient:
         if data is not None:
             kwargs["data"] = data
             kwargs["content_type"] = "application/json"
-        return getattr(self.client, method)(f"/api/v1{path}" if not path.startswith("/fhir") else path, **kwargs, **extra)
+        return getattr(self.client, method)(
+            f"/api/v1{path}" if not path.startswith("/fhir") else path, **kwargs, **extra
+        )
 
     def get(self, path, data=None, **extra):
         return self.client.get(
             f"/api/v1{path}" if not path.startswith("/fhir") else path,
-            data=data, headers={**self.headers, **extra.pop("headers", {})}, **extra,
+            data=data,
+            headers={**self.headers, **extra.pop("headers", {})},
+            **extra,
         )
 
     def post(self, path, data=None, **extra):
@@ -218,8 +222,13 @@ def _playwright_browser():
             executable_path=CHROMIUM,
             headless=True,
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
                 "--disable-dev-shm-usage",
             ],
         )
@@ -230,7 +239,9 @@ def _playwright_browser():
 @pytest.fixture
 def browser_page(_playwright_browser, live_server):
     """A fresh desktop-sized page; `page.base_url` is the live server."""
-    context = _playwright_browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    context = _playwright_browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=live_server.url
+    )
     context.set_default_timeout(15000)
     page = context.new_page()
     yield page
@@ -241,7 +252,10 @@ def browser_page(_playwright_browser, live_server):
 def phone_page(_playwright_browser, live_server):
     """A fresh phone-sized page (390x844, touch)."""
     context = _playwright_browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, base_url=live_server.url
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        base_url=live_server.url,
     )
     context.set_default_timeout(15000)
     page = context.new_page()

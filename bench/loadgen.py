@@ -69,8 +69,9 @@ def median(values: list[float]) -> float | None:
 RequestFactory = Callable[[int, int], bytes]
 
 
-def build_request(method: str, path: str, *, host: str, headers: dict[str, str] | None = None,
-                  body: bytes = b"") -> bytes:
+def build_request(
+    method: str, path: str, *, host: str, headers: dict[str, str] | None = None, body: bytes = b""
+) -> bytes:
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "Connection: close"]
     for name, value in (headers or {}).items():
         lines.append(f"{name}: {value}")
@@ -80,8 +81,13 @@ def build_request(method: str, path: str, *, host: str, headers: dict[str, str] 
 
 
 async def _client(
-    client_id: int, host: str, port: int, make_request: RequestFactory, deadline: float,
-    budget: list[int], result: LoadResult,
+    client_id: int,
+    host: str,
+    port: int,
+    make_request: RequestFactory,
+    deadline: float,
+    budget: list[int],
+    result: LoadResult,
 ) -> None:
     sequence = 0
     while time.perf_counter() < deadline and budget[0] > 0:
@@ -119,14 +125,22 @@ async def _run(host, port, make_request, concurrency, seconds, max_requests) -> 
     deadline = started + seconds
     budget = [min(max_requests, MAX_REQUESTS)]
     await asyncio.gather(
-        *(_client(i, host, port, make_request, deadline, budget, result) for i in range(concurrency))
+        *(
+            _client(i, host, port, make_request, deadline, budget, result)
+            for i in range(concurrency)
+        )
     )
     result.seconds = time.perf_counter() - started
     return result
 
 
 def run_load(
-    *, host: str, port: int, make_request: RequestFactory, concurrency: int, seconds: float,
+    *,
+    host: str,
+    port: int,
+    make_request: RequestFactory,
+    concurrency: int,
+    seconds: float,
     max_requests: int = MAX_REQUESTS,
 ) -> LoadResult:
     """Drive `concurrency` closed-loop clients against host:port (loopback only)."""

@@ -70,8 +70,17 @@ class ThrowawayPostgres:
             f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 "
             "-c max_connections=200 -c shared_buffers=256MB -c work_mem=32MB"
         )
-        self._run("pg_ctl", "-D", str(data), "-l", str(self.directory / "server.log"), "-w",
-                  "-o", options, "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(data),
+            "-l",
+            str(self.directory / "server.log"),
+            "-w",
+            "-o",
+            options,
+            "start",
+        )
         self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "cadence", "cadence")
         return f"postgres://cadence@127.0.0.1:{self.port}/cadence"
 

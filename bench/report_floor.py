@@ -73,10 +73,16 @@ SHAPES = {"join": _JOIN, "correlated": _CORRELATED}
 
 
 def sql(shape: str = "correlated") -> str:
-    return SHAPES[shape].format(
-        base_start=_shift(-PERIOD_DAYS), base_end=_shift(-1),
-        w24_start=_shift(W24_START), w24_end=_shift(W24_END),
-    ).replace("%(today)s", "%s")
+    return (
+        SHAPES[shape]
+        .format(
+            base_start=_shift(-PERIOD_DAYS),
+            base_end=_shift(-1),
+            w24_start=_shift(W24_START),
+            w24_end=_shift(W24_END),
+        )
+        .replace("%(today)s", "%s")
+    )
 
 
 def describe(shape: str = "correlated") -> str:

@@ -96,11 +96,14 @@ def task(name: str, database_url: str, **args) -> dict:
     """Run one bench.tasks measurement in its own process; return its JSON result."""
     completed = subprocess.run(
         [PYTHON, "-m", "bench.tasks", name, json.dumps(args)],
-        cwd=ROOT, env=django_env(database_url), stdout=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=django_env(database_url),
+        stdout=subprocess.PIPE,
+        text=True,
     )
     for line in reversed(completed.stdout.splitlines()):
         if line.startswith("BENCH-RESULT "):
-            return json.loads(line[len("BENCH-RESULT "):])
+            return json.loads(line[len("BENCH-RESULT ") :])
     return {"available": False, "reason": f"task {name} failed (exit {completed.returncode})"}
 
 
@@ -114,11 +117,26 @@ class Gunicorn:
     def __enter__(self) -> Gunicorn:
         self.access_log.unlink(missing_ok=True)
         self.process = subprocess.Popen(
-            [GUNICORN, "config.wsgi:application", "--workers", str(GUNICORN_WORKERS),
-             "--bind", f"127.0.0.1:{self.port}", "--backlog", "2048", "--timeout", "60",
-             "--access-logfile", str(self.access_log),
-             "--access-logformat", "%(s)s %(D)s %(U)s", "--log-level", "warning"],
-            cwd=ROOT, env=django_env(self.database_url),
+            [
+                GUNICORN,
+                "config.wsgi:application",
+                "--workers",
+                str(GUNICORN_WORKERS),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--backlog",
+                "2048",
+                "--timeout",
+                "60",
+                "--access-logfile",
+                str(self.access_log),
+                "--access-logformat",
+                "%(s)s %(D)s %(U)s",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=django_env(self.database_url),
         )
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -176,9 +194,17 @@ def _free_port() -> int:
 
 
 DIARY_DAY = {
-    "headache_hours": 6, "peak_severity": "moderate", "unilateral": True, "pulsating": True,
-    "worse_with_activity": False, "nausea": True, "vomiting": False, "photophobia": True,
-    "phonophobia": True, "aura": False, "missed_activity": False,
+    "headache_hours": 6,
+    "peak_severity": "moderate",
+    "unilateral": True,
+    "pulsating": True,
+    "worse_with_activity": False,
+    "nausea": True,
+    "vomiting": False,
+    "photophobia": True,
+    "phonophobia": True,
+    "aura": False,
+    "missed_activity": False,
     "acute_medications": [{"name": "sumatriptan 50 mg", "drug_class": "triptan", "relieved": True}],
     "notes": "",
 }
@@ -203,8 +229,9 @@ def bench_diary_write(database_url: str, seeded: dict) -> dict:
     def diary_request(client: int, sequence: int) -> bytes:
         patient = patient_ids[(client * 131 + sequence * 17) % len(patient_ids)]
         day = days[(client * 7 + sequence) % len(days)]
-        return build_request("PUT", f"/api/v1/patients/{patient}/diary/{day}", host=host,
-                             headers=headers, body=body)
+        return build_request(
+            "PUT", f"/api/v1/patients/{patient}/diary/{day}", host=host, headers=headers, body=body
+        )
 
     def floor_request(client: int, sequence: int) -> bytes:
         return build_request("PUT", "/bench/floor", host=host, headers=headers, body=body)
@@ -212,23 +239,39 @@ def bench_diary_write(database_url: str, seeded: dict) -> dict:
     port = _free_port()
     VAR.mkdir(parents=True, exist_ok=True)
     with Gunicorn(database_url, port, VAR / f"access-{port}.log") as server:
-        probe = run_load(host=host, port=port, make_request=diary_request, concurrency=1,
-                         seconds=5, max_requests=1)
+        probe = run_load(
+            host=host,
+            port=port,
+            make_request=diary_request,
+            concurrency=1,
+            seconds=5,
+            max_requests=1,
+        )
         if probe.errors:
-            return {"available": False,
-                    "reason": f"diary PUT answered {list(probe.statuses)} (not working yet)"}
+            return {
+                "available": False,
+                "reason": f"diary PUT answered {list(probe.statuses)} (not working yet)",
+            }
         for make in (floor_request, diary_request):  # warm both up
             run_load(host=host, port=port, make_request=make, concurrency=CLIENTS, seconds=1.5)
         runs = {"floor": [], "diary": []}
         for _ in range(RUNS):
-            for name, make, prefix in (("floor", floor_request, "/bench/floor"),
-                                       ("diary", diary_request, "/api/v1/patients/")):
+            for name, make, prefix in (
+                ("floor", floor_request, "/bench/floor"),
+                ("diary", diary_request, "/api/v1/patients/"),
+            ):
                 since, cpu_before = server.log_lines(), server.cpu_seconds()
-                result = run_load(host=host, port=port, make_request=make,
-                                  concurrency=CLIENTS, seconds=WRITE_SECONDS)
+                result = run_load(
+                    host=host,
+                    port=port,
+                    make_request=make,
+                    concurrency=CLIENTS,
+                    seconds=WRITE_SECONDS,
+                )
                 summary = result.summary()
                 summary["server_cpu_ms_per_request"] = _r(
-                    (server.cpu_seconds() - cpu_before) * 1000 / max(1, result.requests), 3)
+                    (server.cpu_seconds() - cpu_before) * 1000 / max(1, result.requests), 3
+                )
                 time.sleep(0.5)  # let gunicorn flush its access log
                 service = server.server_ms(since, prefix)
                 summary["server_p50_ms"] = _r(percentile(service, 0.5))
@@ -238,15 +281,30 @@ def bench_diary_write(database_url: str, seeded: dict) -> dict:
     def med(name: str, key: str):
         return median([r[key] for r in runs[name]])
 
-    out = {"available": True, "clients": CLIENTS, "workers": GUNICORN_WORKERS,
-           "seconds_per_run": WRITE_SECONDS, "runs": runs}
+    out = {
+        "available": True,
+        "clients": CLIENTS,
+        "workers": GUNICORN_WORKERS,
+        "seconds_per_run": WRITE_SECONDS,
+        "runs": runs,
+    }
     for name in ("floor", "diary"):
-        for key in ("throughput_rps", "p50_ms", "p95_ms", "p99_ms", "server_p50_ms",
-                    "server_p95_ms", "server_cpu_ms_per_request"):
+        for key in (
+            "throughput_rps",
+            "p50_ms",
+            "p95_ms",
+            "p99_ms",
+            "server_p50_ms",
+            "server_p95_ms",
+            "server_cpu_ms_per_request",
+        ):
             out[f"{name}_{key}"] = _r(med(name, key))
         out[f"{name}_errors"] = sum(r["errors"] for r in runs[name])
-    ratios = [d["throughput_rps"] / f["throughput_rps"]
-              for d, f in zip(runs["diary"], runs["floor"], strict=True) if f["throughput_rps"]]
+    ratios = [
+        d["throughput_rps"] / f["throughput_rps"]
+        for d, f in zip(runs["diary"], runs["floor"], strict=True)
+        if f["throughput_rps"]
+    ]
     out["throughput_ratio"] = _r(median(ratios), 3)
     return out
 
@@ -275,7 +333,8 @@ def bench_backend(vendor: str, database_url: str, *, wipe: bool) -> dict:
     log(f"{vendor}: patient page")
     out["patient_page"] = (
         task("patient_page", database_url, patient_id=page_patient, runs=PAGE_RUNS)
-        if page_patient else {"available": False, "reason": "seeding failed"}
+        if page_patient
+        else {"available": False, "reason": "seeding failed"}
     )
     log(f"{vendor}: memory")
     out["memory_report"] = _median_memory(database_url, what="report")
@@ -295,8 +354,12 @@ def save_profiles(vendor: str, database_url: str, seeded: dict) -> None:
     jobs = {
         "report": {"what": "report"},
         "page": {"what": "page", "patient_id": seeded.get("page_patient_id"), "repeat": 10},
-        "write": {"what": "write", "patient_id": seeded.get("page_patient_id"), "repeat": 30,
-                  "body": DIARY_DAY},
+        "write": {
+            "what": "write",
+            "patient_id": seeded.get("page_patient_id"),
+            "repeat": 30,
+            "body": DIARY_DAY,
+        },
     }
     for name, args in jobs.items():
         result = task("profile", database_url, **args)
@@ -356,8 +419,13 @@ def target_values(backends: dict) -> dict[str, dict]:
         else:
             worst, passed, status = None, None, "not available"
         targets[key] = {
-            "label": label, "value": worst, "target": goal, "comparison": comparison,
-            "pass": passed, "status": status, "per_backend": per_backend,
+            "label": label,
+            "value": worst,
+            "target": goal,
+            "comparison": comparison,
+            "pass": passed,
+            "status": status,
+            "per_backend": per_backend,
             **({"reason": "; ".join(reasons)} if reasons else {}),
         }
     return targets
@@ -420,8 +488,10 @@ def print_table(results: dict) -> None:
     add("  FHIR export peak RSS MB", "memory_fhir", "peak_rss_mb", digits=1)
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     print()
-    print(f"Cadence bench: {results['config']['patients']:,} patients x "
-          f"{results['config']['days']} days, median of {results['config']['runs']} runs")
+    print(
+        f"Cadence bench: {results['config']['patients']:,} patients x "
+        f"{results['config']['days']} days, median of {results['config']['runs']} runs"
+    )
     for index, row in enumerate(rows):
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
         if index == 0:
@@ -430,8 +500,10 @@ def print_table(results: dict) -> None:
     print("Targets")
     for target in results["targets"].values():
         value = fmt(target["value"], 3)
-        line = (f"  [{target['status']:^13}] {target['label']}: {value} "
-                f"(target {target['comparison']} {fmt(target['target'])})")
+        line = (
+            f"  [{target['status']:^13}] {target['label']}: {value} "
+            f"(target {target['comparison']} {fmt(target['target'])})"
+        )
         if target.get("reason"):
             line += f" -- {target['reason']}"
         print(line)
@@ -446,11 +518,20 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     results: dict = {
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                    "platform": platform.platform()},
-        "config": {"patients": PATIENTS, "days": DAYS, "runs": RUNS, "clients": CLIENTS,
-                   "write_seconds": WRITE_SECONDS, "load_patients": LOAD_PATIENTS,
-                   "gunicorn_workers": GUNICORN_WORKERS},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "config": {
+            "patients": PATIENTS,
+            "days": DAYS,
+            "runs": RUNS,
+            "clients": CLIENTS,
+            "write_seconds": WRITE_SECONDS,
+            "load_patients": LOAD_PATIENTS,
+            "gunicorn_workers": GUNICORN_WORKERS,
+        },
         "backends": {},
     }
     previous = RESULTS / "latest.json"

@@ -105,7 +105,8 @@ def _load_floor(patients: int, days: int, seed: int) -> float:
         with transaction.atomic():
             writer = scale.DiaryRowWriter(now=timezone.now(), table=table)
             writer.write(
-                scale._diary_rows(plans, iso_days, day_dates, seed), patients * days,
+                scale._diary_rows(plans, iso_days, day_dates, seed),
+                patients * days,
                 scale._NoProgress(),
             )
         seconds = time.perf_counter() - started
@@ -346,16 +347,24 @@ def task_profile(args: dict) -> dict:
         def work():
             n = next(calls)
             on = (today - timedelta(days=2 + n % 300)).isoformat()
-            client.put(f"/api/v1/patients/{args['patient_id']}/diary/{on}", body,
-                       content_type="application/json")
+            client.put(
+                f"/api/v1/patients/{args['patient_id']}/diary/{on}",
+                body,
+                content_type="application/json",
+            )
+
     work()  # warm-up
     profiler = Profiler(interval=0.0005)
     profiler.start()
     for _ in range(repeat):
         work()
     profiler.stop()
-    return {"available": True, "what": what, "repeat": repeat,
-            "profile": profiler.output_text(unicode=False, color=False)}
+    return {
+        "available": True,
+        "what": what,
+        "repeat": repeat,
+        "profile": profiler.output_text(unicode=False, color=False),
+    }
 
 
 # -- 5. Memory -----------------------------------------------------------------------------

@@ -45,16 +45,72 @@ STAFF = [
 ]
 
 FIRST_NAMES = [
-    "Avery", "Blake", "Casey", "Drew", "Emery", "Finley", "Harper", "Jamie", "Kendall", "Logan",
-    "Morgan", "Noel", "Parker", "Quinn", "Riley", "Rowan", "Sage", "Skyler", "Taylor", "Tatum",
-    "Marisol", "Ingrid", "Tomasz", "Keiko", "Anouk", "Bram", "Celeste", "Dmitri", "Elodie",
-    "Farid", "Greta", "Hiro", "Ilse", "Joaquin", "Katya", "Lior", "Mireille", "Niamh", "Oskar",
+    "Avery",
+    "Blake",
+    "Casey",
+    "Drew",
+    "Emery",
+    "Finley",
+    "Harper",
+    "Jamie",
+    "Kendall",
+    "Logan",
+    "Morgan",
+    "Noel",
+    "Parker",
+    "Quinn",
+    "Riley",
+    "Rowan",
+    "Sage",
+    "Skyler",
+    "Taylor",
+    "Tatum",
+    "Marisol",
+    "Ingrid",
+    "Tomasz",
+    "Keiko",
+    "Anouk",
+    "Bram",
+    "Celeste",
+    "Dmitri",
+    "Elodie",
+    "Farid",
+    "Greta",
+    "Hiro",
+    "Ilse",
+    "Joaquin",
+    "Katya",
+    "Lior",
+    "Mireille",
+    "Niamh",
+    "Oskar",
 ]
 LAST_NAMES = [
-    "Abernathy", "Bellweather", "Castellano", "Delacroix", "Eastwood", "Fairbanks", "Galloway",
-    "Hartwell", "Ingersoll", "Jovanovic", "Kettering", "Larkspur", "Merriweather", "Northcott",
-    "Okonkwo", "Pemberton", "Quintero", "Ravenscroft", "Silverstone", "Thistlewood", "Underhill",
-    "Vanterpool", "Wexford", "Yarborough", "Zellweger",
+    "Abernathy",
+    "Bellweather",
+    "Castellano",
+    "Delacroix",
+    "Eastwood",
+    "Fairbanks",
+    "Galloway",
+    "Hartwell",
+    "Ingersoll",
+    "Jovanovic",
+    "Kettering",
+    "Larkspur",
+    "Merriweather",
+    "Northcott",
+    "Okonkwo",
+    "Pemberton",
+    "Quintero",
+    "Ravenscroft",
+    "Silverstone",
+    "Thistlewood",
+    "Underhill",
+    "Vanterpool",
+    "Wexford",
+    "Yarborough",
+    "Zellweger",
 ]
 
 
@@ -105,18 +161,31 @@ def _story(rng: random.Random, today: date, index: int) -> tuple[str, str, list[
         return Stage.FIRST_COURSE, rng.choice([Response.RESPONDER, Response.PARTIAL]), [first]
     if slot < 24:  # first course, two sessions; review at 24 weeks soon or due
         last = today - timedelta(days=rng.randint(10, 80))
-        return Stage.FIRST_COURSE, rng.choice(
-            [Response.RESPONDER, Response.RESPONDER, Response.PARTIAL, Response.NON_RESPONDER]
-        ), [last - timedelta(days=rng.randint(84, 90)), last]
+        return (
+            Stage.FIRST_COURSE,
+            rng.choice(
+                [Response.RESPONDER, Response.RESPONDER, Response.PARTIAL, Response.NON_RESPONDER]
+            ),
+            [last - timedelta(days=rng.randint(84, 90)), last],
+        )
     if slot < 30:  # stopped after the first course: non-responders
         first = today - timedelta(days=rng.randint(260, 420))
-        return Stage.STOPPED, Response.NON_RESPONDER, [first, first + timedelta(days=rng.randint(84, 92))]
+        return (
+            Stage.STOPPED,
+            Response.NON_RESPONDER,
+            [first, first + timedelta(days=rng.randint(84, 92))],
+        )
     # maintenance: 3-8 sessions every 12-13 weeks; some due this week, some overdue
     count = rng.randint(3, 8)
-    response = [Response.RESPONDER] * 14 + [Response.PARTIAL] * 5 + [Response.WEARING_OFF] * 7 + [
-        Response.NON_RESPONDER
-    ] * 4
-    last = today - timedelta(days=rng.choice([rng.randint(20, 75), rng.randint(80, 90), rng.randint(95, 130)]))
+    response = (
+        [Response.RESPONDER] * 14
+        + [Response.PARTIAL] * 5
+        + [Response.WEARING_OFF] * 7
+        + [Response.NON_RESPONDER] * 4
+    )
+    last = today - timedelta(
+        days=rng.choice([rng.randint(20, 75), rng.randint(80, 90), rng.randint(95, 130)])
+    )
     dates = [last]
     for _ in range(count - 1):
         dates.insert(0, dates[0] - timedelta(days=rng.randint(84, 95)))
@@ -128,8 +197,13 @@ def build_demo_clinic(*, seed: int = 2026, today: date, patient_count: int = 60)
     rng = random.Random(seed)
     ctx = DemoContext(rng=rng, today=today)
     for username, role, first, last in STAFF:
-        user = User(username=username, role=role, first_name=first, last_name=last,
-                    email=f"{username}@cadence.invalid")
+        user = User(
+            username=username,
+            role=role,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@cadence.invalid",
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         ctx.staff[username] = user
@@ -168,8 +242,13 @@ def build_demo_clinic(*, seed: int = 2026, today: date, patient_count: int = 60)
             (p for p in free if p.stage == Stage.MAINTENANCE and p.response == wanted),
             next((p for p in reversed(free) if p.session_dates), free[-1]),
         )
-        user = User(username=username, role=Role.PATIENT, patient=story.patient,
-                    first_name=story.patient.first_name, last_name=story.patient.last_name)
+        user = User(
+            username=username,
+            role=Role.PATIENT,
+            patient=story.patient,
+            first_name=story.patient.first_name,
+            last_name=story.patient.last_name,
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         story.login = user

@@ -33,7 +33,13 @@ from cadence.audit.services import audit_record
 
 RECOVERY_DEVICE_NAME = "recovery codes"
 MAX_FAILED_VERIFICATIONS = 10
-_EXEMPT_URL_NAMES = ("accounts:mfa-enrol", "accounts:mfa-verify", "accounts:logout", "accounts:login", "healthz")
+_EXEMPT_URL_NAMES = (
+    "accounts:mfa-enrol",
+    "accounts:mfa-verify",
+    "accounts:logout",
+    "accounts:login",
+    "healthz",
+)
 
 
 def mfa_required() -> bool:
@@ -108,7 +114,9 @@ def mfa_enrol(request):
     if user_has_device(user, confirmed=True):
         if needs_verification(user):
             return redirect(f"{reverse('accounts:mfa-verify')}?next={quote(_next_url(request))}")
-        return render(request, "accounts/mfa_enrolled.html", {"recovery_left": _recovery_left(user)})
+        return render(
+            request, "accounts/mfa_enrolled.html", {"recovery_left": _recovery_left(user)}
+        )
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
@@ -121,19 +129,31 @@ def mfa_enrol(request):
                 device.save(update_fields=["confirmed"])
                 TOTPDevice.objects.filter(user=user, confirmed=False).delete()
                 codes = issue_recovery_codes(user)
-                audit_record(actor=user, action=AuditAction.SECURITY,
-                             summary="Enrolled an authenticator for two-factor sign-in", request=request)
+                audit_record(
+                    actor=user,
+                    action=AuditAction.SECURITY,
+                    summary="Enrolled an authenticator for two-factor sign-in",
+                    request=request,
+                )
             otp_login(request, device)
-            return render(request, "accounts/mfa_recovery_codes.html",
-                          {"codes": codes, "next": _next_url(request)})
+            return render(
+                request,
+                "accounts/mfa_recovery_codes.html",
+                {"codes": codes, "next": _next_url(request)},
+            )
         error = "That code did not match. Check the time on your phone and enter the current 6-digit code."
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
-    return render(request, "accounts/mfa_enrol.html", {
-        "qr_data_uri": _qr_svg_data_uri(device.config_url),
-        "secret": secret,
-        "error": error,
-        "next": _next_url(request),
-    }, status=200 if not error else 400)
+    return render(
+        request,
+        "accounts/mfa_enrol.html",
+        {
+            "qr_data_uri": _qr_svg_data_uri(device.config_url),
+            "secret": secret,
+            "error": error,
+            "next": _next_url(request),
+        },
+        status=200 if not error else 400,
+    )
 
 
 @never_cache
@@ -152,8 +172,10 @@ def mfa_verify(request):
             otp_login(request, device)
             used_recovery = isinstance(device, StaticDevice)
             audit_record(
-                actor=user, action=AuditAction.LOGIN,
-                summary="Two-factor verification" + (" with a recovery code" if used_recovery else ""),
+                actor=user,
+                action=AuditAction.LOGIN,
+                summary="Two-factor verification"
+                + (" with a recovery code" if used_recovery else ""),
                 request=request,
             )
             if used_recovery:
@@ -167,16 +189,24 @@ def mfa_verify(request):
             return redirect(_next_url(request))
         failures = request.session.get("mfa_failures", 0) + 1
         request.session["mfa_failures"] = failures
-        audit_record(actor=user, action=AuditAction.LOGIN_FAILED,
-                     summary="Two-factor verification failed", request=request)
+        audit_record(
+            actor=user,
+            action=AuditAction.LOGIN_FAILED,
+            summary="Two-factor verification failed",
+            request=request,
+        )
         if failures >= MAX_FAILED_VERIFICATIONS:
             from django.contrib.auth import logout
 
             logout(request)
             return redirect("accounts:login")
         error = "That code did not work. Enter the 6-digit code from your authenticator app or one recovery code."
-    return render(request, "accounts/mfa_verify.html",
-                  {"error": error, "next": _next_url(request)}, status=200 if not error else 400)
+    return render(
+        request,
+        "accounts/mfa_verify.html",
+        {"error": error, "next": _next_url(request)},
+        status=200 if not error else 400,
+    )
 
 
 def _recovery_left(user) -> int:
@@ -192,8 +222,15 @@ def mfa_recovery_codes(request):
         return redirect("accounts:mfa-enrol")
     if request.method == "POST":
         codes = issue_recovery_codes(user)
-        audit_record(actor=user, action=AuditAction.SECURITY,
-                     summary="Replaced two-factor recovery codes", request=request)
-        return render(request, "accounts/mfa_recovery_codes.html",
-                      {"codes": codes, "next": reverse("accounts:home")})
+        audit_record(
+            actor=user,
+            action=AuditAction.SECURITY,
+            summary="Replaced two-factor recovery codes",
+            request=request,
+        )
+        return render(
+            request,
+            "accounts/mfa_recovery_codes.html",
+            {"codes": codes, "next": reverse("accounts:home")},
+        )
     return render(request, "accounts/mfa_enrolled.html", {"recovery_left": _recovery_left(user)})

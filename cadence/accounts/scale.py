@@ -188,22 +188,43 @@ TEMPLATE_INDEX = {template.name: index for index, template in enumerate(DAY_TEMP
 # responder has about half as many, a partial responder about a third fewer.
 PHASE_WEIGHTS: dict[str, dict[str, int]] = {
     "baseline": {
-        "no_headache": 33, "short_mild": 5, "tension_type": 10, "tension_type_with_analgesic": 10,
-        "migraine_untreated": 13, "migraine_triptan_relieved": 12,
-        "migraine_triptan_not_relieved": 5, "probable_migraine": 5, "aura_short": 2,
-        "migraine_combination_analgesic": 3, "aborted_by_gepant": 2,
+        "no_headache": 33,
+        "short_mild": 5,
+        "tension_type": 10,
+        "tension_type_with_analgesic": 10,
+        "migraine_untreated": 13,
+        "migraine_triptan_relieved": 12,
+        "migraine_triptan_not_relieved": 5,
+        "probable_migraine": 5,
+        "aura_short": 2,
+        "migraine_combination_analgesic": 3,
+        "aborted_by_gepant": 2,
     },
     "responder": {
-        "no_headache": 66, "short_mild": 7, "tension_type": 6, "tension_type_with_analgesic": 5,
-        "migraine_untreated": 4, "migraine_triptan_relieved": 6,
-        "migraine_triptan_not_relieved": 1, "probable_migraine": 2, "aura_short": 1,
-        "migraine_combination_analgesic": 1, "aborted_by_gepant": 1,
+        "no_headache": 66,
+        "short_mild": 7,
+        "tension_type": 6,
+        "tension_type_with_analgesic": 5,
+        "migraine_untreated": 4,
+        "migraine_triptan_relieved": 6,
+        "migraine_triptan_not_relieved": 1,
+        "probable_migraine": 2,
+        "aura_short": 1,
+        "migraine_combination_analgesic": 1,
+        "aborted_by_gepant": 1,
     },
     "partial": {
-        "no_headache": 50, "short_mild": 6, "tension_type": 8, "tension_type_with_analgesic": 8,
-        "migraine_untreated": 8, "migraine_triptan_relieved": 10,
-        "migraine_triptan_not_relieved": 3, "probable_migraine": 3, "aura_short": 1,
-        "migraine_combination_analgesic": 2, "aborted_by_gepant": 1,
+        "no_headache": 50,
+        "short_mild": 6,
+        "tension_type": 8,
+        "tension_type_with_analgesic": 8,
+        "migraine_untreated": 8,
+        "migraine_triptan_relieved": 10,
+        "migraine_triptan_not_relieved": 3,
+        "probable_migraine": 3,
+        "aura_short": 1,
+        "migraine_combination_analgesic": 2,
+        "aborted_by_gepant": 1,
     },
 }
 PHASE_WEIGHTS["non_responder"] = PHASE_WEIGHTS["baseline"]
@@ -325,7 +346,8 @@ def _make_patients(rng: random.Random, count: int, today: date, offset: int) -> 
             Patient(
                 first_name=first_name,
                 last_name=last_name,
-                date_of_birth=today - timedelta(days=rng.randint(22, 68) * 365 + rng.randint(0, 364)),
+                date_of_birth=today
+                - timedelta(days=rng.randint(22, 68) * 365 + rng.randint(0, 364)),
                 sex=rng.choice([Sex.FEMALE, Sex.FEMALE, Sex.FEMALE, Sex.MALE, Sex.OTHER]),
                 email=f"scale.{index}@example.invalid",
                 created_at=now,
@@ -375,8 +397,11 @@ def _make_procedures(plans: Sequence[ScalePatientPlan], clinician: User, today: 
         for on in plan.session_dates:
             if on not in by_date:
                 instance = session(plan.patient_id, on)
-                by_date[on] = {f.attname: _prep(f, getattr(instance, f.attname))
-                               for f in fields if f.attname in dated}
+                by_date[on] = {
+                    f.attname: _prep(f, getattr(instance, f.attname))
+                    for f in fields
+                    if f.attname in dated
+                }
             values = {**constant, **by_date[on], "patient_id": plan.patient_id}
             rows.append(tuple(values[f.attname] for f in fields))
     if rows:
@@ -403,12 +428,14 @@ class DiaryRowWriter:
         self.vendor = connection.vendor
         self.table = table or DiaryDay._meta.db_table
         self.now = now
-        self.fields = [
-            f for f in DiaryDay._meta.concrete_fields if not f.primary_key
-        ]
+        self.fields = [f for f in DiaryDay._meta.concrete_fields if not f.primary_key]
         self.columns = [f.column for f in self.fields]
-        known_constant = {"entered_by": None, "entered_on_behalf": False, "created_at": now,
-                          "updated_at": now}
+        known_constant = {
+            "entered_by": None,
+            "entered_on_behalf": False,
+            "created_at": now,
+            "updated_at": now,
+        }
         self.template_suffixes: list[tuple] = []
         self.template_texts: list[str] = []
         template_values = [template_columns(t) for t in DAY_TEMPLATES]
@@ -455,9 +482,10 @@ class DiaryRowWriter:
         table = connection.ops.quote_name(self.table)
         columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
         texts = self.template_texts
-        with connection.cursor() as cursor, cursor.copy(
-            f"COPY {table} ({columns}) FROM STDIN"
-        ) as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
             buffer = io.StringIO()
             pending = 0
             for patient_id, iso_day, template in rows:
@@ -506,9 +534,7 @@ def _copy_text(value: Any) -> str:
     if isinstance(value, list | dict):
         value = json.dumps(value)
     text = str(value)
-    return (
-        text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    )
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _diary_rows(

@@ -55,7 +55,9 @@ class CadenceLoginView(LoginView):
 
     def form_invalid(self, form):
         audit_record(
-            actor=None, action=AuditAction.LOGIN_FAILED, summary="Sign-in failed",
+            actor=None,
+            action=AuditAction.LOGIN_FAILED,
+            summary="Sign-in failed",
             details={"username": (self.request.POST.get("username") or "")[:150]},
             request=self.request,
         )
@@ -64,11 +66,12 @@ class CadenceLoginView(LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         audit_record(
-            actor=self.request.user, action=AuditAction.LOGIN, summary="Signed in",
+            actor=self.request.user,
+            action=AuditAction.LOGIN,
+            summary="Signed in",
             request=self.request,
         )
         return response
-
 
 
 @public_page
@@ -76,7 +79,9 @@ def logout_view(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if request.user.is_authenticated:
-        audit_record(actor=request.user, action=AuditAction.LOGOUT, summary="Signed out", request=request)
+        audit_record(
+            actor=request.user, action=AuditAction.LOGOUT, summary="Signed out", request=request
+        )
     logout(request)
     messages.info(request, "You are signed out.")
     return redirect("accounts:login")

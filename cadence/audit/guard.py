@@ -12,7 +12,9 @@ SQLITE_GUARD_TABLE = "audit_guard"
 
 
 def _sqlite_guard_exists(cursor) -> bool:
-    cursor.execute("SELECT name FROM sqlite_master WHERE type='table' AND name=%s", [SQLITE_GUARD_TABLE])
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name=%s", [SQLITE_GUARD_TABLE]
+    )
     return cursor.fetchone() is not None
 
 

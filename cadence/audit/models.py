@@ -36,11 +36,14 @@ class AuditEvent(models.Model):
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
         # DO_NOTHING: the entry keeps the id of a user who is later removed (the chain
         # covers actor_id, and entries are never updated).
         on_delete=models.DO_NOTHING,
-        related_name="+", db_constraint=False,
+        related_name="+",
+        db_constraint=False,
     )
     actor_username = models.CharField(max_length=150, blank=True)
     actor_role = models.CharField(max_length=16, blank=True)
@@ -56,10 +59,14 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["patient_id_ref", "-occurred_at"], name="audit_patient_time")]
+        indexes = [
+            models.Index(fields=["patient_id_ref", "-occurred_at"], name="audit_patient_time")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.summary}"
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.summary}"
+        )
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -93,7 +100,6 @@ class AuditEvent(models.Model):
     def compute_hash(self) -> str:
         key = str(settings.CADENCE_AUDIT_KEY).encode()
         return hmac.new(key, self.canonical().encode(), hashlib.sha256).hexdigest()
-
 
 
 class AuditChainHead(models.Model):

@@ -11,8 +11,13 @@ from django.utils import timezone
 
 from cadence.audit.models import AuditAction, AuditEvent
 
-PATIENT_VISIBLE_ACTIONS = (AuditAction.VIEW, AuditAction.EXPORT, AuditAction.CREATE, AuditAction.CHANGE,
-                           AuditAction.DELETE)
+PATIENT_VISIBLE_ACTIONS = (
+    AuditAction.VIEW,
+    AuditAction.EXPORT,
+    AuditAction.CREATE,
+    AuditAction.CHANGE,
+    AuditAction.DELETE,
+)
 
 
 @dataclass(frozen=True)

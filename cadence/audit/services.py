@@ -197,11 +197,17 @@ def verify_chain_problems() -> list[ChainProblem]:
     if head is not None:
         if head.last_hash != expected_prev:
             problems.append(
-                ChainProblem(None, "the newest entries were removed: the chain head does not match the last entry")
+                ChainProblem(
+                    None,
+                    "the newest entries were removed: the chain head does not match the last entry",
+                )
             )
         if head.entry_count != count:
             problems.append(
-                ChainProblem(None, f"the chain head counts {head.entry_count} entries but {count} are present")
+                ChainProblem(
+                    None,
+                    f"the chain head counts {head.entry_count} entries but {count} are present",
+                )
             )
     elif count:
         problems.append(ChainProblem(None, "the chain head is missing"))

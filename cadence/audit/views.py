@@ -19,8 +19,19 @@ from cadence.audit.selectors import AuditFilter, audit_events, record_access_for
 from cadence.audit.services import audit_record
 
 PAGE_SIZE = 25
-CSV_COLUMNS = ["id", "occurred_at", "actor_username", "actor_role", "action", "patient_id",
-               "object_type", "object_id", "summary", "ip_address", "entry_hash"]
+CSV_COLUMNS = [
+    "id",
+    "occurred_at",
+    "actor_username",
+    "actor_role",
+    "action",
+    "patient_id",
+    "object_type",
+    "object_id",
+    "summary",
+    "ip_address",
+    "entry_hash",
+]
 
 
 def _filters(request) -> tuple[AuditFilterForm, AuditFilter]:
@@ -28,8 +39,11 @@ def _filters(request) -> tuple[AuditFilterForm, AuditFilter]:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         return form, AuditFilter(
-            patient_id=data["patient"], username=(data["user"] or "").strip(),
-            date_from=data["date_from"], date_to=data["date_to"], action=data["action"] or "",
+            patient_id=data["patient"],
+            username=(data["user"] or "").strip(),
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            action=data["action"] or "",
         )
     return form, AuditFilter()
 
@@ -38,7 +52,10 @@ def _patient_names(patient_ids) -> dict[int, str]:
     from cadence.patients.models import Patient
 
     ids = {pid for pid in patient_ids if pid is not None}
-    return {p.pk: p.full_name for p in Patient.objects.filter(pk__in=ids).only("first_name", "last_name")}
+    return {
+        p.pk: p.full_name
+        for p in Patient.objects.filter(pk__in=ids).only("first_name", "last_name")
+    }
 
 
 @roles_required(Role.ADMIN)
@@ -47,12 +64,22 @@ def event_list(request):
     form, filters = _filters(request)
     page = Paginator(audit_events(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     names = _patient_names(event.patient_id_ref for event in page.object_list)
-    rows = [{"event": event, "patient_name": names.get(event.patient_id_ref, "")} for event in page.object_list]
+    rows = [
+        {"event": event, "patient_name": names.get(event.patient_id_ref, "")}
+        for event in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/event_list.html", {
-        "form": form, "page": page, "rows": rows, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "audit/event_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+        },
+    )
 
 
 def _csv_safe(value) -> str:
@@ -73,7 +100,9 @@ def event_export(request):
     """The filtered audit log as CSV (the export itself is audited)."""
     form, filters = _filters(request)
     audit_record(
-        actor=request.user, action=AuditAction.EXPORT, summary="Exported the audit log (CSV)",
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        summary="Exported the audit log (CSV)",
         patient_id=filters.patient_id,
         details={"filters": {k: str(v) for k, v in filters.__dict__.items() if v}},
         request=request,
@@ -83,11 +112,24 @@ def event_export(request):
     def rows():
         yield writer.writerow(CSV_COLUMNS)
         for event in audit_events(filters).iterator(chunk_size=2000):
-            yield writer.writerow([_csv_safe(v) for v in (
-                event.pk, event.occurred_at.isoformat(), event.actor_username, event.actor_role,
-                event.action, event.patient_id_ref, event.object_type, event.object_id,
-                event.summary, event.ip_address, event.entry_hash,
-            )])
+            yield writer.writerow(
+                [
+                    _csv_safe(v)
+                    for v in (
+                        event.pk,
+                        event.occurred_at.isoformat(),
+                        event.actor_username,
+                        event.actor_role,
+                        event.action,
+                        event.patient_id_ref,
+                        event.object_type,
+                        event.object_id,
+                        event.summary,
+                        event.ip_address,
+                        event.entry_hash,
+                    )
+                ]
+            )
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -101,7 +143,12 @@ def my_record_access(request):
     events = record_access_for_patient(request.user.patient_id)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     actor_ids = {event.actor_id for event in page.object_list if event.actor_id}
-    actors = {u.pk: u for u in User.objects.filter(pk__in=actor_ids).only("first_name", "last_name", "username", "role")}
+    actors = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=actor_ids).only(
+            "first_name", "last_name", "username", "role"
+        )
+    }
     entries = []
     for event in page.object_list:
         actor = actors.get(event.actor_id)

@@ -1,7 +1,6 @@
 """JSON API operations of the diary app (mounted under /api/v1 by config/api.py):
 the headache diary, MIDAS/HIT-6 questionnaires and side-effect reports."""
 
-
 import datetime as dt
 import re
 from datetime import timedelta
@@ -130,7 +129,10 @@ def diary_day_put(request, patient_id: int, date: dt.date, payload: DiaryDayIn):
     patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
     try:
         day, created = services.diary_day_record(
-            patient=patient, on=date, entry=diary_entry_from(payload), actor=request.user,
+            patient=patient,
+            on=date,
+            entry=diary_entry_from(payload),
+            actor=request.user,
             request=request,
         )
     except services.DiaryInputError as error:
@@ -156,14 +158,37 @@ def diary_days_get(request, patient_id: int, filters: Query[DiaryRange]):
     end = filters.end or timezone.localdate()
     start = filters.start or end - timedelta(days=DEFAULT_RANGE_DAYS - 1)
     if start > end:
-        return Status(422, {"detail": [{"type": "value_error", "loc": ["query", "start"],
-                                        "msg": "start must be on or before end."}]})
+        return Status(
+            422,
+            {
+                "detail": [
+                    {
+                        "type": "value_error",
+                        "loc": ["query", "start"],
+                        "msg": "start must be on or before end.",
+                    }
+                ]
+            },
+        )
     if (end - start).days >= MAX_RANGE_DAYS:
-        return Status(422, {"detail": [{"type": "value_error", "loc": ["query", "end"],
-                                        "msg": f"A range may span at most {MAX_RANGE_DAYS} days."}]})
+        return Status(
+            422,
+            {
+                "detail": [
+                    {
+                        "type": "value_error",
+                        "loc": ["query", "end"],
+                        "msg": f"A range may span at most {MAX_RANGE_DAYS} days.",
+                    }
+                ]
+            },
+        )
     days = list(selectors.diary_days_between(patient=patient, start=start, end=end))
     audit_record(
-        actor=request.user, action=AuditAction.VIEW, patient=patient, request=request,
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        request=request,
         summary=f"Diary {start.isoformat()}..{end.isoformat()} viewed (API)",
     )
     return Status(200, [_diary_day_out(day) for day in days])
@@ -178,8 +203,12 @@ def _questionnaire_out(response: QuestionnaireResponse, change) -> Questionnaire
         score=response.score,
         grade=response.grade or None,
         band=response.band or None,
-        change=None if change is None else ChangeOut(
-            points=change.points, percent=change.percent, meaningful=change.meaningful,
+        change=None
+        if change is None
+        else ChangeOut(
+            points=change.points,
+            percent=change.percent,
+            meaningful=change.meaningful,
             direction=change.direction,
         ),
     )
@@ -200,12 +229,18 @@ def questionnaire_post(request, patient_id: int, payload: QuestionnaireIn):
     patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
     try:
         response = services.questionnaire_record(
-            patient=patient, instrument=payload.instrument, completed_on=payload.completed_on,
-            answers=payload.answers, actor=request.user, request=request,
+            patient=patient,
+            instrument=payload.instrument,
+            completed_on=payload.completed_on,
+            answers=payload.answers,
+            actor=request.user,
+            request=request,
         )
     except services.DiaryInputError as error:
         return _unprocessable(error)
-    return Status(201, _questionnaire_out(response, selectors.questionnaire_change(response=response)))
+    return Status(
+        201, _questionnaire_out(response, selectors.questionnaire_change(response=response))
+    )
 
 
 @router.get(
@@ -220,7 +255,10 @@ def questionnaires_get(request, patient_id: int):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     history = selectors.questionnaire_history(patient=patient)
     audit_record(
-        actor=request.user, action=AuditAction.VIEW, patient=patient, request=request,
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        request=request,
         summary="Questionnaires viewed (API)",
     )
     return [_questionnaire_out(item.response, item.change) for item in history]
@@ -257,8 +295,13 @@ def side_effect_post(request, patient_id: int, payload: SideEffectIn):
     patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
     try:
         report = services.side_effect_report(
-            patient=patient, effect=payload.effect.value, severity=payload.severity.value,
-            onset_on=payload.onset_on, notes=payload.notes, actor=request.user, request=request,
+            patient=patient,
+            effect=payload.effect.value,
+            severity=payload.severity.value,
+            onset_on=payload.onset_on,
+            notes=payload.notes,
+            actor=request.user,
+            request=request,
         )
     except services.DiaryInputError as error:
         return _unprocessable(error)
@@ -276,7 +319,10 @@ def side_effects_get(request, patient_id: int):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     reports = list(selectors.side_effect_reports_for(patient=patient))
     audit_record(
-        actor=request.user, action=AuditAction.VIEW, patient=patient, request=request,
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        request=request,
         summary="Side-effect reports viewed (API)",
     )
     return [_side_effect_out(report) for report in reports]

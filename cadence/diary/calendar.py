@@ -106,7 +106,9 @@ def needs_reminder(recorded: Collection[date], today: date) -> bool:
     return longest_gap(recorded, start, end) >= REMINDER_GAP_DAYS
 
 
-def month_calendar(year: int, month: int, marks: Mapping[date, DayMark], today: date) -> MonthCalendar:
+def month_calendar(
+    year: int, month: int, marks: Mapping[date, DayMark], today: date
+) -> MonthCalendar:
     """The month as Monday-first weeks; counts only the month's own recorded days."""
     weeks: list[list[CalendarCell | None]] = []
     recorded = headache = migraine = 0

@@ -50,13 +50,19 @@ def _headache_entry(rng, *, migraine: bool, triptan: str, analgesic: str) -> Dia
     medicines: list[AcuteMedicationTaken] = []
     if migraine:
         if rng.random() < 0.6:
-            medicines.append(AcuteMedicationTaken(triptan, AcuteDrugClass.triptan, rng.random() < 0.7))
+            medicines.append(
+                AcuteMedicationTaken(triptan, AcuteDrugClass.triptan, rng.random() < 0.7)
+            )
         if rng.random() < 0.35:
-            medicines.append(AcuteMedicationTaken(analgesic, AcuteDrugClass.simple_analgesic, rng.random() < 0.3))
+            medicines.append(
+                AcuteMedicationTaken(analgesic, AcuteDrugClass.simple_analgesic, rng.random() < 0.3)
+            )
         photo = rng.random() < 0.7
         return DiaryEntry(
             headache_hours=float(rng.choice([6, 8, 10, 12, 16, 24])),
-            peak_severity=rng.choice([PeakSeverity.moderate, PeakSeverity.severe, PeakSeverity.severe]).value,
+            peak_severity=rng.choice(
+                [PeakSeverity.moderate, PeakSeverity.severe, PeakSeverity.severe]
+            ).value,
             unilateral=rng.random() < 0.6,
             pulsating=rng.random() < 0.7,
             worse_with_activity=rng.random() < 0.6,
@@ -69,18 +75,24 @@ def _headache_entry(rng, *, migraine: bool, triptan: str, analgesic: str) -> Dia
             acute_medications=tuple(medicines),
         )
     if rng.random() < 0.5:
-        medicines.append(AcuteMedicationTaken(analgesic, AcuteDrugClass.simple_analgesic, rng.random() < 0.6))
+        medicines.append(
+            AcuteMedicationTaken(analgesic, AcuteDrugClass.simple_analgesic, rng.random() < 0.6)
+        )
     return DiaryEntry(
         headache_hours=float(rng.choice([4, 5, 6, 8])),
-        peak_severity=rng.choice([PeakSeverity.mild, PeakSeverity.mild, PeakSeverity.moderate]).value,
+        peak_severity=rng.choice(
+            [PeakSeverity.mild, PeakSeverity.mild, PeakSeverity.moderate]
+        ).value,
         acute_medications=tuple(medicines),
     )
 
 
 def _diary_rows(ctx, story) -> list[DiaryDay]:
     rng = ctx.rng
-    start = story.diary_start if story.session_dates else max(
-        story.diary_start, ctx.today - timedelta(days=WORK_UP_DIARY_DAYS)
+    start = (
+        story.diary_start
+        if story.session_dates
+        else max(story.diary_start, ctx.today - timedelta(days=WORK_UP_DIARY_DAYS))
     )
     sessions = sorted(story.session_dates)
     triptan, analgesic = rng.choice(TRIPTANS), rng.choice(ANALGESICS)
@@ -102,9 +114,13 @@ def _diary_rows(ctx, story) -> list[DiaryDay]:
         days_since = (on - sessions[index]).days if index >= 0 else None
         probability = min(0.95, base_rate * _multiplier(story.response, days_since))
         if rng.random() < probability:
-            entry = _headache_entry(rng, migraine=rng.random() < MIGRAINE_SHARE, triptan=triptan, analgesic=analgesic)
+            entry = _headache_entry(
+                rng, migraine=rng.random() < MIGRAINE_SHARE, triptan=triptan, analgesic=analgesic
+            )
         elif rng.random() < 0.1:  # a short, mild headache: not a headache day
-            entry = DiaryEntry(headache_hours=float(rng.choice([1, 2, 3])), peak_severity=PeakSeverity.mild.value)
+            entry = DiaryEntry(
+                headache_hours=float(rng.choice([1, 2, 3])), peak_severity=PeakSeverity.mild.value
+            )
         else:
             entry = DiaryEntry()
         rows.append(
@@ -128,7 +144,9 @@ def _midas_answers(rng, total: int) -> list[int]:
 
 def _hit6_answers(rng, level: float) -> list[str]:
     options = list(Hit6Answer)
-    return [options[max(0, min(4, round(level + rng.choice([-1, 0, 0, 1]))))].value for _ in range(6)]
+    return [
+        options[max(0, min(4, round(level + rng.choice([-1, 0, 0, 1]))))].value for _ in range(6)
+    ]
 
 
 def _questionnaires(ctx, story) -> list[QuestionnaireResponse]:
@@ -149,14 +167,24 @@ def _questionnaires(ctx, story) -> list[QuestionnaireResponse]:
         hit6 = score_hit6(hit6_answers)
         responses.append(
             QuestionnaireResponse(
-                patient=story.patient, instrument="MIDAS", completed_on=completed_on,
-                answers=midas_answers, score=midas.score, grade=midas.grade, entered_by=story.login,
+                patient=story.patient,
+                instrument="MIDAS",
+                completed_on=completed_on,
+                answers=midas_answers,
+                score=midas.score,
+                grade=midas.grade,
+                entered_by=story.login,
             )
         )
         responses.append(
             QuestionnaireResponse(
-                patient=story.patient, instrument="HIT-6", completed_on=completed_on,
-                answers=hit6_answers, score=hit6.score, band=hit6.band, entered_by=story.login,
+                patient=story.patient,
+                instrument="HIT-6",
+                completed_on=completed_on,
+                answers=hit6_answers,
+                score=hit6.score,
+                band=hit6.band,
+                entered_by=story.login,
             )
         )
     return responses
@@ -207,25 +235,41 @@ def seed(ctx) -> None:
         session = rng.choice(story.session_dates)
         if rng.random() < 0.25:
             onset = min(ctx.today, session + timedelta(days=rng.randint(1, 3)))
-            reports.append(_side_effect(story, procedures, effect="neck_pain", severity="mild", onset_on=onset))
+            reports.append(
+                _side_effect(story, procedures, effect="neck_pain", severity="mild", onset_on=onset)
+            )
         if rng.random() < 0.1:
             onset = min(ctx.today, session + timedelta(days=rng.randint(5, 10)))
-            reports.append(_side_effect(story, procedures, effect="eyelid_ptosis", severity="moderate", onset_on=onset))
+            reports.append(
+                _side_effect(
+                    story, procedures, effect="eyelid_ptosis", severity="moderate", onset_on=onset
+                )
+            )
     if treated:
         # One urgent report still waiting (the demo's alert), one acknowledged long ago.
         recent = max(treated, key=lambda s: max(s.session_dates))
         onset = min(ctx.today, max(recent.session_dates) + timedelta(days=6))
-        reports.append(_side_effect(recent, procedures, effect="double_vision", severity="moderate", onset_on=onset))
+        reports.append(
+            _side_effect(
+                recent, procedures, effect="double_vision", severity="moderate", onset_on=onset
+            )
+        )
         old = treated[-1]
         onset = min(ctx.today, min(old.session_dates) + timedelta(days=4))
         reports.append(
             _side_effect(
-                old, procedures, effect="difficulty_swallowing", severity="mild", onset_on=onset,
+                old,
+                procedures,
+                effect="difficulty_swallowing",
+                severity="mild",
+                onset_on=onset,
                 acknowledged_by=nurse,
                 acknowledged_at=min(
                     timezone.now(),
                     datetime.combine(
-                        onset + timedelta(days=1), time(8, 30), tzinfo=timezone.get_current_timezone()
+                        onset + timedelta(days=1),
+                        time(8, 30),
+                        tzinfo=timezone.get_current_timezone(),
                     ),
                 ),
             )

@@ -65,23 +65,32 @@ class DiaryDayForm(forms.Form):
     others as blank rows (`other_<j>_*`)."""
 
     date = forms.DateField(
-        label="Day", widget=forms.DateInput(attrs={"type": "date"}),
+        label="Day",
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Today or a past day; recording a day again replaces it.",
     )
     headache_hours = forms.DecimalField(
-        label="Hours of headache", min_value=0, max_value=24, decimal_places=1, initial=0,
+        label="Hours of headache",
+        min_value=0,
+        max_value=24,
+        decimal_places=1,
+        initial=0,
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
         help_text="0 to 24. Enter 0 if you had no headache.",
     )
     peak_severity = forms.ChoiceField(
-        label="Worst pain", choices=[(s.value, SEVERITY_LABELS[s]) for s in PeakSeverity],
-        initial=PeakSeverity.none.value, widget=forms.RadioSelect,
+        label="Worst pain",
+        choices=[(s.value, SEVERITY_LABELS[s]) for s in PeakSeverity],
+        initial=PeakSeverity.none.value,
+        widget=forms.RadioSelect,
     )
     missed_activity = forms.BooleanField(
         label="I missed work, school or other activities", required=False
     )
     notes = forms.CharField(
-        label="Note", required=False, max_length=services.NOTES_MAX_LENGTH,
+        label="Note",
+        required=False,
+        max_length=services.NOTES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -93,7 +102,9 @@ class DiaryDayForm(forms.Form):
         for name, label in FEATURE_FIELDS:
             self.fields[name] = forms.BooleanField(label=label, required=False)
         for index, (name, _drug_class) in enumerate(self.usual_medicines):
-            self.fields[f"usual_{index}_taken"] = forms.BooleanField(label=f"Took {name}", required=False)
+            self.fields[f"usual_{index}_taken"] = forms.BooleanField(
+                label=f"Took {name}", required=False
+            )
             self.fields[f"usual_{index}_relieved"] = forms.BooleanField(
                 label=f"{name} relieved the pain", required=False
             )
@@ -102,7 +113,8 @@ class DiaryDayForm(forms.Form):
         ]
         for index in range(OTHER_MEDICINE_ROWS):
             self.fields[f"other_{index}_name"] = forms.CharField(
-                label=f"Other medicine {index + 1}", required=False,
+                label=f"Other medicine {index + 1}",
+                required=False,
                 max_length=services.MEDICINE_NAME_MAX_LENGTH,
             )
             self.fields[f"other_{index}_class"] = forms.ChoiceField(
@@ -135,8 +147,10 @@ class DiaryDayForm(forms.Form):
         if day is None:
             return initial
         initial.update(
-            headache_hours=day.headache_hours, peak_severity=day.peak_severity,
-            missed_activity=day.missed_activity, notes=day.notes,
+            headache_hours=day.headache_hours,
+            peak_severity=day.peak_severity,
+            missed_activity=day.missed_activity,
+            notes=day.notes,
         )
         for name, _label in FEATURE_FIELDS:
             initial[name] = getattr(day, name)
@@ -161,7 +175,8 @@ class DiaryDayForm(forms.Form):
             if cleaned.get(f"usual_{index}_taken"):
                 medicines.append(
                     AcuteMedicationTaken(
-                        name=name, drug_class=drug_class,
+                        name=name,
+                        drug_class=drug_class,
                         relieved=bool(cleaned.get(f"usual_{index}_relieved")),
                     )
                 )
@@ -175,7 +190,8 @@ class DiaryDayForm(forms.Form):
             elif name:
                 medicines.append(
                     AcuteMedicationTaken(
-                        name=name, drug_class=drug_class,
+                        name=name,
+                        drug_class=drug_class,
                         relieved=bool(cleaned.get(f"other_{index}_relieved")),
                     )
                 )
@@ -189,7 +205,9 @@ class DiaryDayForm(forms.Form):
             notes=cleaned.get("notes") or "",
             **{name: bool(cleaned.get(name)) for name, _label in FEATURE_FIELDS},
         )
-        self.add_problems(services.diary_entry_problems(on=cleaned["date"], entry=entry, today=self.today))
+        self.add_problems(
+            services.diary_entry_problems(on=cleaned["date"], entry=entry, today=self.today)
+        )
         cleaned["entry"] = entry
         return cleaned
 
@@ -206,7 +224,8 @@ class NoHeadacheForm(forms.Form):
 
 class MidasForm(forms.Form):
     completed_on = forms.DateField(
-        label="Date completed", widget=forms.DateInput(attrs={"type": "date"}),
+        label="Date completed",
+        widget=forms.DateInput(attrs={"type": "date"}),
         initial=timezone.localdate,
     )
 
@@ -214,17 +233,25 @@ class MidasForm(forms.Form):
         super().__init__(*args, **kwargs)
         for index, text in enumerate(MIDAS_ITEMS):
             self.fields[f"item_{index}"] = forms.IntegerField(
-                label=f"{index + 1}. {text}", min_value=0, max_value=MIDAS_MAX_DAYS,
+                label=f"{index + 1}. {text}",
+                min_value=0,
+                max_value=MIDAS_MAX_DAYS,
                 help_text=f"Number of days, 0 to {MIDAS_MAX_DAYS}.",
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
         self.fields["headache_days"] = forms.IntegerField(
-            label=f"A. {MIDAS_UNSCORED_ITEMS[0]}", min_value=0, max_value=MIDAS_MAX_DAYS,
-            required=False, help_text="Optional; not part of the score.",
+            label=f"A. {MIDAS_UNSCORED_ITEMS[0]}",
+            min_value=0,
+            max_value=MIDAS_MAX_DAYS,
+            required=False,
+            help_text="Optional; not part of the score.",
         )
         self.fields["average_pain"] = forms.IntegerField(
-            label=f"B. {MIDAS_UNSCORED_ITEMS[1]}", min_value=0, max_value=10,
-            required=False, help_text="Optional; 0 = no pain, 10 = pain as bad as it can be.",
+            label=f"B. {MIDAS_UNSCORED_ITEMS[1]}",
+            min_value=0,
+            max_value=10,
+            required=False,
+            help_text="Optional; 0 = no pain, 10 = pain as bad as it can be.",
         )
 
     def answers(self) -> list[int]:
@@ -259,7 +286,8 @@ def hit6_item_labels() -> tuple[str, ...]:
 
 class Hit6Form(forms.Form):
     completed_on = forms.DateField(
-        label="Date completed", widget=forms.DateInput(attrs={"type": "date"}),
+        label="Date completed",
+        widget=forms.DateInput(attrs={"type": "date"}),
         initial=timezone.localdate,
     )
 
@@ -267,7 +295,8 @@ class Hit6Form(forms.Form):
         super().__init__(*args, **kwargs)
         for index, label in enumerate(hit6_item_labels()):
             self.fields[f"item_{index}"] = forms.ChoiceField(
-                label=label, choices=[(a.value, HIT6_ANSWER_LABELS[a]) for a in Hit6Answer],
+                label=label,
+                choices=[(a.value, HIT6_ANSWER_LABELS[a]) for a in Hit6Answer],
                 widget=forms.RadioSelect,
             )
 
@@ -288,16 +317,21 @@ def _effect_choices():
 class SideEffectForm(forms.Form):
     effect = forms.ChoiceField(label="Side effect", choices=_effect_choices)
     severity = forms.ChoiceField(
-        label="How bad is it?", choices=[(s.value, s.value.capitalize()) for s in Severity],
-        widget=forms.RadioSelect, initial=Severity.mild.value,
+        label="How bad is it?",
+        choices=[(s.value, s.value.capitalize()) for s in Severity],
+        widget=forms.RadioSelect,
+        initial=Severity.mild.value,
     )
     onset_on = forms.DateField(
-        label="When did it start?", widget=forms.DateInput(attrs={"type": "date"}),
+        label="When did it start?",
+        widget=forms.DateInput(attrs={"type": "date"}),
         initial=timezone.localdate,
     )
     notes = forms.CharField(
-        label="Anything else we should know?", required=False,
-        max_length=services.NOTES_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}),
+        label="Anything else we should know?",
+        required=False,
+        max_length=services.NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def add_problems(self, problems) -> None:

@@ -23,10 +23,14 @@ class DiaryDay(models.Model):
     `cadence.rules.diary.classify_day` whenever the day is saved through the diary
     services, so that outcome aggregates run in SQL."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="diary_days")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="diary_days"
+    )
     date = models.DateField()
     headache_hours = models.FloatField(default=0)
-    peak_severity = models.CharField(max_length=8, choices=PeakSeverity.choices, default=PeakSeverity.NONE)
+    peak_severity = models.CharField(
+        max_length=8, choices=PeakSeverity.choices, default=PeakSeverity.NONE
+    )
     unilateral = models.BooleanField(default=False)
     pulsating = models.BooleanField(default=False)
     worse_with_activity = models.BooleanField(default=False)
@@ -64,7 +68,9 @@ class DiaryDay(models.Model):
     class Meta:
         ordering = ["patient_id", "date"]
         constraints = [
-            models.UniqueConstraint(fields=["patient", "date"], name="diary_one_row_per_patient_day"),
+            models.UniqueConstraint(
+                fields=["patient", "date"], name="diary_one_row_per_patient_day"
+            ),
             models.CheckConstraint(
                 name="diary_hours_0_24",
                 condition=models.Q(headache_hours__gte=0, headache_hours__lte=24),

@@ -1,7 +1,6 @@
 """API schemas of the diary app (the contract's "A diary day", questionnaires and
 side-effect reports)."""
 
-
 import datetime as dt
 from typing import Literal
 

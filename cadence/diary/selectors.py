@@ -111,8 +111,10 @@ def questionnaire_change(*, response: QuestionnaireResponse) -> Change | None:
 
 
 def side_effect_reports_for(*, patient) -> QuerySet[SideEffectReport]:
-    return SideEffectReport.objects.filter(patient=patient).select_related("procedure").order_by(
-        "-onset_on", "-id"
+    return (
+        SideEffectReport.objects.filter(patient=patient)
+        .select_related("procedure")
+        .order_by("-onset_on", "-id")
     )
 
 

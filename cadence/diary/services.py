@@ -216,7 +216,9 @@ def diary_day_record(
         if created:
             try:
                 with transaction.atomic():
-                    day = DiaryDay(patient=patient, date=on, created_at=values["updated_at"], **values)
+                    day = DiaryDay(
+                        patient=patient, date=on, created_at=values["updated_at"], **values
+                    )
                     day.save(force_insert=True)
             except IntegrityError:
                 # Another request created the day a moment ago (its insert committed
@@ -252,7 +254,9 @@ def questionnaire_record(
     """Score and store a MIDAS or HIT-6 response. Raises ``DiaryInputError`` naming the
     field (``instrument``, ``completed_on``, ``answers[i]``) when the input is invalid."""
     if completed_on > timezone.localdate():
-        raise DiaryInputError([("completed_on", "A questionnaire can't be completed in the future.")])
+        raise DiaryInputError(
+            [("completed_on", "A questionnaire can't be completed in the future.")]
+        )
     try:
         result = score_questionnaire(instrument, list(answers))
     except QuestionnaireError as error:
@@ -330,7 +334,8 @@ def side_effect_report(
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
-            summary=f"Side effect reported: {report.label}" + (" (URGENT)" if report.urgent else ""),
+            summary=f"Side effect reported: {report.label}"
+            + (" (URGENT)" if report.urgent else ""),
             patient=patient,
             obj=report,
             request=request,

@@ -57,8 +57,11 @@ def _diary_page(request, patient, *, template: str, self_url: str):
                 on = quick.cleaned_data["date"]
                 try:
                     services.diary_day_record(
-                        patient=patient, on=on, entry=services.NO_HEADACHE_ENTRY,
-                        actor=request.user, request=request,
+                        patient=patient,
+                        on=on,
+                        entry=services.NO_HEADACHE_ENTRY,
+                        actor=request.user,
+                        request=request,
                     )
                 except services.DiaryInputError as error:
                     messages.error(request, str(error))
@@ -72,8 +75,11 @@ def _diary_page(request, patient, *, template: str, self_url: str):
             on = form.cleaned_data["date"]
             try:
                 services.diary_day_record(
-                    patient=patient, on=on, entry=form.cleaned_data["entry"],
-                    actor=request.user, request=request,
+                    patient=patient,
+                    on=on,
+                    entry=form.cleaned_data["entry"],
+                    actor=request.user,
+                    request=request,
                 )
             except services.DiaryInputError as error:
                 form.add_problems(error.problems)
@@ -87,7 +93,8 @@ def _diary_page(request, patient, *, template: str, self_url: str):
         existing = selectors.diary_day_on(patient=patient, on=selected)
         form = DiaryDayForm(
             initial=DiaryDayForm.initial_for(existing, selected, usual),
-            usual_medicines=usual, today=today,
+            usual_medicines=usual,
+            today=today,
         )
     else:
         existing = None
@@ -99,7 +106,10 @@ def _diary_page(request, patient, *, template: str, self_url: str):
     window_start, window_end = backfill_window(today)
     recorded = selectors.recorded_dates(patient=patient, start=window_start, end=today)
     audit_record(
-        actor=request.user, action=AuditAction.VIEW, patient=patient, request=request,
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        request=request,
         summary="Diary viewed",
     )
     status = 422 if request.method == "POST" else 200
@@ -130,7 +140,9 @@ def _diary_page(request, patient, *, template: str, self_url: str):
 def portal_home(request):
     """My diary: today's quick entry, the gaps of the last two weeks and the calendar."""
     patient = _own_patient(request)
-    return _diary_page(request, patient, template="diary/portal.html", self_url=reverse("diary:home"))
+    return _diary_page(
+        request, patient, template="diary/portal.html", self_url=reverse("diary:home")
+    )
 
 
 @roles_required(*STAFF_DIARY_ROLES)
@@ -139,7 +151,9 @@ def patient_diary(request, patient_id: int):
     """A clinician or nurse records days on the patient's behalf."""
     patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
     return _diary_page(
-        request, patient, template="diary/patient_diary.html",
+        request,
+        patient,
+        template="diary/patient_diary.html",
         self_url=reverse("diary:patient-diary", kwargs={"patient_id": patient.pk}),
     )
 
@@ -149,12 +163,16 @@ def questionnaire_list(request):
     patient = _own_patient(request)
     history = selectors.questionnaire_history(patient=patient)
     audit_record(
-        actor=request.user, action=AuditAction.VIEW, patient=patient, request=request,
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        request=request,
         summary="Questionnaires viewed",
     )
     paginator = Paginator(history, REPORTS_PER_PAGE)
     return render(
-        request, "diary/questionnaires.html",
+        request,
+        "diary/questionnaires.html",
         {"page": paginator.get_page(request.GET.get("page")), "patient": patient},
     )
 
@@ -165,10 +183,13 @@ def _questionnaire_page(request, *, form_class, instrument: str, title: str):
     if request.method == "POST" and form.is_valid():
         try:
             response = services.questionnaire_record(
-                patient=patient, instrument=instrument,
-                completed_on=form.cleaned_data["completed_on"], answers=form.answers(),
+                patient=patient,
+                instrument=instrument,
+                completed_on=form.cleaned_data["completed_on"],
+                answers=form.answers(),
                 unscored_answers=getattr(form, "unscored_answers", dict)(),
-                actor=request.user, request=request,
+                actor=request.user,
+                request=request,
             )
         except services.DiaryInputError as error:
             for field, message in error.problems:
@@ -179,8 +200,10 @@ def _questionnaire_page(request, *, form_class, instrument: str, title: str):
             return redirect("diary:questionnaire-list")
     status = 422 if request.method == "POST" else 200
     return render(
-        request, "diary/questionnaire_form.html",
-        {"form": form, "title": title, "instrument": instrument}, status=status,
+        request,
+        "diary/questionnaire_form.html",
+        {"form": form, "title": title, "instrument": instrument},
+        status=status,
     )
 
 
@@ -188,7 +211,9 @@ def _questionnaire_page(request, *, form_class, instrument: str, title: str):
 @require_http_methods(["GET", "POST"])
 def midas_new(request):
     return _questionnaire_page(
-        request, form_class=MidasForm, instrument="MIDAS",
+        request,
+        form_class=MidasForm,
+        instrument="MIDAS",
         title="MIDAS: how much your headaches limit you",
     )
 
@@ -197,7 +222,9 @@ def midas_new(request):
 @require_http_methods(["GET", "POST"])
 def hit6_new(request):
     return _questionnaire_page(
-        request, form_class=Hit6Form, instrument="HIT-6",
+        request,
+        form_class=Hit6Form,
+        instrument="HIT-6",
         title="HIT-6: the impact of your headaches",
     )
 
@@ -211,9 +238,13 @@ def side_effect_list(request):
     if request.method == "POST" and form.is_valid():
         try:
             report = services.side_effect_report(
-                patient=patient, effect=form.cleaned_data["effect"],
-                severity=form.cleaned_data["severity"], onset_on=form.cleaned_data["onset_on"],
-                notes=form.cleaned_data["notes"], actor=request.user, request=request,
+                patient=patient,
+                effect=form.cleaned_data["effect"],
+                severity=form.cleaned_data["severity"],
+                onset_on=form.cleaned_data["onset_on"],
+                notes=form.cleaned_data["notes"],
+                actor=request.user,
+                request=request,
             )
         except services.DiaryInputError as error:
             form.add_problems(error.problems)
@@ -225,12 +256,16 @@ def side_effect_list(request):
         just_reported = SideEffectReport.objects.filter(pk=int(report_id), patient=patient).first()
     reports = selectors.side_effect_reports_for(patient=patient)
     audit_record(
-        actor=request.user, action=AuditAction.VIEW, patient=patient, request=request,
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        request=request,
         summary="Side-effect reports viewed",
     )
     status = 422 if request.method == "POST" else 200
     return render(
-        request, "diary/side_effects.html",
+        request,
+        "diary/side_effects.html",
         {
             "form": form,
             "just_reported": just_reported,
@@ -248,7 +283,9 @@ def alerts(request):
         request.GET.get("page")
     )
     audit_record(
-        actor=request.user, action=AuditAction.VIEW, request=request,
+        actor=request.user,
+        action=AuditAction.VIEW,
+        request=request,
         summary="Side-effect alerts viewed",
         details={"patients": sorted({r.patient_id for r in [*urgent, *page.object_list]})},
     )

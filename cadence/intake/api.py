@@ -37,22 +37,36 @@ def create_consultation_request(request, payload: ConsultationRequestIn):
     At most 5 requests an hour from one address (429 after that)."""
     try:
         receipt = services.consultation_request_submit(
-            first_name=payload.first_name, last_name=payload.last_name, email=payload.email,
-            phone=payload.phone, date_of_birth=payload.date_of_birth,
-            preferred_contact=payload.preferred_contact, message=payload.message,
-            consent_to_contact=payload.consent_to_contact, honeypot=payload.website,
-            address=client_ip(request), request=request,
+            first_name=payload.first_name,
+            last_name=payload.last_name,
+            email=payload.email,
+            phone=payload.phone,
+            date_of_birth=payload.date_of_birth,
+            preferred_contact=payload.preferred_contact,
+            message=payload.message,
+            consent_to_contact=payload.consent_to_contact,
+            honeypot=payload.website,
+            address=client_ip(request),
+            request=request,
         )
     except services.RateLimited:
-        return Status(429, {"detail": "Too many requests from your address. Please try again in an hour or call us."})
+        return Status(
+            429,
+            {
+                "detail": "Too many requests from your address. Please try again in an hour or call us."
+            },
+        )
     except ValidationError as error:
-        return Status(422, {
-            "detail": [
-                {"type": "value_error", "loc": ["body", "payload", field], "msg": message}
-                for field, messages in error.message_dict.items()
-                for message in messages
-            ]
-        })
+        return Status(
+            422,
+            {
+                "detail": [
+                    {"type": "value_error", "loc": ["body", "payload", field], "msg": message}
+                    for field, messages in error.message_dict.items()
+                    for message in messages
+                ]
+            },
+        )
     return Status(201, {"id": receipt.id, "status": receipt.status})
 
 

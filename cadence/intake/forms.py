@@ -15,17 +15,21 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class SelfCheckForm(forms.Form):
     headache_days_per_month = forms.IntegerField(
         label="On how many days a month do you have a headache?",
-        min_value=0, max_value=MAX_DAYS_PER_MONTH,
+        min_value=0,
+        max_value=MAX_DAYS_PER_MONTH,
         help_text="Count every day with a headache, mild or bad. A rough average is fine.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     months_with_pattern = forms.IntegerField(
-        label="For how many months has it been like this?", min_value=0, max_value=MAX_MONTHS,
+        label="For how many months has it been like this?",
+        min_value=0,
+        max_value=MAX_MONTHS,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     migraine_feature_days = forms.IntegerField(
         label="On how many of those days does the headache have migraine features?",
-        min_value=0, max_value=MAX_DAYS_PER_MONTH,
+        min_value=0,
+        max_value=MAX_DAYS_PER_MONTH,
         help_text=(
             "Migraine features: pain on one side, throbbing, moderate or severe, worse when you "
             "move about; or feeling sick, or being bothered by both light and noise."
@@ -34,7 +38,8 @@ class SelfCheckForm(forms.Form):
     )
     preventive_classes_tried = forms.IntegerField(
         label="How many kinds of daily preventive medicine have you tried?",
-        min_value=0, max_value=MAX_PREVENTIVE_CLASSES,
+        min_value=0,
+        max_value=MAX_PREVENTIVE_CLASSES,
         help_text=(
             "For example topiramate, propranolol, amitriptyline, venlafaxine, candesartan or "
             "flunarizine. Count the kinds, not the doses. Painkillers taken during a headache "
@@ -43,7 +48,10 @@ class SelfCheckForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     midas_score = forms.IntegerField(
-        label="Your MIDAS score, if you know it (optional)", required=False, min_value=0, max_value=450,
+        label="Your MIDAS score, if you know it (optional)",
+        required=False,
+        min_value=0,
+        max_value=450,
         help_text="MIDAS adds up the days in the last 3 months that headaches stopped you doing things.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
@@ -60,35 +68,51 @@ class SelfCheckForm(forms.Form):
 
 
 class ConsultationRequestForm(forms.Form):
-    first_name = forms.CharField(max_length=100, error_messages={"required": "Enter your first name."})
-    last_name = forms.CharField(max_length=100, error_messages={"required": "Enter your last name."})
+    first_name = forms.CharField(
+        max_length=100, error_messages={"required": "Enter your first name."}
+    )
+    last_name = forms.CharField(
+        max_length=100, error_messages={"required": "Enter your last name."}
+    )
     email = forms.CharField(
-        label="Email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"required": "Enter an email address."},
     )
     phone = forms.CharField(
-        label="Phone", max_length=40, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        label="Phone",
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         help_text="With the area code. Numbers without a country code are read as US numbers.",
         error_messages={"required": "Enter a phone number."},
     )
     date_of_birth = forms.DateField(
-        label="Date of birth (optional)", required=False, widget=DATE_INPUT,
+        label="Date of birth (optional)",
+        required=False,
+        widget=DATE_INPUT,
         error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
     )
     preferred_contact = forms.ChoiceField(
-        label="How should we contact you?", choices=PreferredContact.choices, widget=forms.RadioSelect,
-        initial=PreferredContact.PHONE, error_messages={"required": "Choose phone or email."},
+        label="How should we contact you?",
+        choices=PreferredContact.choices,
+        widget=forms.RadioSelect,
+        initial=PreferredContact.PHONE,
+        error_messages={"required": "Choose phone or email."},
     )
     message = forms.CharField(
-        label="Anything you would like us to know (optional)", required=False,
+        label="Anything you would like us to know (optional)",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Please do not send urgent medical questions here.",
     )
     consent_to_contact = forms.BooleanField(
-        label="I agree that the clinic may contact me about this request.", required=False,
+        label="I agree that the clinic may contact me about this request.",
+        required=False,
     )
     website = forms.CharField(
-        label="Leave this field empty", required=False,
+        label="Leave this field empty",
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     self_check_summary = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -98,10 +122,13 @@ class ConsultationRequestForm(forms.Form):
         is missing (the service checks again when saving)."""
         data = super().clean()
         problems, _cleaned = consultation_request_problems(
-            first_name=data.get("first_name", ""), last_name=data.get("last_name", ""),
-            email=data.get("email", ""), phone=data.get("phone", ""),
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+            email=data.get("email", ""),
+            phone=data.get("phone", ""),
             date_of_birth=data.get("date_of_birth"),
-            preferred_contact=data.get("preferred_contact", ""), message=data.get("message", ""),
+            preferred_contact=data.get("preferred_contact", ""),
+            message=data.get("message", ""),
             consent_to_contact=bool(data.get("consent_to_contact")),
         )
         for field, message in problems.items():
@@ -113,7 +140,9 @@ class ConsultationRequestForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=RequestStatus.choices)
     reason = forms.CharField(
-        label="Reason for closing", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for closing",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when you close the request.",
     )
 
@@ -124,7 +153,9 @@ class NoteForm(forms.Form):
 
 class ConvertForm(forms.Form):
     date_of_birth = forms.DateField(
-        label="Date of birth", required=False, widget=DATE_INPUT,
+        label="Date of birth",
+        required=False,
+        widget=DATE_INPUT,
         help_text="Only needed when the request has none.",
     )
     sex = forms.ChoiceField(choices=Sex.choices, initial=Sex.UNKNOWN)

@@ -13,7 +13,12 @@ class RequestStatus(models.TextChoices):
 
 
 #: The order a request moves through; it may skip ahead but never go back.
-STATUS_ORDER = (RequestStatus.NEW, RequestStatus.CONTACTED, RequestStatus.BOOKED, RequestStatus.CLOSED)
+STATUS_ORDER = (
+    RequestStatus.NEW,
+    RequestStatus.CONTACTED,
+    RequestStatus.BOOKED,
+    RequestStatus.CLOSED,
+)
 
 
 class PreferredContact(models.TextChoices):
@@ -33,10 +38,15 @@ class ConsultationRequest(models.Model):
     message = models.TextField(blank=True)
     self_check_summary = models.TextField(blank=True)
     consent_to_contact = models.BooleanField(default=False)
-    status = models.CharField(max_length=12, choices=RequestStatus.choices, default=RequestStatus.NEW)
+    status = models.CharField(
+        max_length=12, choices=RequestStatus.choices, default=RequestStatus.NEW
+    )
     closed_reason = models.TextField(blank=True)
     patient = models.ForeignKey(
-        "patients.Patient", null=True, blank=True, on_delete=models.SET_NULL,
+        "patients.Patient",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="consultation_requests",
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -50,7 +60,8 @@ class ConsultationRequest(models.Model):
         indexes = [models.Index(fields=["status", "created_at"])]
         constraints = [
             models.CheckConstraint(
-                name="consultation_request_consent_given", condition=models.Q(consent_to_contact=True)
+                name="consultation_request_consent_given",
+                condition=models.Q(consent_to_contact=True),
             )
         ]
 
@@ -65,7 +76,9 @@ class ConsultationRequest(models.Model):
 class RequestNote(models.Model):
     """A staff note on a consultation request (call attempts, what was agreed)."""
 
-    consultation_request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="notes")
+    consultation_request = models.ForeignKey(
+        ConsultationRequest, on_delete=models.CASCADE, related_name="notes"
+    )
     text = models.TextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -24,6 +24,8 @@ def inbox(*, status: str = "") -> QuerySet[ConsultationRequest]:
         *[When(status=value, then=Value(index)) for index, value in enumerate(STATUS_ORDER)],
         output_field=IntegerField(),
     )
-    return consultation_requests(status=status).annotate(status_rank=order).order_by(
-        "status_rank", "-created_at", "-id"
+    return (
+        consultation_requests(status=status)
+        .annotate(status_rank=order)
+        .order_by("status_rank", "-created_at", "-id")
     )

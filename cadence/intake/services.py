@@ -57,7 +57,9 @@ def rate_limit_hit(*, scope: str, address: str, limit: int, window: timedelta) -
     since = now - window
     with transaction.atomic():
         RateLimitHit.objects.filter(scope=scope, created_at__lt=since).delete()
-        recent = RateLimitHit.objects.filter(scope=scope, address=address, created_at__gte=since).count()
+        recent = RateLimitHit.objects.filter(
+            scope=scope, address=address, created_at__gte=since
+        ).count()
         if recent >= limit:
             raise RateLimited(f"More than {limit} submissions in {window}.")
         RateLimitHit.objects.create(scope=scope, address=address, created_at=now)
@@ -120,7 +122,9 @@ def _send_acknowledgement(consultation_request: ConsultationRequest) -> None:
             recipient_list=[consultation_request.email],
         )
     except Exception:  # noqa: BLE001 - the request is stored; staff will still call back
-        logger.exception("Could not send the acknowledgement for request %s", consultation_request.pk)
+        logger.exception(
+            "Could not send the acknowledgement for request %s", consultation_request.pk
+        )
 
 
 def consultation_request_submit(
@@ -143,33 +147,48 @@ def consultation_request_submit(
     Raises ValidationError (by field) for bad input, RateLimited when the address sent too
     many. A filled honeypot is answered like a success but nothing is stored or sent."""
     errors, cleaned = consultation_request_problems(
-        first_name=first_name, last_name=last_name, email=email, phone=phone,
-        date_of_birth=date_of_birth, preferred_contact=preferred_contact, message=message,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+        date_of_birth=date_of_birth,
+        preferred_contact=preferred_contact,
+        message=message,
         consent_to_contact=consent_to_contact,
     )
     if honeypot.strip():
         rate_limit_hit(
-            scope=RATE_LIMIT_SCOPE, address=address or "unknown",
-            limit=CONSULTATION_REQUESTS_PER_ADDRESS, window=CONSULTATION_REQUEST_WINDOW,
+            scope=RATE_LIMIT_SCOPE,
+            address=address or "unknown",
+            limit=CONSULTATION_REQUESTS_PER_ADDRESS,
+            window=CONSULTATION_REQUEST_WINDOW,
         )
         return SubmissionReceipt(id=0, status=RequestStatus.NEW, consultation_request=None)
     if errors:
         raise ValidationError(errors)
     rate_limit_hit(
-        scope=RATE_LIMIT_SCOPE, address=address or "unknown",
-        limit=CONSULTATION_REQUESTS_PER_ADDRESS, window=CONSULTATION_REQUEST_WINDOW,
+        scope=RATE_LIMIT_SCOPE,
+        address=address or "unknown",
+        limit=CONSULTATION_REQUESTS_PER_ADDRESS,
+        window=CONSULTATION_REQUEST_WINDOW,
     )
     with transaction.atomic():
         consultation_request = ConsultationRequest.objects.create(
-            **cleaned, consent_to_contact=True, self_check_summary=self_check_summary.strip()[:1000],
+            **cleaned,
+            consent_to_contact=True,
+            self_check_summary=self_check_summary.strip()[:1000],
         )
         audit_record(
-            actor=None, action=AuditAction.CREATE, summary="Consultation request received",
-            obj=consultation_request, request=request,
+            actor=None,
+            action=AuditAction.CREATE,
+            summary="Consultation request received",
+            obj=consultation_request,
+            request=request,
         )
     _send_acknowledgement(consultation_request)
     return SubmissionReceipt(
-        id=consultation_request.pk, status=consultation_request.status,
+        id=consultation_request.pk,
+        status=consultation_request.status,
         consultation_request=consultation_request,
     )
 
@@ -185,7 +204,9 @@ def consultation_request_set_status(
     wanted = STATUS_ORDER.index(RequestStatus(status))
     if wanted < current:
         raise ValidationError(
-            {"status": f"A request that is {consultation_request.get_status_display().lower()} cannot go back."}
+            {
+                "status": f"A request that is {consultation_request.get_status_display().lower()} cannot go back."
+            }
         )
     if status == RequestStatus.CLOSED and not reason.strip():
         raise ValidationError({"reason": "Say why the request is closed."})
@@ -200,9 +221,12 @@ def consultation_request_set_status(
             update_fields=["status", "closed_reason", "status_changed_at", "status_changed_by"]
         )
         audit_record(
-            actor=actor, action=AuditAction.CHANGE,
-            summary=f"Consultation request {previous} -> {status}", obj=consultation_request,
-            patient_id=consultation_request.patient_id, request=request,
+            actor=actor,
+            action=AuditAction.CHANGE,
+            summary=f"Consultation request {previous} -> {status}",
+            obj=consultation_request,
+            patient_id=consultation_request.patient_id,
+            request=request,
         )
     return consultation_request
 
@@ -213,10 +237,16 @@ def consultation_request_add_note(
     if not text.strip():
         raise ValidationError({"text": "Write the note first."})
     with transaction.atomic():
-        note = RequestNote.objects.create(consultation_request=consultation_request, text=text.strip(), author=actor)
+        note = RequestNote.objects.create(
+            consultation_request=consultation_request, text=text.strip(), author=actor
+        )
         audit_record(
-            actor=actor, action=AuditAction.CREATE, summary="Note on a consultation request",
-            obj=consultation_request, patient_id=consultation_request.patient_id, request=request,
+            actor=actor,
+            action=AuditAction.CREATE,
+            summary="Note on a consultation request",
+            obj=consultation_request,
+            patient_id=consultation_request.patient_id,
+            request=request,
         )
     return note
 
@@ -235,20 +265,32 @@ def consultation_request_convert(
         raise ValidationError({"__all__": "This request already has a patient record."})
     born = consultation_request.date_of_birth or date_of_birth
     if born is None:
-        raise ValidationError({"date_of_birth": "Ask for the date of birth: the patient record needs it."})
+        raise ValidationError(
+            {"date_of_birth": "Ask for the date of birth: the patient record needs it."}
+        )
     with transaction.atomic():
         locked = ConsultationRequest.objects.select_for_update().get(pk=consultation_request.pk)
         if locked.patient_id is not None:
             raise ValidationError({"__all__": "This request already has a patient record."})
         patient = patient_create(
-            actor=actor, first_name=locked.first_name, last_name=locked.last_name,
-            date_of_birth=born, sex=sex, email=locked.email, phone=locked.phone, request=request,
+            actor=actor,
+            first_name=locked.first_name,
+            last_name=locked.last_name,
+            date_of_birth=born,
+            sex=sex,
+            email=locked.email,
+            phone=locked.phone,
+            request=request,
         )
         locked.patient = patient
         locked.save(update_fields=["patient"])
         audit_record(
-            actor=actor, action=AuditAction.CHANGE, summary="Consultation request converted to a patient",
-            obj=locked, patient=patient, request=request,
+            actor=actor,
+            action=AuditAction.CHANGE,
+            summary="Consultation request converted to a patient",
+            obj=locked,
+            patient=patient,
+            request=request,
         )
     consultation_request.patient = patient
     return patient

@@ -55,12 +55,18 @@ def consultation(request):
             data = form.cleaned_data
             try:
                 services.consultation_request_submit(
-                    first_name=data["first_name"], last_name=data["last_name"], email=data["email"],
-                    phone=data["phone"], date_of_birth=data["date_of_birth"],
-                    preferred_contact=data["preferred_contact"], message=data["message"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    date_of_birth=data["date_of_birth"],
+                    preferred_contact=data["preferred_contact"],
+                    message=data["message"],
                     consent_to_contact=data["consent_to_contact"],
-                    self_check_summary=data["self_check_summary"], honeypot=data["website"],
-                    address=client_ip(request), request=request,
+                    self_check_summary=data["self_check_summary"],
+                    honeypot=data["website"],
+                    address=client_ip(request),
+                    request=request,
                 )
             except services.RateLimited:
                 return render(request, "intake/rate_limited.html", status=429)
@@ -85,24 +91,41 @@ def request_list(request):
     status = request.GET.get("status", "")
     if status not in RequestStatus.values:
         status = ""
-    page = Paginator(selectors.inbox(status=status), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.inbox(status=status), selectors.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
-        request, "intake/request_list.html",
+        request,
+        "intake/request_list.html",
         {"page": page, "status": status, "statuses": RequestStatus.choices},
     )
 
 
-def _detail(request, consultation_request, *, status_form=None, note_form=None, convert_form=None, status=200):
+def _detail(
+    request,
+    consultation_request,
+    *,
+    status_form=None,
+    note_form=None,
+    convert_form=None,
+    status=200,
+):
     audit_record(
-        actor=request.user, action=AuditAction.VIEW, summary="Viewed a consultation request",
-        obj=consultation_request, patient_id=consultation_request.patient_id, request=request,
+        actor=request.user,
+        action=AuditAction.VIEW,
+        summary="Viewed a consultation request",
+        obj=consultation_request,
+        patient_id=consultation_request.patient_id,
+        request=request,
     )
     return render(
-        request, "intake/request_detail.html",
+        request,
+        "intake/request_detail.html",
         {
             "consultation_request": consultation_request,
             "notes": consultation_request.notes.select_related("author"),
-            "status_form": status_form or StatusForm(initial={"status": consultation_request.status}),
+            "status_form": status_form
+            or StatusForm(initial={"status": consultation_request.status}),
             "note_form": note_form or NoteForm(),
             "convert_form": convert_form or ConvertForm(),
         },
@@ -124,14 +147,19 @@ def request_status(request, consultation_request_id: int):
     if form.is_valid():
         try:
             services.consultation_request_set_status(
-                actor=request.user, consultation_request=consultation_request,
-                status=form.cleaned_data["status"], reason=form.cleaned_data["reason"], request=request,
+                actor=request.user,
+                consultation_request=consultation_request,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                request=request,
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, f"Status: {consultation_request.get_status_display()}.")
-            return redirect("intake:request-detail", consultation_request_id=consultation_request.pk)
+            return redirect(
+                "intake:request-detail", consultation_request_id=consultation_request.pk
+            )
     consultation_request.refresh_from_db()
     return _detail(request, consultation_request, status_form=form, status=422)
 
@@ -144,14 +172,18 @@ def request_note(request, consultation_request_id: int):
     if form.is_valid():
         try:
             services.consultation_request_add_note(
-                actor=request.user, consultation_request=consultation_request,
-                text=form.cleaned_data["text"], request=request,
+                actor=request.user,
+                consultation_request=consultation_request,
+                text=form.cleaned_data["text"],
+                request=request,
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, "Note added.")
-            return redirect("intake:request-detail", consultation_request_id=consultation_request.pk)
+            return redirect(
+                "intake:request-detail", consultation_request_id=consultation_request.pk
+            )
     return _detail(request, consultation_request, note_form=form, status=422)
 
 
@@ -164,8 +196,10 @@ def request_convert(request, consultation_request_id: int):
     if form.is_valid():
         try:
             patient = services.consultation_request_convert(
-                actor=request.user, consultation_request=consultation_request,
-                date_of_birth=form.cleaned_data["date_of_birth"], sex=form.cleaned_data["sex"],
+                actor=request.user,
+                consultation_request=consultation_request,
+                date_of_birth=form.cleaned_data["date_of_birth"],
+                sex=form.cleaned_data["sex"],
                 request=request,
             )
         except ValidationError as error:

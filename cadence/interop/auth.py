@@ -86,14 +86,18 @@ def fhir_roles(*roles):
         def wrapped(request, *args, **kwargs):
             user, via_token = authenticated_user(request)
             if user is None:
-                return outcome_response("Authentication required: send a valid bearer token.", 401, code="login")
+                return outcome_response(
+                    "Authentication required: send a valid bearer token.", 401, code="login"
+                )
             if not via_token and request.method not in _SAFE_METHODS:
                 reason = csrf_failure_reason(request)
                 if reason:
                     return outcome_response(f"CSRF check failed: {reason}", 403, code="security")
             request.user = user
             if user.role not in allowed:
-                return outcome_response("Your role may not use this operation.", 403, code="forbidden")
+                return outcome_response(
+                    "Your role may not use this operation.", 403, code="forbidden"
+                )
             return _errors_as_outcomes(view, request, *args, **kwargs)
 
         wrapped.cadence_roles = allowed

@@ -19,11 +19,17 @@ def code_system_tables() -> dict[str, tuple[str, dict[str, str]]]:
             "Injection sites (muscle, side, site number; PREEMPT and follow-the-pain)",
             {site.code: site.label for site in ALL_SITES},
         ),
-        "questionnaire": ("MIDAS and HIT-6 questionnaires, items and scores", c.QUESTIONNAIRE_CODES),
+        "questionnaire": (
+            "MIDAS and HIT-6 questionnaires, items and scores",
+            c.QUESTIONNAIRE_CODES,
+        ),
         "hit6-answer": ("HIT-6 answer options", c.HIT6_ANSWER_CODES),
         "preventive-drug-class": ("Preventive medicine classes", c.PREVENTIVE_DRUG_CLASS_CODES),
         "preventive-outcome": ("Outcome of a preventive trial", c.PREVENTIVE_OUTCOME_CODES),
-        "side-effect": ("Side effects after a session", {str(k): v for k, v in SIDE_EFFECT_LABELS.items()}),
+        "side-effect": (
+            "Side effects after a session",
+            {str(k): v for k, v in SIDE_EFFECT_LABELS.items()},
+        ),
     }
 
 
@@ -58,7 +64,10 @@ def capability_statement(*, base_url: str, software_date: str = "2026-01-01") ->
                 {"name": "birthdate", "type": "date", "documentation": "Birth date (YYYY-MM-DD)"},
             ]
             entry["operation"] = [
-                {"name": "everything", "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything"}
+                {
+                    "name": "everything",
+                    "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
+                }
             ]
         resources.append(entry)
     resources.append({"type": "CodeSystem", "interaction": list(read)})

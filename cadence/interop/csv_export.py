@@ -13,14 +13,36 @@ from cadence.interop import selectors
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 DIARY_COLUMNS = (
-    "date", "headache_hours", "peak_severity", "unilateral", "pulsating", "worse_with_activity",
-    "nausea", "vomiting", "photophobia", "phonophobia", "aura", "missed_activity",
-    "is_headache_day", "is_migraine_day", "is_moderate_severe_day", "acute_medications", "notes",
+    "date",
+    "headache_hours",
+    "peak_severity",
+    "unilateral",
+    "pulsating",
+    "worse_with_activity",
+    "nausea",
+    "vomiting",
+    "photophobia",
+    "phonophobia",
+    "aura",
+    "missed_activity",
+    "is_headache_day",
+    "is_migraine_day",
+    "is_moderate_severe_day",
+    "acute_medications",
+    "notes",
 )
 OUTCOME_COLUMNS = (
-    "patient_id", "sessions", "first_session", "last_session", "baseline_headache_days",
-    "latest_period_start", "latest_period_headache_days", "latest_period_migraine_days",
-    "headache_day_change", "percent_change", "response",
+    "patient_id",
+    "sessions",
+    "first_session",
+    "last_session",
+    "baseline_headache_days",
+    "latest_period_start",
+    "latest_period_headache_days",
+    "latest_period_migraine_days",
+    "headache_day_change",
+    "percent_change",
+    "response",
 )
 
 
@@ -65,8 +87,10 @@ def diary_rows(patient) -> Iterator[str]:
         days = DiaryDay.objects.filter(patient=patient).order_by("date").values(*DIARY_COLUMNS)
         for day in days.iterator(chunk_size=selectors.DIARY_CHUNK):
             yield [
-                day["date"].isoformat() if column == "date"
-                else _medicines(day[column]) if column == "acute_medications"
+                day["date"].isoformat()
+                if column == "date"
+                else _medicines(day[column])
+                if column == "acute_medications"
                 else day[column]
                 for column in DIARY_COLUMNS
             ]
@@ -84,7 +108,11 @@ def outcome_rows(*, with_names: bool, as_of: date) -> Iterator[str]:
     def rows():
         if Procedure is None:
             return
-        treated = Patient.objects.filter(procedures__isnull=False).distinct().order_by("last_name", "first_name", "id")
+        treated = (
+            Patient.objects.filter(procedures__isnull=False)
+            .distinct()
+            .order_by("last_name", "first_name", "id")
+        )
         for patient in treated.iterator(chunk_size=200):
             dates = selectors.procedure_dates(patient)
             summary = selectors.patient_outcomes(patient, as_of=as_of)

@@ -37,8 +37,18 @@ def optional_model(app_label: str, model_name: str):
 
 # ------------------------------------------------------------------------ outcomes
 _DIARY_FACT_FIELDS = (
-    "date", "headache_hours", "peak_severity", "unilateral", "pulsating", "worse_with_activity",
-    "nausea", "vomiting", "photophobia", "phonophobia", "aura", "acute_medications",
+    "date",
+    "headache_hours",
+    "peak_severity",
+    "unilateral",
+    "pulsating",
+    "worse_with_activity",
+    "nausea",
+    "vomiting",
+    "photophobia",
+    "phonophobia",
+    "aura",
+    "acute_medications",
 )
 
 
@@ -75,7 +85,9 @@ def procedure_dates(patient) -> list[date]:
     if Procedure is None:
         return []
     return list(
-        Procedure.objects.filter(patient=patient).order_by("performed_on").values_list("performed_on", flat=True)
+        Procedure.objects.filter(patient=patient)
+        .order_by("performed_on")
+        .values_list("performed_on", flat=True)
     )
 
 
@@ -86,7 +98,9 @@ def patient_outcomes(patient, *, as_of: date | None = None) -> OutcomeSummary:
     days = []
     if DiaryDay is not None:
         rows = DiaryDay.objects.filter(patient=patient).values(*_DIARY_FACT_FIELDS)
-        days = [recorded_day(row["date"], _facts(row)) for row in rows.iterator(chunk_size=DIARY_CHUNK)]
+        days = [
+            recorded_day(row["date"], _facts(row)) for row in rows.iterator(chunk_size=DIARY_CHUNK)
+        ]
     return outcome_summary(days, procedure_dates(patient), as_of)
 
 
@@ -103,7 +117,11 @@ def condition_resources(patient, queryset=None) -> Iterator[dict]:
     Diagnosis = optional_model("patients", "Diagnosis")
     if Diagnosis is None:
         return
-    rows = queryset if queryset is not None else Diagnosis.objects.filter(patient=patient).order_by("id")
+    rows = (
+        queryset
+        if queryset is not None
+        else Diagnosis.objects.filter(patient=patient).order_by("id")
+    )
     for diagnosis in rows:
         yield m.condition_resource(diagnosis, patient_id=patient.pk)
 
@@ -124,8 +142,11 @@ def _procedures(patient, queryset=None):
     rows = queryset if queryset is not None else Procedure.objects.filter(patient=patient)
     rows = rows.select_related("clinician").order_by("performed_on", "id")
     prefetch = [
-        name for name in ("injections__site", "vials")
-        if optional_model("treatments", "ProcedureInjection" if name.startswith("inj") else "ProcedureVial")
+        name
+        for name in ("injections__site", "vials")
+        if optional_model(
+            "treatments", "ProcedureInjection" if name.startswith("inj") else "ProcedureVial"
+        )
     ]
     return rows.prefetch_related(*prefetch)
 
@@ -142,10 +163,15 @@ def _condition_ids(patient) -> list[str]:
     Diagnosis = optional_model("patients", "Diagnosis")
     if Diagnosis is None:
         return []
-    return [f"diagnosis-{pk}" for pk in Diagnosis.objects.filter(patient=patient).values_list("pk", flat=True)]
+    return [
+        f"diagnosis-{pk}"
+        for pk in Diagnosis.objects.filter(patient=patient).values_list("pk", flat=True)
+    ]
 
 
-def procedure_resources(patient, queryset=None, *, with_administrations: bool = True) -> Iterator[dict]:
+def procedure_resources(
+    patient, queryset=None, *, with_administrations: bool = True
+) -> Iterator[dict]:
     """Procedure for each session, then its MedicationAdministrations."""
     procedures = _procedures(patient, queryset)
     if procedures is None:
@@ -160,7 +186,9 @@ def procedure_resources(patient, queryset=None, *, with_administrations: bool = 
             condition_ids=condition_ids,
         )
         if with_administrations:
-            yield from administration_resources(procedure, patient_id=patient.pk, injections=injections)
+            yield from administration_resources(
+                procedure, patient_id=patient.pk, injections=injections
+            )
 
 
 def administration_resources(procedure, *, patient_id: int, injections=None) -> Iterator[dict]:
@@ -169,13 +197,20 @@ def administration_resources(procedure, *, patient_id: int, injections=None) -> 
     if injections:
         for injection in injections:
             yield m.medication_administration_resource(
-                resource_id=f"injection-{injection.pk}", procedure=procedure, patient_id=patient_id,
-                units=injection.units, site_code=injection.site.code, vials=vials,
+                resource_id=f"injection-{injection.pk}",
+                procedure=procedure,
+                patient_id=patient_id,
+                units=injection.units,
+                site_code=injection.site.code,
+                vials=vials,
             )
     else:
         yield m.medication_administration_resource(
-            resource_id=f"procedure-{procedure.pk}", procedure=procedure, patient_id=patient_id,
-            units=procedure.total_units, vials=vials,
+            resource_id=f"procedure-{procedure.pk}",
+            procedure=procedure,
+            patient_id=patient_id,
+            units=procedure.total_units,
+            vials=vials,
         )
 
 
@@ -183,7 +218,11 @@ def diary_resources(patient, queryset=None) -> Iterator[dict]:
     DiaryDay = optional_model("diary", "DiaryDay")
     if DiaryDay is None:
         return
-    rows = queryset if queryset is not None else DiaryDay.objects.filter(patient=patient).order_by("date")
+    rows = (
+        queryset
+        if queryset is not None
+        else DiaryDay.objects.filter(patient=patient).order_by("date")
+    )
     for day in rows.iterator(chunk_size=DIARY_CHUNK):
         yield m.diary_day_resource(day, patient_id=patient.pk)
 
@@ -192,7 +231,9 @@ def questionnaire_response_resources(patient, queryset=None) -> Iterator[dict]:
     QuestionnaireResponse = optional_model("diary", "QuestionnaireResponse")
     if QuestionnaireResponse is None:
         return
-    rows = queryset if queryset is not None else QuestionnaireResponse.objects.filter(patient=patient)
+    rows = (
+        queryset if queryset is not None else QuestionnaireResponse.objects.filter(patient=patient)
+    )
     for response in rows.order_by("completed_on", "id"):
         yield m.questionnaire_response_resource(response, patient_id=patient.pk)
 
@@ -222,7 +263,9 @@ def adverse_event_resources(patient, queryset=None) -> Iterator[dict]:
         yield m.adverse_event_resource(report, patient_id=patient.pk)
 
 
-def patient_everything(patient, *, clinical: bool = True, as_of: date | None = None) -> Iterator[dict]:
+def patient_everything(
+    patient, *, clinical: bool = True, as_of: date | None = None
+) -> Iterator[dict]:
     """Every resource of the patient's record, lazily. ``clinical=False`` (front desk,
     admin) yields demographics and appointments only."""
     yield m.patient_resource(patient)
@@ -251,8 +294,8 @@ class ResourceAddress:
 def _split_id(resource_id: str, prefixes: tuple[str, ...]) -> ResourceAddress:
     for prefix in prefixes:
         head = f"{prefix}-"
-        if resource_id.startswith(head) and resource_id[len(head):].isdigit():
-            return ResourceAddress(prefix, int(resource_id[len(head):]))
+        if resource_id.startswith(head) and resource_id[len(head) :].isdigit():
+            return ResourceAddress(prefix, int(resource_id[len(head) :]))
     raise Http404("No such resource.")
 
 
@@ -301,13 +344,16 @@ def resource_read(user, resource_type: str, resource_id: str) -> tuple[dict, obj
     patient = patient_for_user(user, _owner_patient_id(model, address.pk), clinical=clinical)
     # Look the object up again filtered by that patient.
     if model.__name__ == "ProcedureInjection":
-        injection = model.objects.select_related("procedure", "site").filter(
-            pk=address.pk, procedure__patient=patient
-        ).first()
+        injection = (
+            model.objects.select_related("procedure", "site")
+            .filter(pk=address.pk, procedure__patient=patient)
+            .first()
+        )
         if injection is None:
             raise Http404("No such resource.")
         resource = next(
-            r for r in administration_resources(injection.procedure, patient_id=patient.pk)
+            r
+            for r in administration_resources(injection.procedure, patient_id=patient.pk)
             if r["id"] == resource_id
         )
         return resource, patient

@@ -46,36 +46,65 @@ def bundle_import(*, plan: ImportPlan, actor, request=None) -> ImportResult:
             email=plan.patient.email,
             phone=plan.patient.phone,
         )
-        result = ImportResult(patient=patient, created=[("Patient", str(patient.pk))], possible_duplicates=duplicates)
+        result = ImportResult(
+            patient=patient, created=[("Patient", str(patient.pk))], possible_duplicates=duplicates
+        )
         audit_record(
-            actor=actor, action=AuditAction.CREATE, summary="Patient imported from a FHIR Bundle",
-            patient=patient, obj=patient, request=request,
-            details={"diagnoses": len(plan.diagnoses), "trials": len(plan.trials),
-                     "procedures": len(plan.procedures), "possible_duplicates": duplicates},
+            actor=actor,
+            action=AuditAction.CREATE,
+            summary="Patient imported from a FHIR Bundle",
+            patient=patient,
+            obj=patient,
+            request=request,
+            details={
+                "diagnoses": len(plan.diagnoses),
+                "trials": len(plan.trials),
+                "procedures": len(plan.procedures),
+                "possible_duplicates": duplicates,
+            },
         )
         Diagnosis = optional_model("patients", "Diagnosis")
         if Diagnosis is not None:
             for item in plan.diagnoses:
                 diagnosis = Diagnosis.objects.create(
-                    patient=patient, icd10_code=item.icd10_code,
+                    patient=patient,
+                    icd10_code=item.icd10_code,
                     confirmed_by_neurologist=item.confirmed_by_neurologist,
-                    neurologist=item.neurologist, confirmed_on=item.confirmed_on,
+                    neurologist=item.neurologist,
+                    confirmed_on=item.confirmed_on,
                     recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
                 )
                 result.created.append(("Condition", f"diagnosis-{diagnosis.pk}"))
-                audit_record(actor=actor, action=AuditAction.CREATE, summary=f"Diagnosis {item.icd10_code} imported",
-                             patient=patient, obj=diagnosis, request=request)
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.CREATE,
+                    summary=f"Diagnosis {item.icd10_code} imported",
+                    patient=patient,
+                    obj=diagnosis,
+                    request=request,
+                )
         PreventiveTrial = optional_model("patients", "PreventiveTrial")
         if PreventiveTrial is not None:
             for item in plan.trials:
                 trial = PreventiveTrial.objects.create(
-                    patient=patient, drug=item.drug, drug_class=item.drug_class, start=item.start,
-                    end=item.end, dose=item.dose, outcome=item.outcome,
+                    patient=patient,
+                    drug=item.drug,
+                    drug_class=item.drug_class,
+                    start=item.start,
+                    end=item.end,
+                    dose=item.dose,
+                    outcome=item.outcome,
                     recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
                 )
                 result.created.append(("MedicationStatement", f"trial-{trial.pk}"))
-                audit_record(actor=actor, action=AuditAction.CREATE, summary=f"Preventive trial {item.drug} imported",
-                             patient=patient, obj=trial, request=request)
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.CREATE,
+                    summary=f"Preventive trial {item.drug} imported",
+                    patient=patient,
+                    obj=trial,
+                    request=request,
+                )
         _import_procedures(plan, patient, actor, request, result)
     return result
 
@@ -93,14 +122,31 @@ def _import_procedures(plan: ImportPlan, patient, actor, request, result: Import
         if "drawn_units" in field_names:
             extra["drawn_units"] = item.total_units + item.wasted_units
         procedure = Procedure.objects.create(
-            patient=patient, performed_on=item.performed_on, total_units=item.total_units,
-            wasted_units=item.wasted_units, status="signed", signed_at=timezone.now(), **extra,
+            patient=patient,
+            performed_on=item.performed_on,
+            total_units=item.total_units,
+            wasted_units=item.wasted_units,
+            status="signed",
+            signed_at=timezone.now(),
+            **extra,
         )
-        if ProcedureInjection is not None and item.injections and all(code in sites for code, _ in item.injections):
+        if (
+            ProcedureInjection is not None
+            and item.injections
+            and all(code in sites for code, _ in item.injections)
+        ):
             ProcedureInjection.objects.bulk_create(
-                [ProcedureInjection(procedure=procedure, site=sites[code], units=units) for code, units in item.injections]
+                [
+                    ProcedureInjection(procedure=procedure, site=sites[code], units=units)
+                    for code, units in item.injections
+                ]
             )
         result.created.append(("Procedure", f"procedure-{procedure.pk}"))
-        audit_record(actor=actor, action=AuditAction.CREATE,
-                     summary=f"Prior session of {item.performed_on} imported ({item.total_units} U)",
-                     patient=patient, obj=procedure, request=request)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            summary=f"Prior session of {item.performed_on} imported ({item.total_units} U)",
+            patient=patient,
+            obj=procedure,
+            request=request,
+        )

@@ -55,7 +55,9 @@ def read_upload(request) -> bytes:
     try:
         body = request.body
     except RequestDataTooBig:
-        raise UploadRefused(f"The Bundle is larger than the limit of {max_bundle_bytes()} bytes.") from None
+        raise UploadRefused(
+            f"The Bundle is larger than the limit of {max_bundle_bytes()} bytes."
+        ) from None
     if len(body) > max_bundle_bytes():
         raise UploadRefused(f"The Bundle is larger than the limit of {max_bundle_bytes()} bytes.")
     return body

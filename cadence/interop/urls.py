@@ -12,7 +12,9 @@ _BY_ID = [t for t in RESOURCE_TYPES if t not in ("Patient", "Questionnaire")]
 urlpatterns = [
     path("metadata", views.metadata, name="metadata"),
     path("Patient", views.patient_search, name="patient-search"),
-    path("Patient/<str:patient_id>/$everything", views.patient_everything, name="patient-everything"),
+    path(
+        "Patient/<str:patient_id>/$everything", views.patient_everything, name="patient-everything"
+    ),
     path("Patient/<str:patient_id>", views.patient_read, name="patient-read"),
     path("Questionnaire/<str:resource_id>", views.questionnaire_read, name="questionnaire-read"),
     path("CodeSystem/<str:code_system_id>", views.code_system_read, name="codesystem-read"),
@@ -21,8 +23,12 @@ urlpatterns = [
     path("export/patients/<str:patient_id>/diary.csv", views.diary_csv, name="diary-csv"),
     path("export/outcomes.csv", views.outcomes_csv, name="outcomes-csv"),
     *[
-        path(f"{resource_type}/<str:resource_id>", views.read_view_for(resource_type),
-             {"resource_type": resource_type}, name=f"{resource_type.lower()}-read")
+        path(
+            f"{resource_type}/<str:resource_id>",
+            views.read_view_for(resource_type),
+            {"resource_type": resource_type},
+            name=f"{resource_type.lower()}-read",
+        )
         for resource_type in _BY_ID
     ],
 ]

@@ -91,11 +91,18 @@ def patient_everything(request, patient_id: str):
     patient = patient_for_user(request.user, patient_id, clinical=False)
     clinical = _sees_clinical(request.user)
     audit_record(
-        actor=request.user, action=AuditAction.EXPORT, patient=patient, obj=patient, request=request,
-        summary="FHIR export ($everything)" + ("" if clinical else " – demographics and appointments"),
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        patient=patient,
+        obj=patient,
+        request=request,
+        summary="FHIR export ($everything)"
+        + ("" if clinical else " – demographics and appointments"),
     )
     resources = selectors.patient_everything(patient, clinical=clinical)
-    return StreamingHttpResponse(_stream_bundle(resources, fhir_base_url(request)), content_type=FHIR_CONTENT_TYPE)
+    return StreamingHttpResponse(
+        _stream_bundle(resources, fhir_base_url(request)), content_type=FHIR_CONTENT_TYPE
+    )
 
 
 @require_GET
@@ -104,7 +111,11 @@ def patient_search(request):
     """Patient?family=&birthdate= (family name starts with; birth date YYYY-MM-DD)."""
     unknown = set(request.GET) - {"family", "birthdate", "_format"}
     if unknown:
-        return outcome_response(f"Unsupported search parameter(s): {', '.join(sorted(unknown))}.", 400, code="not-supported")
+        return outcome_response(
+            f"Unsupported search parameter(s): {', '.join(sorted(unknown))}.",
+            400,
+            code="not-supported",
+        )
     family = request.GET.get("family", "").strip()
     birthdate_text = request.GET.get("birthdate", "").strip()
     birthdate = None
@@ -117,8 +128,14 @@ def patient_search(request):
         return outcome_response("Search by family and/or birthdate.", 400, code="required")
     patients = selectors.patient_search(request.user, family=family, birthdate=birthdate)
     for patient in patients:
-        audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, obj=patient,
-                     request=request, summary="FHIR Patient search")
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            patient=patient,
+            obj=patient,
+            request=request,
+            summary="FHIR Patient search",
+        )
     bundle = m.searchset_bundle((m.patient_resource(p) for p in patients), fhir_base_url(request))
     return fhir_response(bundle)
 
@@ -133,9 +150,15 @@ def roles_for_type(resource_type: str) -> frozenset:
 
 def _read(request, resource_type: str, resource_id: str):
     resource, patient = selectors.resource_read(request.user, resource_type, resource_id)
-    audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, request=request,
-                 object_type=f"fhir.{resource_type}", object_id=resource_id,
-                 summary=f"FHIR read {resource_type}/{resource_id}")
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        request=request,
+        object_type=f"fhir.{resource_type}",
+        object_id=resource_id,
+        summary=f"FHIR read {resource_type}/{resource_id}",
+    )
     return fhir_response(resource)
 
 
@@ -166,7 +189,9 @@ def bundle_transaction(request):
     try:
         raw = read_upload(request)
     except UploadRefused as exc:
-        return outcome_response(str(exc), exc.status, code="too-costly" if exc.status == 413 else "invalid")
+        return outcome_response(
+            str(exc), exc.status, code="too-costly" if exc.status == 413 else "invalid"
+        )
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
@@ -180,13 +205,18 @@ def bundle_transaction(request):
 
 def transaction_response(result, plan, base_url: str) -> dict:
     entries = [
-        {"response": {"status": "201 Created", "location": f"{kind}/{resource_id}"}, "fullUrl": f"{base_url}{kind}/{resource_id}"}
+        {
+            "response": {"status": "201 Created", "location": f"{kind}/{resource_id}"},
+            "fullUrl": f"{base_url}{kind}/{resource_id}",
+        }
         for kind, resource_id in result.created
     ]
     notes = [f"not imported: {count} {kind}" for kind, count in sorted(plan.skipped.items())]
     if result.possible_duplicates:
-        notes.append("a patient with the same name and birth date already exists: "
-                     + ", ".join(f"Patient/{pk}" for pk in result.possible_duplicates))
+        notes.append(
+            "a patient with the same name and birth date already exists: "
+            + ", ".join(f"Patient/{pk}" for pk in result.possible_duplicates)
+        )
     if notes:
         entries[0]["response"]["outcome"] = m.operation_outcome(
             [("", note) for note in notes], severity="information", code="informational"
@@ -200,9 +230,17 @@ def transaction_response(result, plan, base_url: str) -> dict:
 def diary_csv(request, patient_id: str):
     """The patient's diary as CSV (one row per day), streamed."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    audit_record(actor=request.user, action=AuditAction.EXPORT, patient=patient, obj=patient,
-                 request=request, summary="Diary exported as CSV")
-    response = StreamingHttpResponse(csv_export.diary_rows(patient), content_type="text/csv; charset=utf-8")
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        patient=patient,
+        obj=patient,
+        request=request,
+        summary="Diary exported as CSV",
+    )
+    response = StreamingHttpResponse(
+        csv_export.diary_rows(patient), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="diary-{patient.pk}.csv"'
     return response
 
@@ -212,10 +250,15 @@ def diary_csv(request, patient_id: str):
 def outcomes_csv(request):
     """The clinic's outcome table as CSV (one row per treated patient), streamed. Names
     are included for clinicians only."""
-    audit_record(actor=request.user, action=AuditAction.EXPORT, request=request,
-                 summary="Clinic outcome table exported as CSV")
-    rows = csv_export.outcome_rows(with_names=request.user.role == Role.CLINICIAN, as_of=timezone.localdate())
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        request=request,
+        summary="Clinic outcome table exported as CSV",
+    )
+    rows = csv_export.outcome_rows(
+        with_names=request.user.role == Role.CLINICIAN, as_of=timezone.localdate()
+    )
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="outcomes.csv"'
     return response
-

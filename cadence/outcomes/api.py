@@ -49,7 +49,9 @@ def patient_outcomes(request, patient_id: int):
     data), another patient 404."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     outcome = selectors.outcome_summary_for(patient)
-    outcome_view_record(actor=request.user, patient=patient, summary="Read outcomes (API)", request=request)
+    outcome_view_record(
+        actor=request.user, patient=patient, summary="Read outcomes (API)", request=request
+    )
     response = outcome.response
     return {
         "baseline": _period(outcome.baseline),
@@ -61,7 +63,10 @@ def patient_outcomes(request, patient_id: int):
             "reason": response.reason,
             "rule": str(response.rule),
         },
-        "medication_overuse": {"flagged": outcome.overuse.flagged, "detail": outcome.overuse.detail},
+        "medication_overuse": {
+            "flagged": outcome.overuse.flagged,
+            "detail": outcome.overuse.detail,
+        },
         "wearing_off": {
             "detected": outcome.wearing_off.detected,
             "evidence": outcome.wearing_off.evidence,

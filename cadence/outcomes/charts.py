@@ -64,7 +64,9 @@ def _marker(shape: str, x: float, y: float, colour: str) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
 
 
-def _series(points: Sequence[tuple[float, float | None]], frame: _Frame, colour: str, dash: str, shape: str) -> list[str]:
+def _series(
+    points: Sequence[tuple[float, float | None]], frame: _Frame, colour: str, dash: str, shape: str
+) -> list[str]:
     """Polyline segments (broken where a value is missing) and markers."""
     parts: list[str] = []
     segment: list[str] = []
@@ -93,7 +95,9 @@ def _svg(chart_id: str, title: str, desc: str, body: list[str]) -> SafeString:
         f'height="{HEIGHT}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'class="outcome-chart" id="{chart_id}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>'
-        f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>' + "".join(body) + "</svg>"
+        f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>'
+        + "".join(body)
+        + "</svg>"
     )
 
 
@@ -102,8 +106,12 @@ def _y_axis(frame: _Frame, step: float, label: str) -> list[str]:
     value = 0.0
     while value <= frame.y_max + 1e-9:
         y = frame.y(value)
-        parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#dddddd"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{GREY}">{value:g}</text>')
+        parts.append(
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#dddddd"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{GREY}">{value:g}</text>'
+        )
         value += step
     parts.append(
         f'<text x="14" y="{(TOP + HEIGHT - BOTTOM) / 2:.0f}" transform="rotate(-90 14 {(TOP + HEIGHT - BOTTOM) / 2:.0f})" '
@@ -148,7 +156,9 @@ def headache_days_chart(
     # time axis: one tick per period start
     for p in all_periods:
         x = frame.x((p.start - origin).days)
-        body.append(f'<line x1="{x:.1f}" y1="{HEIGHT - BOTTOM}" x2="{x:.1f}" y2="{HEIGHT - BOTTOM + 4}" stroke="{GREY}"/>')
+        body.append(
+            f'<line x1="{x:.1f}" y1="{HEIGHT - BOTTOM}" x2="{x:.1f}" y2="{HEIGHT - BOTTOM + 4}" stroke="{GREY}"/>'
+        )
     label_every = max(1, len(all_periods) // 6)
     for i, p in enumerate(all_periods):
         if i % label_every == 0:
@@ -171,8 +181,12 @@ def headache_days_chart(
         labels.append((y, f"50% line {fifty_percent_line:g}", BLUISH_GREEN))
     for n, on in enumerate(session_dates, start=1):
         x = frame.x((on - origin).days)
-        body.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{HEIGHT - BOTTOM}" stroke="{BLACK}" stroke-width="1"/>')
-        body.append(f'<polygon points="{x:.1f},{TOP - 2} {x - 5:.1f},{TOP - 10} {x + 5:.1f},{TOP - 10}" fill="{BLACK}"/>')
+        body.append(
+            f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{HEIGHT - BOTTOM}" stroke="{BLACK}" stroke-width="1"/>'
+        )
+        body.append(
+            f'<polygon points="{x:.1f},{TOP - 2} {x - 5:.1f},{TOP - 10} {x + 5:.1f},{TOP - 10}" fill="{BLACK}"/>'
+        )
         body.append(f'<text x="{x + 3:.1f}" y="{TOP + 10}" fill="{BLACK}">S{n}</text>')
     headache = [(mid(p), p.headache_days) for p in all_periods]
     migraine = [(mid(p), p.migraine_days) for p in all_periods]
@@ -196,7 +210,9 @@ def headache_days_chart(
     return _svg(chart_id, "Headache and migraine days per 28 days", desc, body)
 
 
-def effect_curves_chart(curves: Sequence[EffectCurve], chart_id: str = "effect-curves-chart") -> SafeString | None:
+def effect_curves_chart(
+    curves: Sequence[EffectCurve], chart_id: str = "effect-curves-chart"
+) -> SafeString | None:
     """Headache days per week in weeks 1-12 of each cycle, overlaid."""
     drawn = [c for c in curves if any(w.headache_days is not None for w in c.weeks)]
     if not drawn:
@@ -209,10 +225,14 @@ def effect_curves_chart(curves: Sequence[EffectCurve], chart_id: str = "effect-c
     )
     body.append(f'<text x="{x9 + 4:.1f}" y="{TOP + 12}" fill="{GREY}">weeks 9-12</text>')
     for week in range(1, 13):
-        body.append(f'<text x="{frame.x(week):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" fill="{GREY}">{week}</text>')
-    body.append(f'<text x="{(LEFT + WIDTH - RIGHT) / 2:.0f}" y="{HEIGHT - 8}" text-anchor="middle" fill="{GREY}">week after the session</text>')
+        body.append(
+            f'<text x="{frame.x(week):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" fill="{GREY}">{week}</text>'
+        )
+    body.append(
+        f'<text x="{(LEFT + WIDTH - RIGHT) / 2:.0f}" y="{HEIGHT - 8}" text-anchor="middle" fill="{GREY}">week after the session</text>'
+    )
     labels = []
-    for index, curve in enumerate(drawn[-len(CYCLE_STYLES):]):
+    for index, curve in enumerate(drawn[-len(CYCLE_STYLES) :]):
         colour, dash, shape = CYCLE_STYLES[index % len(CYCLE_STYLES)]
         points = [(w.week, w.headache_days) for w in curve.weeks]
         body += _series(points, frame, colour, dash, shape)
@@ -222,14 +242,18 @@ def effect_curves_chart(curves: Sequence[EffectCurve], chart_id: str = "effect-c
     body += [_label(WIDTH - RIGHT + 6, y, text, colour) for y, text, colour in _spread(labels)]
     desc = "; ".join(
         f"cycle from {c.session_date:%d %b %Y}: "
-        + ", ".join(f"week {w.week} {w.headache_days:g}" for w in c.weeks if w.headache_days is not None)
+        + ", ".join(
+            f"week {w.week} {w.headache_days:g}" for w in c.weeks if w.headache_days is not None
+        )
         for c in drawn
         if c.session_date
     )
     return _svg(chart_id, "Headache days per week after each session", desc, body)
 
 
-def score_chart(instrument: str, points: Sequence[tuple[date, int]], chart_id: str) -> SafeString | None:
+def score_chart(
+    instrument: str, points: Sequence[tuple[date, int]], chart_id: str
+) -> SafeString | None:
     """One questionnaire's scores over time (MIDAS 0+, HIT-6 36-78)."""
     if not points:
         return None
@@ -241,8 +265,14 @@ def score_chart(instrument: str, points: Sequence[tuple[date, int]], chart_id: s
         body.append(
             f'<text x="{frame.x((on - origin).days):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" fill="{GREY}">{on:%d %b %y}</text>'
         )
-    colour, dash, shape = (BLUE, "", "circle") if instrument == "MIDAS" else (VERMILLION, "6 3", "square")
-    body += _series([((on - origin).days, score) for on, score in points], frame, colour, dash, shape)
-    body.append(_label(WIDTH - RIGHT + 6, frame.y(points[-1][1]), f"{instrument} {points[-1][1]}", colour))
+    colour, dash, shape = (
+        (BLUE, "", "circle") if instrument == "MIDAS" else (VERMILLION, "6 3", "square")
+    )
+    body += _series(
+        [((on - origin).days, score) for on, score in points], frame, colour, dash, shape
+    )
+    body.append(
+        _label(WIDTH - RIGHT + 6, frame.y(points[-1][1]), f"{instrument} {points[-1][1]}", colour)
+    )
     desc = f"{instrument} scores: " + ", ".join(f"{on:%d %b %Y} {score}" for on, score in points)
     return _svg(chart_id, f"{instrument} score over time", desc, body)

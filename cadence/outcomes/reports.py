@@ -49,7 +49,9 @@ _PERIOD_COLUMNS = (
 def period_rows(outcome: PatientOutcomes) -> list[dict]:
     """The period table's rows with their numbers and dates already formatted (the page
     renders one row per 28-day period; formatting here keeps the template a plain loop)."""
-    periods = ([(outcome.baseline, "Baseline")] if outcome.baseline else []) + [(p, "") for p in outcome.periods]
+    periods = ([(outcome.baseline, "Baseline")] if outcome.baseline else []) + [
+        (p, "") for p in outcome.periods
+    ]
     rows = []
     for period, label in periods:
         enough = period.headache_days is not None
@@ -59,7 +61,9 @@ def period_rows(outcome: PatientOutcomes) -> list[dict]:
                 "dates": f"{_day(period.start)} – {_day(period.end)}",
                 "running": not period.complete,
                 "days_recorded": period.days_recorded,
-                "values": [_one_decimal(getattr(period, name)) for name in _PERIOD_COLUMNS] if enough else None,
+                "values": [_one_decimal(getattr(period, name)) for name in _PERIOD_COLUMNS]
+                if enough
+                else None,
             }
         )
     return rows
@@ -70,7 +74,10 @@ def curve_rows(outcome: PatientOutcomes) -> list[dict]:
     return [
         {
             "session": _day(curve.session_date),
-            "weeks": ["–" if week.headache_days is None else _one_decimal(week.headache_days) for week in curve.weeks],
+            "weeks": [
+                "–" if week.headache_days is None else _one_decimal(week.headache_days)
+                for week in curve.weeks
+            ],
             "onset": f"week {curve.onset_week}" if curve.onset_week else "–",
             "best": f"week {curve.best_week}" if curve.best_week else "–",
         }
@@ -92,10 +99,14 @@ def outcome_context(outcome: PatientOutcomes) -> dict:
         ),
         "curves_chart": charts.effect_curves_chart(outcome.curves),
         "midas_chart": charts.score_chart(
-            "MIDAS", [(s.completed_on, s.score) for s in scores if s.instrument == "MIDAS"], "midas-chart"
+            "MIDAS",
+            [(s.completed_on, s.score) for s in scores if s.instrument == "MIDAS"],
+            "midas-chart",
         ),
         "hit6_chart": charts.score_chart(
-            "HIT-6", [(s.completed_on, s.score) for s in scores if s.instrument == "HIT-6"], "hit6-chart"
+            "HIT-6",
+            [(s.completed_on, s.score) for s in scores if s.instrument == "HIT-6"],
+            "hit6-chart",
         ),
         "clinic_name": settings.CLINIC_NAME,
     }

@@ -372,7 +372,9 @@ class PatientOutcomes:
             return None
         first, last = scores[0], scores[-1]
         try:
-            change = (midas_change if instrument == "MIDAS" else hit6_change)(first.score, last.score)
+            change = (midas_change if instrument == "MIDAS" else hit6_change)(
+                first.score, last.score
+            )
         except ValueError:
             return None
         return {"first": first, "last": last, "change": change}
@@ -388,7 +390,9 @@ class PatientOutcomes:
     @property
     def alerts(self) -> list[tuple[str, str]]:
         """(kind, text) pairs, most urgent first."""
-        found = [("urgent", f"Urgent side effect reported: {text}") for text in self.urgent_side_effects]
+        found = [
+            ("urgent", f"Urgent side effect reported: {text}") for text in self.urgent_side_effects
+        ]
         if self.overuse.flagged:
             found.append(("overuse", self.overuse.detail))
         if self.wearing_off.detected:
@@ -396,7 +400,9 @@ class PatientOutcomes:
         return found
 
 
-def _diary_buckets(patient, sessions: list[date], cycles: list[CycleWindows], today: date) -> list[dict]:
+def _diary_buckets(
+    patient, sessions: list[date], cycles: list[CycleWindows], today: date
+) -> list[dict]:
     """ONE grouped query: diary counts by (28-day period, cycle week) bucket, with the
     pre-session and medication-overuse windows as conditional counts inside each bucket.
 
@@ -421,10 +427,19 @@ def _diary_buckets(patient, sessions: list[date], cycles: list[CycleWindows], to
     columns = ["COUNT(*)", "SUM(headache_hours)"]
     columns += [f"SUM(CASE WHEN {flag} THEN 1 ELSE 0 END)" for _, flag in _PERIOD_FLAGS]
     params: list[Any] = []
-    windows = [(f"o{i}", start, end, (("n", None), ("s", "is_overuse_class_day"), ("a", "is_simple_analgesic_day")))
-               for i, (start, end) in enumerate(o_windows)]
-    windows += [(f"c{i}pre", c.pre_session[0], c.pre_session[1], (("_n", None), ("_h", "is_headache_day")))
-                for i, c in enumerate(cycles)]
+    windows = [
+        (
+            f"o{i}",
+            start,
+            end,
+            (("n", None), ("s", "is_overuse_class_day"), ("a", "is_simple_analgesic_day")),
+        )
+        for i, (start, end) in enumerate(o_windows)
+    ]
+    windows += [
+        (f"c{i}pre", c.pre_session[0], c.pre_session[1], (("_n", None), ("_h", "is_headache_day")))
+        for i, c in enumerate(cycles)
+    ]
     for prefix, start, end, counts in windows:
         for suffix, flag in counts:
             condition = "dn BETWEEN %s AND %s" + (f" AND {flag}" if flag else "")
@@ -451,8 +466,14 @@ def _diary_buckets(patient, sessions: list[date], cycles: list[CycleWindows], to
     else:
         day_number = "CAST(julianday(d.date) - julianday(%s) AS INTEGER)"
     table = connection.ops.quote_name(DiaryDay._meta.db_table)
-    fields = ", ".join(["headache_hours", *(flag for _, flag in _PERIOD_FLAGS),
-                        "is_overuse_class_day", "is_simple_analgesic_day"])
+    fields = ", ".join(
+        [
+            "headache_hours",
+            *(flag for _, flag in _PERIOD_FLAGS),
+            "is_overuse_class_day",
+            "is_simple_analgesic_day",
+        ]
+    )
     sql = (
         f"SELECT period, week, {', '.join(columns)} FROM ("
         f"SELECT {fields}, dn, {period_sql} AS period, {week_sql} AS week FROM ("
@@ -471,7 +492,9 @@ def _sum(rows: list[dict], key: str, where=lambda row: True) -> float:
     return sum((row[key] or 0) for row in rows if where(row))
 
 
-def patient_outcomes(patient, *, today: date | None = None, with_alerts: bool = True) -> PatientOutcomes:
+def patient_outcomes(
+    patient, *, today: date | None = None, with_alerts: bool = True
+) -> PatientOutcomes:
     """The patient's outcomes on ``today`` (clinic date by default).
 
     Queries: payer profile and session dates (1 each), the diary counts (1, grouped by
@@ -483,12 +506,18 @@ def patient_outcomes(patient, *, today: date | None = None, with_alerts: bool = 
     sessions = [d for d in session_dates_for(patient) if d <= today]
     cycles = _cycle_windows(sessions, today) if sessions else []
     rows = _diary_buckets(patient, sessions, cycles, today)
-    questionnaires, urgent = _questionnaires_and_urgent_reports(patient) if with_alerts else ([], [])
+    questionnaires, urgent = (
+        _questionnaires_and_urgent_reports(patient) if with_alerts else ([], [])
+    )
 
     overuse = overuse_from_counts(
         [
             OveruseCounts(
-                start, end, int(_sum(rows, f"o{i}_n")), int(_sum(rows, f"o{i}_s")), int(_sum(rows, f"o{i}_a"))
+                start,
+                end,
+                int(_sum(rows, f"o{i}_n")),
+                int(_sum(rows, f"o{i}_s")),
+                int(_sum(rows, f"o{i}_a")),
             )
             for i, (start, end) in enumerate(overuse_windows(today))
         ],
@@ -506,13 +535,18 @@ def patient_outcomes(patient, *, today: date | None = None, with_alerts: bool = 
     if sessions:
         baseline = period_at(0, *rules.baseline_window(sessions[0]))
         periods = tuple(
-            period_at(i + 1, start, end) for i, (start, end) in enumerate(rules.follow_up_windows(sessions[0], today))
+            period_at(i + 1, start, end)
+            for i, (start, end) in enumerate(rules.follow_up_windows(sessions[0], today))
         )
         summary = rules.OutcomeSummary(
-            baseline=baseline, periods=periods, response=rules.response(baseline, periods, profile.responder_rule)
+            baseline=baseline,
+            periods=periods,
+            response=rules.response(baseline, periods, profile.responder_rule),
         )
     else:
-        summary = rules.OutcomeSummary(baseline=None, periods=(), response=rules.response(None, (), profile.responder_rule))
+        summary = rules.OutcomeSummary(
+            baseline=None, periods=(), response=rules.response(None, (), profile.responder_rule)
+        )
 
     curves = []
     for i, cycle in enumerate(cycles):
@@ -521,7 +555,9 @@ def patient_outcomes(patient, *, today: date | None = None, with_alerts: bool = 
             bucket = [row for row in rows if row["week"] == 100 * i + week - 1]
             weeks[week] = (int(_sum(bucket, "n")), int(_sum(bucket, "headache_days")))
         pre = (int(_sum(rows, f"c{i}pre_n")), int(_sum(rows, f"c{i}pre_h")))
-        curves.append(effect_curve_from_counts(cycle.session_date, cycle.next_session_date, today, weeks, pre))
+        curves.append(
+            effect_curve_from_counts(cycle.session_date, cycle.next_session_date, today, weeks, pre)
+        )
     worn = rules.wearing_off(curves)
     return PatientOutcomes(
         patient=patient,
@@ -532,7 +568,9 @@ def patient_outcomes(patient, *, today: date | None = None, with_alerts: bool = 
         overuse=overuse,
         curves=curves,
         wearing_off=worn,
-        interval_suggestion=shorter_interval_suggestion(worn.detected, profile.shortened_interval_days),
+        interval_suggestion=shorter_interval_suggestion(
+            worn.detected, profile.shortened_interval_days
+        ),
         schedule=treatment_schedule(sessions, today=today, profile=profile),
         stage=treatment_stage(sessions, today),
         questionnaires=questionnaires,
@@ -554,7 +592,9 @@ def outcome_summary_for(patient, *, today: date | None = None) -> PatientOutcome
 def patient_list(search: str = ""):
     """Patients by name with their last signed session (one query per page)."""
     queryset = Patient.objects.annotate(
-        last_session=Max("procedures__performed_on", filter=Q(procedures__status=ProcedureStatus.SIGNED))
+        last_session=Max(
+            "procedures__performed_on", filter=Q(procedures__status=ProcedureStatus.SIGNED)
+        )
     ).order_by("last_name", "first_name", "id")
     for word in search.split()[:4]:
         queryset = queryset.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
@@ -584,7 +624,10 @@ class ClinicReport:
 
     @property
     def stages(self) -> list[tuple[str, str, int]]:
-        return [(stage.value, stage.label, self.stage_counts.get(stage.value, 0)) for stage in TreatmentStage]
+        return [
+            (stage.value, stage.label, self.stage_counts.get(stage.value, 0))
+            for stage in TreatmentStage
+        ]
 
 
 #: The first and last signed session per patient, computed once (a GROUP BY in a CTE),
@@ -647,7 +690,8 @@ def _clinic_session_rows(today: date) -> list[tuple]:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
-        (patient_id, _as_date(first), _as_date(last), *counts) for patient_id, first, last, *counts in rows
+        (patient_id, _as_date(first), _as_date(last), *counts)
+        for patient_id, first, last, *counts in rows
     ]
 
 
@@ -673,7 +717,9 @@ def _tenths(raw_days: int, days_recorded: int) -> int | None:
     return round(scaled * 10)
 
 
-def week_24_response(base_n: int, base_hd: int, w24_n: int, w24_hd: int) -> tuple[str, float | None]:
+def week_24_response(
+    base_n: int, base_hd: int, w24_n: int, w24_hd: int
+) -> tuple[str, float | None]:
     """(status, headache-day change) of the clinic report's week-24 comparison, as
     ``rules.response`` with the default 50% rule decides it, without Fractions: the
     scaled values are whole tenths, so the 50%/30% thresholds are exact integer

@@ -9,7 +9,9 @@ from cadence.audit.services import audit_record
 def outcome_view_record(*, actor, patient, summary: str, request=None) -> None:
     """Log that ``actor`` viewed ``patient``'s outcomes (page or API)."""
     # audit_record runs in its own transaction (atomic); nothing else is written here.
-    audit_record(actor=actor, action=AuditAction.VIEW, summary=summary, patient=patient, request=request)
+    audit_record(
+        actor=actor, action=AuditAction.VIEW, summary=summary, patient=patient, request=request
+    )
 
 
 def outcome_report_export(*, actor, patient, report: str, request=None) -> None:

@@ -8,8 +8,16 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("patients/", views.patient_list, name="patient-list"),
     path("patients/<int:patient_id>/", views.patient_detail, name="patient-detail"),
-    path("patients/<int:patient_id>/progress-report.pdf", views.progress_report, name="progress-report"),
-    path("patients/<int:patient_id>/referrer-letter.pdf", views.referrer_letter, name="referrer-letter"),
+    path(
+        "patients/<int:patient_id>/progress-report.pdf",
+        views.progress_report,
+        name="progress-report",
+    ),
+    path(
+        "patients/<int:patient_id>/referrer-letter.pdf",
+        views.referrer_letter,
+        name="referrer-letter",
+    ),
     path(
         "patients/<int:patient_id>/continuation-packet.pdf",
         views.continuation_packet,

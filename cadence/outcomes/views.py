@@ -30,12 +30,16 @@ def patient_detail(request, patient_id: int):
     """THE clinician patient page: summary, alerts, charts, periods, effect curves."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     outcome = selectors.patient_outcomes(patient)
-    outcome_view_record(actor=request.user, patient=patient, summary="Viewed outcomes page", request=request)
+    outcome_view_record(
+        actor=request.user, patient=patient, summary="Viewed outcomes page", request=request
+    )
     context = reports.outcome_context(outcome)
     context.update(
         {
             "diary_url": reverse("diary:patient-diary", kwargs={"patient_id": patient.pk}),
-            "treatments_url": reverse("treatments:patient-treatments", kwargs={"patient_id": patient.pk}),
+            "treatments_url": reverse(
+                "treatments:patient-treatments", kwargs={"patient_id": patient.pk}
+            ),
             "record_url": reverse("patients:patient-record", kwargs={"patient_id": patient.pk}),
             "candidacy_url": reverse("patients:candidacy", kwargs={"patient_id": patient.pk}),
             # The booking page prefills the suggested date from the patient's rhythm.
@@ -82,7 +86,9 @@ def my_progress(request):
         raise Http404("No patient record is linked to this account.")
     patient = patient_for_user(request.user, request.user.patient_id, clinical=True)
     outcome = selectors.patient_outcomes(patient)
-    outcome_view_record(actor=request.user, patient=patient, summary="Viewed own progress", request=request)
+    outcome_view_record(
+        actor=request.user, patient=patient, summary="Viewed own progress", request=request
+    )
     return render(request, "outcomes/my_progress.html", reports.outcome_context(outcome))
 
 

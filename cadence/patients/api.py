@@ -1,6 +1,5 @@
 """JSON API operations of the patients app (mounted under /api/v1 by config/api.py)."""
 
-
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Router, Status
@@ -62,18 +61,19 @@ def patient_out(patient: Patient, *, clinical: bool) -> dict:
     record["preventive_trials"] = list(selectors.preventive_trials_for(patient))
     record["candidacy_decision"] = (
         {
-            "decision": decision.decision, "note": decision.note,
+            "decision": decision.decision,
+            "note": decision.note,
             "age_override_reason": decision.age_override_reason,
-            "decided_by": decision.decided_by.get_username(), "decided_at": decision.decided_at,
+            "decided_by": decision.decided_by.get_username(),
+            "decided_at": decision.decided_at,
         }
-        if decision else None
+        if decision
+        else None
     )
     return record
 
 
-@router.post(
-    "/patients", response={201: PatientOut, 422: dict}, summary="Create a patient record"
-)
+@router.post("/patients", response={201: PatientOut, 422: dict}, summary="Create a patient record")
 @api_roles(Role.CLINICIAN, Role.NURSE, Role.FRONTDESK, Role.ADMIN)
 def create_patient(request, payload: PatientIn):
     """Create a patient (demographics). The phone is stored in E.164; the date of birth must
@@ -94,9 +94,12 @@ def get_patient(request, patient_id: int):
     clinical = request.user.role in CLINICAL_ROLES or request.user.role == Role.PATIENT
     patient = patient_for_user(request.user, patient_id, clinical=clinical)
     audit_record(
-        actor=request.user, action=AuditAction.VIEW,
+        actor=request.user,
+        action=AuditAction.VIEW,
         summary="Viewed patient record (API)" + ("" if clinical else ", demographics"),
-        patient=patient, obj=patient, request=request,
+        patient=patient,
+        obj=patient,
+        request=request,
     )
     return patient_out(patient, clinical=clinical)
 
@@ -131,8 +134,11 @@ def list_preventive_trials(request, patient_id: int):
     """Every preventive trial, oldest first."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     audit_record(
-        actor=request.user, action=AuditAction.VIEW, summary="Viewed preventive history (API)",
-        patient=patient, request=request,
+        actor=request.user,
+        action=AuditAction.VIEW,
+        summary="Viewed preventive history (API)",
+        patient=patient,
+        request=request,
     )
     return list(selectors.preventive_trials_for(patient))
 
@@ -150,7 +156,10 @@ def get_candidacy(request, patient_id: int):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     candidacy = selectors.candidacy_for(patient, today=timezone.localdate())
     audit_record(
-        actor=request.user, action=AuditAction.VIEW, summary="Viewed candidacy (API)",
-        patient=patient, request=request,
+        actor=request.user,
+        action=AuditAction.VIEW,
+        summary="Viewed candidacy (API)",
+        patient=patient,
+        request=request,
     )
     return selectors.candidacy_as_dict(candidacy)

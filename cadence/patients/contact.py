@@ -20,7 +20,9 @@ def normalise_phone(raw: str, *, region: str = DEFAULT_PHONE_REGION) -> str:
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        raise ValueError("Enter a valid phone number, e.g. (202) 555-0143 or +44 20 7946 0958.") from None
+        raise ValueError(
+            "Enter a valid phone number, e.g. (202) 555-0143 or +44 20 7946 0958."
+        ) from None
     if not phonenumbers.is_valid_number(number):
         raise ValueError("Enter a valid phone number, e.g. (202) 555-0143 or +44 20 7946 0958.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

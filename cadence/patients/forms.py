@@ -21,11 +21,19 @@ class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
         fields = [
-            "first_name", "last_name", "date_of_birth", "sex", "email", "phone",
-            "referring_clinician", "payer_profile",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "email",
+            "phone",
+            "referring_clinician",
+            "payer_profile",
         ]
         widgets = {"date_of_birth": DATE_INPUT, "phone": forms.TextInput(attrs={"type": "tel"})}
-        help_texts = {"phone": "With area code; numbers without a country code are read as US numbers."}
+        help_texts = {
+            "phone": "With area code; numbers without a country code are read as US numbers."
+        }
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
@@ -56,16 +64,28 @@ class MedicalHistoryForm(forms.ModelForm):
     class Meta:
         model = MedicalHistory
         fields = [
-            "headache_days_per_month", "migraine_days_per_month", "months_with_pattern",
-            "medical_history", "current_medicines", "preventive_history_taken",
-            "infection_at_site", "hypersensitivity", "neuromuscular_disease", "aminoglycosides",
-            "swallowing_or_breathing_difficulty", "pregnant_or_breastfeeding",
+            "headache_days_per_month",
+            "migraine_days_per_month",
+            "months_with_pattern",
+            "medical_history",
+            "current_medicines",
+            "preventive_history_taken",
+            "infection_at_site",
+            "hypersensitivity",
+            "neuromuscular_disease",
+            "aminoglycosides",
+            "swallowing_or_breathing_difficulty",
+            "pregnant_or_breastfeeding",
         ]
         widgets = {
             name: forms.RadioSelect
             for name in (
-                "infection_at_site", "hypersensitivity", "neuromuscular_disease", "aminoglycosides",
-                "swallowing_or_breathing_difficulty", "pregnant_or_breastfeeding",
+                "infection_at_site",
+                "hypersensitivity",
+                "neuromuscular_disease",
+                "aminoglycosides",
+                "swallowing_or_breathing_difficulty",
+                "pregnant_or_breastfeeding",
             )
         }
 
@@ -105,6 +125,9 @@ class CandidacyDecisionForm(forms.ModelForm):
     class Meta:
         model = CandidacyDecision
         fields = ["decision", "note", "age_override_reason"]
-        widgets = {"decision": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3}),
-                   "age_override_reason": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "decision": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "age_override_reason": forms.Textarea(attrs={"rows": 2}),
+        }
         labels = {"age_override_reason": "Off-label age override: reason"}

@@ -32,17 +32,22 @@ class PayerProfile(models.Model):
         choices=[(rule.value, rule.value.replace("_", " ")) for rule in ResponderRule],
     )
     shortened_interval_days = models.PositiveSmallIntegerField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="Shorter interval allowed for documented wearing-off (blank: not allowed).",
     )
-    review_weeks = models.PositiveSmallIntegerField(help_text="Response review after the first session.")
+    review_weeks = models.PositiveSmallIntegerField(
+        help_text="Response review after the first session."
+    )
     is_default = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-is_default", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["is_default"], condition=models.Q(is_default=True), name="one_default_payer_profile"
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="one_default_payer_profile",
             )
         ]
 
@@ -74,7 +79,11 @@ class Patient(models.Model):
         max_length=200, blank=True, help_text="Who referred the patient (name and practice)."
     )
     payer_profile = models.ForeignKey(
-        PayerProfile, null=True, blank=True, on_delete=models.PROTECT, related_name="patients",
+        PayerProfile,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="patients",
         help_text="Blank: the clinic's default payer profile.",
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -114,7 +123,9 @@ class MedicalHistory(models.Model):
     """The clinical history taken at work-up: headache pattern, history, medicines and the
     contraindication/warning checklist (clinic-reference.md section 1)."""
 
-    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="medical_history")
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, related_name="medical_history"
+    )
     headache_days_per_month = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="From the history, when there is no baseline diary."
     )
@@ -130,14 +141,22 @@ class MedicalHistory(models.Model):
         default=False,
         help_text="Tick when the preventive history was taken, even if nothing was tried.",
     )
-    infection_at_site = models.CharField(max_length=8, choices=Answer.choices, default=Answer.UNKNOWN)
-    hypersensitivity = models.CharField(max_length=8, choices=Answer.choices, default=Answer.UNKNOWN)
-    neuromuscular_disease = models.CharField(max_length=8, choices=Answer.choices, default=Answer.UNKNOWN)
+    infection_at_site = models.CharField(
+        max_length=8, choices=Answer.choices, default=Answer.UNKNOWN
+    )
+    hypersensitivity = models.CharField(
+        max_length=8, choices=Answer.choices, default=Answer.UNKNOWN
+    )
+    neuromuscular_disease = models.CharField(
+        max_length=8, choices=Answer.choices, default=Answer.UNKNOWN
+    )
     aminoglycosides = models.CharField(max_length=8, choices=Answer.choices, default=Answer.UNKNOWN)
     swallowing_or_breathing_difficulty = models.CharField(
         max_length=8, choices=Answer.choices, default=Answer.UNKNOWN
     )
-    pregnant_or_breastfeeding = models.CharField(max_length=8, choices=Answer.choices, default=Answer.UNKNOWN)
+    pregnant_or_breastfeeding = models.CharField(
+        max_length=8, choices=Answer.choices, default=Answer.UNKNOWN
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -153,8 +172,14 @@ class MedicalHistory(models.Model):
 CHECKLIST_FIELDS = (
     ("infection_at_site", "Infection at a proposed injection site"),
     ("hypersensitivity", "Known hypersensitivity to a botulinum toxin or excipient"),
-    ("neuromuscular_disease", "Neuromuscular disease (myasthenia gravis, Lambert-Eaton, ALS, motor neuropathy)"),
-    ("aminoglycosides", "Takes aminoglycosides or other agents affecting neuromuscular transmission"),
+    (
+        "neuromuscular_disease",
+        "Neuromuscular disease (myasthenia gravis, Lambert-Eaton, ALS, motor neuropathy)",
+    ),
+    (
+        "aminoglycosides",
+        "Takes aminoglycosides or other agents affecting neuromuscular transmission",
+    ),
     ("swallowing_or_breathing_difficulty", "Swallowing or breathing difficulty"),
     ("pregnant_or_breastfeeding", "Pregnant or breastfeeding"),
 )
@@ -165,10 +190,13 @@ class Diagnosis(models.Model):
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="diagnoses")
     icd10_code = models.CharField(
-        max_length=10, choices=[(code, f"{code} {label}") for code, label in ICD10_CHRONIC_MIGRAINE_CODES.items()]
+        max_length=10,
+        choices=[(code, f"{code} {label}") for code, label in ICD10_CHRONIC_MIGRAINE_CODES.items()],
     )
     confirmed_by_neurologist = models.BooleanField(default=True)
-    neurologist = models.CharField(max_length=200, blank=True, help_text="The neurologist who confirmed it.")
+    neurologist = models.CharField(
+        max_length=200, blank=True, help_text="The neurologist who confirmed it."
+    )
     confirmed_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -189,7 +217,10 @@ class PreventiveClass(models.TextChoices):
     TRICYCLIC = "tricyclic", "Tricyclic (amitriptyline, nortriptyline)"
     SNRI = "snri", "SNRI (venlafaxine, duloxetine)"
     ARB_ACE_INHIBITOR = "arb_ace_inhibitor", "ARB/ACE inhibitor (candesartan, lisinopril)"
-    CALCIUM_CHANNEL_BLOCKER = "calcium_channel_blocker", "Calcium-channel blocker (flunarizine, verapamil)"
+    CALCIUM_CHANNEL_BLOCKER = (
+        "calcium_channel_blocker",
+        "Calcium-channel blocker (flunarizine, verapamil)",
+    )
     CGRP_ANTIBODY = "cgrp_antibody", "CGRP antibody"
     GEPANT = "gepant", "Gepant"
     OTHER = "other", "Other"
@@ -241,14 +272,18 @@ class DecisionChoice(models.TextChoices):
 class CandidacyDecision(models.Model):
     """A clinician's decision after the work-up. The latest one applies."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="candidacy_decisions")
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="candidacy_decisions"
+    )
     decision = models.CharField(max_length=24, choices=DecisionChoice.choices)
     note = models.TextField(blank=True)
     age_override_reason = models.TextField(
         blank=True, help_text="Needed for a patient under 18 (off-label)."
     )
     eligible_when_decided = models.BooleanField(null=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -1,6 +1,5 @@
 """Schemas of the patients API."""
 
-
 from datetime import date, datetime
 from typing import Literal
 
@@ -11,8 +10,15 @@ from cadence.patients.contact import check_email, normalise_phone
 
 SexValue = Literal["female", "male", "other", "unknown"]
 DrugClassValue = Literal[
-    "antiepileptic", "beta_blocker", "tricyclic", "snri", "arb_ace_inhibitor",
-    "calcium_channel_blocker", "cgrp_antibody", "gepant", "other",
+    "antiepileptic",
+    "beta_blocker",
+    "tricyclic",
+    "snri",
+    "arb_ace_inhibitor",
+    "calcium_channel_blocker",
+    "cgrp_antibody",
+    "gepant",
+    "other",
 ]
 OutcomeValue = Literal["ineffective", "not_tolerated", "contraindicated", "effective", "ongoing"]
 

@@ -47,13 +47,17 @@ def payer_profile_for(patient) -> PayerRules:
     return profile.as_rules() if profile is not None else DEFAULT_PAYER_PROFILE
 
 
-def patient_search(*, query: str = "", queryset: QuerySet[Patient] | None = None) -> QuerySet[Patient]:
+def patient_search(
+    *, query: str = "", queryset: QuerySet[Patient] | None = None
+) -> QuerySet[Patient]:
     """Patients whose name, email or phone contains each word of the query."""
     patients = queryset if queryset is not None else Patient.objects.all()
     for word in query.split():
         patients = patients.filter(
-            Q(first_name__icontains=word) | Q(last_name__icontains=word)
-            | Q(email__icontains=word) | Q(phone__icontains=word)
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(phone__icontains=word)
         )
     return patients.order_by("last_name", "first_name", "id")
 
@@ -84,7 +88,9 @@ def first_procedure_date(patient: Patient) -> date | None:
         procedure_model = apps.get_model("treatments", "Procedure")
     except LookupError:  # pragma: no cover - the treatments app is always installed
         return None
-    return procedure_model.objects.filter(patient=patient).aggregate(first=Min("performed_on"))["first"]
+    return procedure_model.objects.filter(patient=patient).aggregate(first=Min("performed_on"))[
+        "first"
+    ]
 
 
 @dataclass(frozen=True)
@@ -106,9 +112,16 @@ def _recorded_days(patient: Patient, start: date, end: date) -> list[RecordedDay
     from cadence.diary.models import DiaryDay
 
     rows = DiaryDay.objects.filter(patient=patient, date__gte=start, date__lte=end).values_list(
-        "date", "is_headache_day", "is_migraine_day", "is_probable_migraine_day",
-        "is_moderate_severe_day", "is_acute_medication_day", "is_triptan_day", "is_treated_day",
-        "headache_hours", "acute_medications",
+        "date",
+        "is_headache_day",
+        "is_migraine_day",
+        "is_probable_migraine_day",
+        "is_moderate_severe_day",
+        "is_acute_medication_day",
+        "is_triptan_day",
+        "is_treated_day",
+        "headache_hours",
+        "acute_medications",
     )
     days = []
     valid_classes = {c.value for c in AcuteDrugClass}
@@ -122,9 +135,13 @@ def _recorded_days(patient: Patient, start: date, end: date) -> list[RecordedDay
             RecordedDay(
                 on=on,
                 classification=DayClassification(
-                    is_headache_day=hd, is_migraine_day=md, is_probable_migraine_day=pmd,
-                    is_moderate_severe_day=msd, is_acute_medication_day=amd,
-                    is_triptan_day=td, is_treated_day=treated,
+                    is_headache_day=hd,
+                    is_migraine_day=md,
+                    is_probable_migraine_day=pmd,
+                    is_moderate_severe_day=msd,
+                    is_acute_medication_day=amd,
+                    is_triptan_day=td,
+                    is_treated_day=treated,
                 ),
                 headache_hours=float(hours or 0),
                 acute_drug_classes=classes,
@@ -177,10 +194,12 @@ def candidacy_facts(patient: Patient, *, today: date) -> tuple[rules.CandidacyFa
         source: rules.ChronicSource | None = rules.ChronicSource.diary
         headache_days, migraine_days = baseline.headache_days, baseline.migraine_days
     else:
-        headache_days, migraine_days = history.headache_days_per_month, history.migraine_days_per_month
+        headache_days, migraine_days = (
+            history.headache_days_per_month,
+            history.migraine_days_per_month,
+        )
         has_history = any(
-            v is not None
-            for v in (headache_days, migraine_days, history.months_with_pattern)
+            v is not None for v in (headache_days, migraine_days, history.months_with_pattern)
         )
         source = rules.ChronicSource.history if has_history else None
     diagnosis = latest_diagnosis(patient)
@@ -206,7 +225,9 @@ def candidacy_facts(patient: Patient, *, today: date) -> tuple[rules.CandidacyFa
         warnings=rules.Warnings(
             neuromuscular_disease=answer_as_bool(history.neuromuscular_disease),
             aminoglycosides=answer_as_bool(history.aminoglycosides),
-            swallowing_or_breathing_difficulty=answer_as_bool(history.swallowing_or_breathing_difficulty),
+            swallowing_or_breathing_difficulty=answer_as_bool(
+                history.swallowing_or_breathing_difficulty
+            ),
             pregnant_or_breastfeeding=answer_as_bool(history.pregnant_or_breastfeeding),
         ),
         medication_overuse=baseline.medication_overuse,
@@ -223,8 +244,12 @@ def candidacy_for(patient: Patient, *, today: date) -> Candidacy:
         facts, profile, age_override_reason=decision.age_override_reason if decision else None
     )
     return Candidacy(
-        result=result, profile=profile, baseline=baseline, chronic_source=facts.chronic_source,
-        decision=decision, age=facts.age or 0,
+        result=result,
+        profile=profile,
+        baseline=baseline,
+        chronic_source=facts.chronic_source,
+        decision=decision,
+        age=facts.age or 0,
     )
 
 

@@ -23,14 +23,28 @@ from cadence.patients.selectors import candidacy_for
 from cadence.rules.candidacy import ADULT_AGE, ICD10_CHRONIC_MIGRAINE_CODES, normalise_icd10
 
 DEMOGRAPHIC_FIELDS = (
-    "first_name", "last_name", "date_of_birth", "sex", "email", "phone", "referring_clinician",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "email",
+    "phone",
+    "referring_clinician",
     "payer_profile",
 )
 HISTORY_FIELDS = (
-    "headache_days_per_month", "migraine_days_per_month", "months_with_pattern",
-    "medical_history", "current_medicines", "preventive_history_taken",
-    "infection_at_site", "hypersensitivity", "neuromuscular_disease", "aminoglycosides",
-    "swallowing_or_breathing_difficulty", "pregnant_or_breastfeeding",
+    "headache_days_per_month",
+    "migraine_days_per_month",
+    "months_with_pattern",
+    "medical_history",
+    "current_medicines",
+    "preventive_history_taken",
+    "infection_at_site",
+    "hypersensitivity",
+    "neuromuscular_disease",
+    "aminoglycosides",
+    "swallowing_or_breathing_difficulty",
+    "pregnant_or_breastfeeding",
 )
 
 
@@ -55,18 +69,28 @@ def patient_create(
     _check_birth_date(date_of_birth)
     with transaction.atomic():
         patient = Patient.objects.create(
-            first_name=first_name.strip(), last_name=last_name.strip(), date_of_birth=date_of_birth,
-            sex=sex, email=email.strip(), phone=phone.strip(),
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            date_of_birth=date_of_birth,
+            sex=sex,
+            email=email.strip(),
+            phone=phone.strip(),
             referring_clinician=referring_clinician.strip(),
         )
         audit_record(
-            actor=actor, action=AuditAction.CREATE, summary="Created patient record",
-            patient=patient, obj=patient, request=request,
+            actor=actor,
+            action=AuditAction.CREATE,
+            summary="Created patient record",
+            patient=patient,
+            obj=patient,
+            request=request,
         )
     return patient
 
 
-def patient_update_demographics(*, actor, patient: Patient, changes: dict[str, Any], request=None) -> Patient:
+def patient_update_demographics(
+    *, actor, patient: Patient, changes: dict[str, Any], request=None
+) -> Patient:
     """Change demographic fields (front desk may)."""
     unknown = set(changes) - set(DEMOGRAPHIC_FIELDS)
     if unknown:
@@ -80,13 +104,20 @@ def patient_update_demographics(*, actor, patient: Patient, changes: dict[str, A
         if changed:
             patient.save(update_fields=[*changed, "updated_at"])
             audit_record(
-                actor=actor, action=AuditAction.CHANGE, summary="Changed demographics",
-                patient=patient, obj=patient, details={"fields": sorted(changed)}, request=request,
+                actor=actor,
+                action=AuditAction.CHANGE,
+                summary="Changed demographics",
+                patient=patient,
+                obj=patient,
+                details={"fields": sorted(changed)},
+                request=request,
             )
     return patient
 
 
-def medical_history_update(*, actor, patient: Patient, changes: dict[str, Any], request=None) -> MedicalHistory:
+def medical_history_update(
+    *, actor, patient: Patient, changes: dict[str, Any], request=None
+) -> MedicalHistory:
     """Record the history, headache pattern and contraindication/warning checklist."""
     unknown = set(changes) - set(HISTORY_FIELDS)
     if unknown:
@@ -94,7 +125,9 @@ def medical_history_update(*, actor, patient: Patient, changes: dict[str, Any], 
     hd, md = changes.get("headache_days_per_month"), changes.get("migraine_days_per_month")
     if hd is not None and md is not None and md > hd:
         raise ValidationError(
-            {"migraine_days_per_month": "Migraine days are part of the headache days: they cannot be more."}
+            {
+                "migraine_days_per_month": "Migraine days are part of the headache days: they cannot be more."
+            }
         )
     with transaction.atomic():
         history, _ = MedicalHistory.objects.select_for_update().get_or_create(patient=patient)
@@ -104,8 +137,13 @@ def medical_history_update(*, actor, patient: Patient, changes: dict[str, Any], 
         history.updated_by = actor
         history.save()
         audit_record(
-            actor=actor, action=AuditAction.CHANGE, summary="Changed medical history",
-            patient=patient, obj=history, details={"fields": sorted(changed)}, request=request,
+            actor=actor,
+            action=AuditAction.CHANGE,
+            summary="Changed medical history",
+            patient=patient,
+            obj=history,
+            details={"fields": sorted(changed)},
+            request=request,
         )
     return history
 
@@ -124,7 +162,9 @@ def diagnosis_record(
     code = normalise_icd10(icd10_code or "")
     if code not in ICD10_CHRONIC_MIGRAINE_CODES:
         raise ValidationError(
-            {"icd10_code": f"Choose a chronic-migraine code: {', '.join(ICD10_CHRONIC_MIGRAINE_CODES)}."}
+            {
+                "icd10_code": f"Choose a chronic-migraine code: {', '.join(ICD10_CHRONIC_MIGRAINE_CODES)}."
+            }
         )
     if confirmed_on is not None and confirmed_on > timezone.localdate():
         raise ValidationError({"confirmed_on": "The date of confirmation cannot be in the future."})
@@ -132,13 +172,20 @@ def diagnosis_record(
         raise ValidationError({"neurologist": "Name the neurologist who confirmed the diagnosis."})
     with transaction.atomic():
         diagnosis = Diagnosis.objects.create(
-            patient=patient, icd10_code=code, neurologist=neurologist.strip(),
-            confirmed_on=confirmed_on, confirmed_by_neurologist=confirmed_by_neurologist,
+            patient=patient,
+            icd10_code=code,
+            neurologist=neurologist.strip(),
+            confirmed_on=confirmed_on,
+            confirmed_by_neurologist=confirmed_by_neurologist,
             recorded_by=actor,
         )
         audit_record(
-            actor=actor, action=AuditAction.CREATE, summary=f"Recorded diagnosis {code}",
-            patient=patient, obj=diagnosis, request=request,
+            actor=actor,
+            action=AuditAction.CREATE,
+            summary=f"Recorded diagnosis {code}",
+            patient=patient,
+            obj=diagnosis,
+            request=request,
         )
     return diagnosis
 
@@ -167,14 +214,24 @@ def preventive_trial_add(
         raise ValidationError({"end": "The end date cannot be in the future."})
     with transaction.atomic():
         trial = PreventiveTrial.objects.create(
-            patient=patient, drug=drug.strip(), drug_class=drug_class, start=start, end=end,
-            outcome=outcome, dose=dose.strip(), recorded_by=actor,
+            patient=patient,
+            drug=drug.strip(),
+            drug_class=drug_class,
+            start=start,
+            end=end,
+            outcome=outcome,
+            dose=dose.strip(),
+            recorded_by=actor,
         )
         MedicalHistory.objects.get_or_create(patient=patient)
         MedicalHistory.objects.filter(patient=patient).update(preventive_history_taken=True)
         audit_record(
-            actor=actor, action=AuditAction.CREATE, summary=f"Added preventive trial {trial.drug}",
-            patient=patient, obj=trial, request=request,
+            actor=actor,
+            action=AuditAction.CREATE,
+            summary=f"Added preventive trial {trial.drug}",
+            patient=patient,
+            obj=trial,
+            request=request,
         )
     return trial
 
@@ -197,26 +254,37 @@ def candidacy_decide(
     gives_toxin = decision in (DecisionChoice.BOTOX, DecisionChoice.BOTH)
     if gives_toxin and patient.age_on(today) < ADULT_AGE and not reason:
         raise ValidationError(
-            {"age_override_reason": f"The patient is under {ADULT_AGE}: onabotulinumtoxinA is off-label. "
-             "Give the reason for the override."}
+            {
+                "age_override_reason": f"The patient is under {ADULT_AGE}: onabotulinumtoxinA is off-label. "
+                "Give the reason for the override."
+            }
         )
     if decision == DecisionChoice.OTHER and not note.strip():
         raise ValidationError({"note": "Say what was decided."})
     with transaction.atomic():
         record = CandidacyDecision(
-            patient=patient, decision=decision, note=note.strip(), age_override_reason=reason,
-            decided_by=actor, decided_at=timezone.now(),
+            patient=patient,
+            decision=decision,
+            note=note.strip(),
+            age_override_reason=reason,
+            decided_by=actor,
+            decided_at=timezone.now(),
         )
         record.save()
         # Evaluate with this decision in place, so an age override is taken into account.
         record.eligible_when_decided = candidacy_for(patient, today=today).result.eligible
         record.save(update_fields=["eligible_when_decided"])
         audit_record(
-            actor=actor, action=AuditAction.CREATE,
+            actor=actor,
+            action=AuditAction.CREATE,
             summary=f"Candidacy decision: {record.get_decision_display()}",
-            patient=patient, obj=record,
-            details={"decision": decision, "age_override": bool(reason),
-                     "eligible": record.eligible_when_decided},
+            patient=patient,
+            obj=record,
+            details={
+                "decision": decision,
+                "age_override": bool(reason),
+                "eligible": record.eligible_when_decided,
+            },
             request=request,
         )
     return record

@@ -47,13 +47,26 @@ def patient_create(request):
         data = form.cleaned_data
         try:
             patient = services.patient_create(
-                actor=request.user, request=request,
-                **{k: data[k] for k in ("first_name", "last_name", "date_of_birth", "sex", "email",
-                                        "phone", "referring_clinician")},
+                actor=request.user,
+                request=request,
+                **{
+                    k: data[k]
+                    for k in (
+                        "first_name",
+                        "last_name",
+                        "date_of_birth",
+                        "sex",
+                        "email",
+                        "phone",
+                        "referring_clinician",
+                    )
+                },
             )
             if data.get("payer_profile"):
                 services.patient_update_demographics(
-                    actor=request.user, patient=patient, request=request,
+                    actor=request.user,
+                    patient=patient,
+                    request=request,
                     changes={"payer_profile": data["payer_profile"]},
                 )
         except ValidationError as error:
@@ -69,21 +82,31 @@ def patient_record(request, patient_id: int):
     """The record. Front desk and admin see demographics; clinicians and nurses the rest."""
     patient = patient_for_user(request.user, patient_id, clinical=False)
     clinical = request.user.role in CLINICAL_ROLES
-    context = {"patient": patient, "clinical": clinical, "age": patient.age_on(timezone.localdate()),
-               "payer_profile": selectors.payer_profile_for(patient)}
+    context = {
+        "patient": patient,
+        "clinical": clinical,
+        "age": patient.age_on(timezone.localdate()),
+        "payer_profile": selectors.payer_profile_for(patient),
+    }
     if clinical:
         history = selectors.history_for(patient)
         context.update(
             history=history,
-            checklist=[(label, getattr(history, f"get_{name}_display")()) for name, label in CHECKLIST_FIELDS],
+            checklist=[
+                (label, getattr(history, f"get_{name}_display")())
+                for name, label in CHECKLIST_FIELDS
+            ],
             diagnosis=selectors.latest_diagnosis(patient),
             trials=selectors.preventive_trials_for(patient),
             decision=selectors.latest_decision(patient),
         )
     audit_record(
-        actor=request.user, action=AuditAction.VIEW,
+        actor=request.user,
+        action=AuditAction.VIEW,
         summary="Viewed patient record" + ("" if clinical else " (demographics)"),
-        patient=patient, obj=patient, request=request,
+        patient=patient,
+        obj=patient,
+        request=request,
     )
     return render(request, "patients/patient_record.html", context)
 
@@ -95,7 +118,9 @@ def patient_edit(request, patient_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.patient_update_demographics(
-                actor=request.user, patient=patient, request=request,
+                actor=request.user,
+                patient=patient,
+                request=request,
                 changes={name: form.cleaned_data[name] for name in form.fields},
             )
         except ValidationError as error:
@@ -113,7 +138,9 @@ def history_edit(request, patient_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.medical_history_update(
-                actor=request.user, patient=patient, request=request,
+                actor=request.user,
+                patient=patient,
+                request=request,
                 changes={name: form.cleaned_data[name] for name in form.fields},
             )
         except ValidationError as error:
@@ -130,7 +157,9 @@ def diagnosis_create(request, patient_id: int):
     form = DiagnosisForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.diagnosis_record(actor=request.user, patient=patient, request=request, **form.cleaned_data)
+            services.diagnosis_record(
+                actor=request.user, patient=patient, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -145,7 +174,9 @@ def preventive_trial_create(request, patient_id: int):
     form = PreventiveTrialForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.preventive_trial_add(actor=request.user, patient=patient, request=request, **form.cleaned_data)
+            services.preventive_trial_add(
+                actor=request.user, patient=patient, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -154,7 +185,8 @@ def preventive_trial_create(request, patient_id: int):
                 return redirect("patients:preventive-trial-create", patient_id=patient.pk)
             return redirect("patients:patient-record", patient_id=patient.pk)
     return render(
-        request, "patients/preventive_trial_form.html",
+        request,
+        "patients/preventive_trial_form.html",
         {"form": form, "patient": patient, "trials": selectors.preventive_trials_for(patient)},
     )
 
@@ -171,14 +203,25 @@ CRITERION_LABELS = {
 def _candidacy_page(request, patient, form, status=200):
     candidacy = selectors.candidacy_for(patient, today=timezone.localdate())
     audit_record(
-        actor=request.user, action=AuditAction.VIEW, summary="Viewed candidacy",
-        patient=patient, request=request,
+        actor=request.user,
+        action=AuditAction.VIEW,
+        summary="Viewed candidacy",
+        patient=patient,
+        request=request,
     )
     return render(
-        request, "patients/candidacy.html",
-        {"patient": patient, "candidacy": candidacy, "result": candidacy.result, "form": form,
-         "criteria_rows": [(CRITERION_LABELS.get(c.code, c.code), c) for c in candidacy.result.criteria],
-         "can_decide": request.user.role == Role.CLINICIAN},
+        request,
+        "patients/candidacy.html",
+        {
+            "patient": patient,
+            "candidacy": candidacy,
+            "result": candidacy.result,
+            "form": form,
+            "criteria_rows": [
+                (CRITERION_LABELS.get(c.code, c.code), c) for c in candidacy.result.criteria
+            ],
+            "can_decide": request.user.role == Role.CLINICIAN,
+        },
         status=status,
     )
 
@@ -197,7 +240,9 @@ def candidacy_decide(request, patient_id: int):
     form = CandidacyDecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.candidacy_decide(actor=request.user, patient=patient, request=request, **form.cleaned_data)
+            services.candidacy_decide(
+                actor=request.user, patient=patient, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:

@@ -95,7 +95,9 @@ def _representative_days(first: date, recorded: int, headache: int) -> list[Reco
     recorded = max(0, int(recorded))
     headache = max(0, min(int(headache), recorded))
     return [
-        RecordedDay(on=first + timedelta(days=i), classification=_HEADACHE if i < headache else _NO_HEADACHE)
+        RecordedDay(
+            on=first + timedelta(days=i), classification=_HEADACHE if i < headache else _NO_HEADACHE
+        )
         for i in range(recorded)
     ]
 
@@ -158,7 +160,9 @@ def overuse_day_flags(drug_classes: Iterable[str]) -> tuple[bool, bool]:
         except ValueError:
             continue
     mix = len(classes & OVERUSE_MIX_CLASSES) >= 2
-    return bool(mix or classes & OVERUSE_SPECIFIC_CLASSES), AcuteDrugClass.simple_analgesic in classes
+    return bool(
+        mix or classes & OVERUSE_SPECIFIC_CLASSES
+    ), AcuteDrugClass.simple_analgesic in classes
 
 
 def overuse_from_counts(periods: Sequence[OveruseCounts], as_of: date) -> OveruseFlag:

@@ -99,10 +99,7 @@ def self_check_problems(answers: SelfCheckAnswers) -> list[tuple[str, str]]:
     for name, value, high, unit in checks:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
             problems.append((name, f"Enter a whole number of {unit} from 0 to {high}."))
-    if (
-        not problems
-        and answers.migraine_feature_days > answers.headache_days_per_month
-    ):
+    if not problems and answers.migraine_feature_days > answers.headache_days_per_month:
         problems.append(
             (
                 "migraine_feature_days",
@@ -146,7 +143,9 @@ def assess_self_check(answers: SelfCheckAnswers) -> SelfCheckResult:
             "treatments may suit you better."
         )
     if long_enough:
-        reasons.append(f"This pattern has lasted {months} months (more than {CHRONIC_MIN_MONTHS_EXCLUSIVE}).")
+        reasons.append(
+            f"This pattern has lasted {months} months (more than {CHRONIC_MIN_MONTHS_EXCLUSIVE})."
+        )
     else:
         reasons.append(
             f"This pattern has lasted {months} months. It needs to have lasted more than "
@@ -172,7 +171,11 @@ def assess_self_check(answers: SelfCheckAnswers) -> SelfCheckResult:
         meaning = next(m for g, _low, _high, m in MIDAS_GRADES if g == grade)
         reasons.append(
             f"Your MIDAS score is {answers.midas_score} (grade {grade}, {meaning})"
-            + (": your headaches weigh on daily life." if grade in _SUBSTANTIAL_MIDAS_GRADES else ".")
+            + (
+                ": your headaches weigh on daily life."
+                if grade in _SUBSTANTIAL_MIDAS_GRADES
+                else "."
+            )
         )
 
     if frequent and long_enough and migrainous and enough_preventives:

@@ -81,8 +81,13 @@ def treatment_schedule_get(request, patient_id: int):
     patient = patient_for_user(request.user, patient_id, clinical=False)
     schedule = selectors.treatment_schedule_for(patient)
     next_appointment = selectors.next_appointment_for_patient(patient)
-    audit_record(actor=request.user, action=AuditAction.VIEW, summary="Viewed treatment schedule",
-                 patient=patient, request=request)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        summary="Viewed treatment schedule",
+        patient=patient,
+        request=request,
+    )
     return {
         "last_session": schedule.last_session,
         "next_due": schedule.next_due,
@@ -113,14 +118,22 @@ def appointment_create(request, payload: AppointmentIn):
         patient = patient_for_user(request.user, payload.patient, clinical=False)
     except Http404:
         return Status(422, _detail("body", "patient", "No such patient."))
-    clinician = User.objects.filter(pk=payload.clinician, role=Role.CLINICIAN, is_active=True).first()
+    clinician = User.objects.filter(
+        pk=payload.clinician, role=Role.CLINICIAN, is_active=True
+    ).first()
     if clinician is None:
         return Status(422, _detail("body", "clinician", "No such clinician."))
     try:
         appointment = services.appointment_book(
-            patient=patient, clinician=clinician, kind=payload.kind, starts_at=payload.starts_at,
-            duration_minutes=payload.duration_minutes, override_reason=payload.override_reason,
-            notes=payload.notes, actor=request.user, request=request,
+            patient=patient,
+            clinician=clinician,
+            kind=payload.kind,
+            starts_at=payload.starts_at,
+            duration_minutes=payload.duration_minutes,
+            override_reason=payload.override_reason,
+            notes=payload.notes,
+            actor=request.user,
+            request=request,
         )
     except services.SchedulingError as exc:
         return _error(exc)
@@ -146,9 +159,15 @@ def appointment_list(request, filters: Query[AppointmentRange]):
         return Status(422, _detail("query", "end", "end is before start."))
     if (filters.end - filters.start).days > MAX_RANGE_DAYS:
         return Status(422, _detail("query", "end", f"At most {MAX_RANGE_DAYS} days at a time."))
-    rows = selectors.appointments_between(filters.start, filters.end, clinician_id=filters.clinician)
-    audit_record(actor=request.user, action=AuditAction.VIEW,
-                 summary=f"Listed appointments {filters.start}..{filters.end}", request=request)
+    rows = selectors.appointments_between(
+        filters.start, filters.end, clinician_id=filters.clinician
+    )
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        summary=f"Listed appointments {filters.start}..{filters.end}",
+        request=request,
+    )
     return Status(200, [appointment_out(a) for a in rows])
 
 
@@ -157,8 +176,14 @@ def appointment_list(request, filters: Query[AppointmentRange]):
 def appointment_get(request, appointment_id: int):
     """One appointment (staff)."""
     appointment = _staff_appointment(request, appointment_id)
-    audit_record(actor=request.user, action=AuditAction.VIEW, summary="Viewed appointment",
-                 patient=appointment.patient, obj=appointment, request=request)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        summary="Viewed appointment",
+        patient=appointment.patient,
+        obj=appointment,
+        request=request,
+    )
     return appointment_out(appointment)
 
 
@@ -174,8 +199,11 @@ def appointment_move(request, appointment_id: int, payload: AppointmentMoveIn):
     appointment = _staff_appointment(request, appointment_id)
     try:
         appointment = services.appointment_move(
-            appointment=appointment, starts_at=payload.starts_at, override_reason=payload.override_reason,
-            actor=request.user, request=request,
+            appointment=appointment,
+            starts_at=payload.starts_at,
+            override_reason=payload.override_reason,
+            actor=request.user,
+            request=request,
         )
     except services.SchedulingError as exc:
         return _error(exc)
@@ -193,7 +221,10 @@ def appointment_cancel(request, appointment_id: int, payload: AppointmentCancelI
     appointment = _staff_appointment(request, appointment_id)
     try:
         appointment = services.appointment_cancel(
-            appointment=appointment, reason=payload.reason if payload else "", actor=request.user, request=request
+            appointment=appointment,
+            reason=payload.reason if payload else "",
+            actor=request.user,
+            request=request,
         )
     except services.SchedulingError as exc:
         return _error(exc)
@@ -210,7 +241,9 @@ def appointment_no_show(request, appointment_id: int):
     """Mark a booked appointment that has started as a no-show."""
     appointment = _staff_appointment(request, appointment_id)
     try:
-        appointment = services.appointment_mark_no_show(appointment=appointment, actor=request.user, request=request)
+        appointment = services.appointment_mark_no_show(
+            appointment=appointment, actor=request.user, request=request
+        )
     except services.SchedulingError as exc:
         return _error(exc)
     return Status(200, appointment_out(appointment))
@@ -226,7 +259,9 @@ def appointment_attended(request, appointment_id: int):
     """Mark a booked appointment (today or earlier) as attended."""
     appointment = _staff_appointment(request, appointment_id)
     try:
-        appointment = services.appointment_mark_attended(appointment=appointment, actor=request.user, request=request)
+        appointment = services.appointment_mark_attended(
+            appointment=appointment, actor=request.user, request=request
+        )
     except services.SchedulingError as exc:
         return _error(exc)
     return Status(200, appointment_out(appointment))
@@ -241,9 +276,17 @@ def appointment_attended(request, appointment_id: int):
 def patient_appointment_list(request, patient_id: int):
     """The patient's appointments, newest first (staff; the patient)."""
     patient = patient_for_user(request.user, patient_id, clinical=False)
-    audit_record(actor=request.user, action=AuditAction.VIEW, summary="Listed appointments",
-                 patient=patient, request=request)
-    return [appointment_out(a) for a in selectors.patient_appointments(patient).select_related("patient")]
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        summary="Listed appointments",
+        patient=patient,
+        request=request,
+    )
+    return [
+        appointment_out(a)
+        for a in selectors.patient_appointments(patient).select_related("patient")
+    ]
 
 
 @router.get(
@@ -268,7 +311,9 @@ def reminder_preference_put(request, patient_id: int, payload: ReminderPreferenc
     """The patient chooses their reminder channels (only the patient themself)."""
     patient = patient_for_user(request.user, patient_id, clinical=False)
     return services.reminder_preference_set(
-        patient=patient, email_enabled=payload.email_enabled, sms_enabled=payload.sms_enabled,
-        actor=request.user, request=request,
+        patient=patient,
+        email_enabled=payload.email_enabled,
+        sms_enabled=payload.sms_enabled,
+        actor=request.user,
+        request=request,
     )
-

@@ -40,7 +40,9 @@ class _Diary:
     def __init__(self) -> None:
         self.busy: dict[tuple[int, date], list[tuple[int, int]]] = {}
 
-    def take(self, clinician_id: int, day: date, minutes: int, rng, *, not_before: int = 0) -> time | None:
+    def take(
+        self, clinician_id: int, day: date, minutes: int, rng, *, not_before: int = 0
+    ) -> time | None:
         if day.weekday() not in WORKDAYS:
             return None
         taken = self.busy.setdefault((clinician_id, day), [])
@@ -97,8 +99,13 @@ def seed(ctx: DemoContext) -> None:
                 continue
             rows.append(
                 Appointment(
-                    patient=patient, clinician=clinician, kind=kind, starts_at=starts_at,
-                    ends_at=starts_at + timedelta(minutes=minutes), status=status, booked_by=frontdesk,
+                    patient=patient,
+                    clinician=clinician,
+                    kind=kind,
+                    starts_at=starts_at,
+                    ends_at=starts_at + timedelta(minutes=minutes),
+                    status=status,
+                    booked_by=frontdesk,
                     **extra,
                 )
             )
@@ -112,7 +119,11 @@ def seed(ctx: DemoContext) -> None:
             if 0 < (ctx.today - session).days <= PAST_DAYS:
                 add(patient, AppointmentKind.TREATMENT_SESSION, session, AppointmentStatus.ATTENDED)
         if story.stage == Stage.WORK_UP:
-            add(patient, AppointmentKind.CONSULTATION, _next_weekday(ctx.today + timedelta(days=rng.randint(1, 21))))
+            add(
+                patient,
+                AppointmentKind.CONSULTATION,
+                _next_weekday(ctx.today + timedelta(days=rng.randint(1, 21))),
+            )
             continue
         if story.stage not in (Stage.MAINTENANCE, Stage.FIRST_COURSE) or not story.session_dates:
             continue
@@ -136,8 +147,13 @@ def seed(ctx: DemoContext) -> None:
         if rng.random() < 0.5:
             add(story.patient, AppointmentKind.FOLLOW_UP, day, AppointmentStatus.NO_SHOW)
         else:
-            add(story.patient, AppointmentKind.CONSULTATION, day, AppointmentStatus.CANCELLED,
-                cancel_reason=rng.choice(["Patient unwell", "Clashes with work", "Travel"]))
+            add(
+                story.patient,
+                AppointmentKind.CONSULTATION,
+                day,
+                AppointmentStatus.CANCELLED,
+                cancel_reason=rng.choice(["Patient unwell", "Clashes with work", "Travel"]),
+            )
     Appointment.objects.bulk_create(rows, batch_size=200)
 
     # Some patients chose their reminder channels.

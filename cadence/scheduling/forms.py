@@ -10,7 +10,9 @@ from cadence.scheduling.models import AppointmentKind, Weekday
 
 
 def clinician_choices():
-    return User.objects.filter(role=Role.CLINICIAN, is_active=True).order_by("last_name", "first_name", "pk")
+    return User.objects.filter(role=Role.CLINICIAN, is_active=True).order_by(
+        "last_name", "first_name", "pk"
+    )
 
 
 class ClinicianChoiceField(forms.ModelChoiceField):
@@ -23,19 +25,27 @@ class BookingForm(forms.Form):
     clinician = ClinicianChoiceField(queryset=User.objects.none(), empty_label=None)
     day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
-        label="Start time", widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
+        label="Start time",
+        widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
         help_text="Clinic time. The free times of the suggested day are listed above.",
     )
     duration_minutes = forms.IntegerField(
-        label="Length (minutes)", required=False, min_value=5, max_value=240,
+        label="Length (minutes)",
+        required=False,
+        min_value=5,
+        max_value=240,
         help_text="Leave empty for the usual length: consultation 45, treatment session 15, follow-up 20.",
     )
     override_reason = forms.CharField(
-        label="Reason to book before the earliest date (clinicians only)", required=False,
-        widget=forms.Textarea(attrs={"rows": 2}), max_length=500,
+        label="Reason to book before the earliest date (clinicians only)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
         help_text="For example: documented wearing-off in weeks 9-12. Leave empty otherwise.",
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+    notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
 
     def __init__(self, *args, can_override: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,11 +57,14 @@ class BookingForm(forms.Form):
 class MoveForm(forms.Form):
     day = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
-        label="New start time", widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
+        label="New start time",
+        widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
     )
     override_reason = forms.CharField(
-        label="Reason to move before the earliest date (clinicians only)", required=False,
-        widget=forms.Textarea(attrs={"rows": 2}), max_length=500,
+        label="Reason to move before the earliest date (clinicians only)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
     )
 
     def __init__(self, *args, can_override: bool = False, **kwargs):
@@ -72,9 +85,15 @@ class ReminderPreferenceForm(forms.Form):
 class WorkingHoursForm(forms.Form):
     clinician = ClinicianChoiceField(queryset=User.objects.none(), empty_label=None)
     weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int)
-    starts = forms.TimeField(label="From", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    ends = forms.TimeField(label="To", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    starts = forms.TimeField(
+        label="From", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    ends = forms.TimeField(
+        label="To", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
 
     def __init__(self, *args, clinicians=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["clinician"].queryset = clinicians if clinicians is not None else clinician_choices()
+        self.fields["clinician"].queryset = (
+            clinicians if clinicians is not None else clinician_choices()
+        )

@@ -37,7 +37,9 @@ def _event(appointment: Appointment, summary: str, description: str = "") -> Eve
     event.add("location", settings.CLINIC_NAME)
     if description:
         event.add("description", description)
-    event.add("status", "CANCELLED" if appointment.status == AppointmentStatus.CANCELLED else "CONFIRMED")
+    event.add(
+        "status", "CANCELLED" if appointment.status == AppointmentStatus.CANCELLED else "CONFIRMED"
+    )
     return event
 
 

@@ -70,7 +70,8 @@ class WorkingHours(models.Model):
         verbose_name_plural = "working hours"
         constraints = [
             models.CheckConstraint(
-                name="working_hours_ends_after_start", condition=models.Q(ends__gt=models.F("starts"))
+                name="working_hours_ends_after_start",
+                condition=models.Q(ends__gt=models.F("starts")),
             ),
             models.CheckConstraint(
                 name="working_hours_weekday_0_6", condition=models.Q(weekday__gte=0, weekday__lte=6)
@@ -215,12 +216,16 @@ class Reminder(models.Model):
     key = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=16, choices=ReminderKind.choices)
     channel = models.CharField(max_length=8, choices=ReminderChannel.choices)
-    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="reminders")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="reminders"
+    )
     appointment = models.ForeignKey(
         Appointment, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
     )
     due_on = models.DateField()
-    status = models.CharField(max_length=12, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
+    status = models.CharField(
+        max_length=12, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
     claim_token = models.CharField(max_length=32, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     send_started_at = models.DateTimeField(null=True, blank=True)
@@ -237,5 +242,7 @@ class Reminder(models.Model):
         return self.key
 
     @staticmethod
-    def make_key(*, kind: str, channel: str, patient_id: int, appointment_id: int | None, due_on) -> str:
+    def make_key(
+        *, kind: str, channel: str, patient_id: int, appointment_id: int | None, due_on
+    ) -> str:
         return f"{kind}:{channel}:p{patient_id}:a{appointment_id or '-'}:{due_on.isoformat()}"

@@ -101,7 +101,9 @@ def _due_appointment_reminders(today: date, now: datetime) -> list[DueReminder]:
 def _due_booking_reminders(today: date, now: datetime) -> list[DueReminder]:
     booked = set(
         Appointment.objects.filter(
-            kind=AppointmentKind.TREATMENT_SESSION, status=AppointmentStatus.BOOKED, starts_at__gte=now
+            kind=AppointmentKind.TREATMENT_SESSION,
+            status=AppointmentStatus.BOOKED,
+            starts_at__gte=now,
         ).values_list("patient_id", flat=True)
     )
     due = []
@@ -124,7 +126,11 @@ def _due_diary_nudges(today: date) -> list[DueReminder]:
         )
     )
     return [
-        DueReminder(ReminderKind.DIARY_GAP, row["patient_id"], row["last_entry"] + timedelta(days=DIARY_GAP_DAYS))
+        DueReminder(
+            ReminderKind.DIARY_GAP,
+            row["patient_id"],
+            row["last_entry"] + timedelta(days=DIARY_GAP_DAYS),
+        )
         for row in latest
     ]
 
@@ -133,12 +139,18 @@ def plan_due_reminders(*, today: date | None = None, now: datetime | None = None
     """Create the Reminder rows that are due (idempotent). Returns how many are new."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    due = _due_appointment_reminders(today, now) + _due_booking_reminders(today, now) + _due_diary_nudges(today)
+    due = (
+        _due_appointment_reminders(today, now)
+        + _due_booking_reminders(today, now)
+        + _due_diary_nudges(today)
+    )
     if not due:
         return 0
     patient_ids = {d.patient_id for d in due}
     patients = Patient.objects.in_bulk(list(patient_ids))
-    preferences = {p.patient_id: p for p in ReminderPreference.objects.filter(patient_id__in=patient_ids)}
+    preferences = {
+        p.patient_id: p for p in ReminderPreference.objects.filter(patient_id__in=patient_ids)
+    }
     rows = []
     for item in due:
         patient = patients.get(item.patient_id)
@@ -154,8 +166,11 @@ def plan_due_reminders(*, today: date | None = None, now: datetime | None = None
             rows.append(
                 Reminder(
                     key=Reminder.make_key(
-                        kind=item.kind, channel=channel, patient_id=item.patient_id,
-                        appointment_id=item.appointment_id, due_on=item.due_on,
+                        kind=item.kind,
+                        channel=channel,
+                        patient_id=item.patient_id,
+                        appointment_id=item.appointment_id,
+                        due_on=item.due_on,
                     ),
                     kind=item.kind,
                     channel=channel,
@@ -183,7 +198,8 @@ def enqueue_due_reminders(*, today: date | None = None, now: datetime | None = N
     )
     to_send = list(
         Reminder.objects.filter(
-            Q(status=ReminderStatus.PENDING) | Q(status=ReminderStatus.CLAIMED, claimed_at__lt=stale)
+            Q(status=ReminderStatus.PENDING)
+            | Q(status=ReminderStatus.CLAIMED, claimed_at__lt=stale)
         )
         .order_by("id")
         .values_list("pk", flat=True)
@@ -253,8 +269,16 @@ def send_reminder(reminder_id: int, *, now: datetime | None = None) -> str:
     with transaction.atomic():
         claimed = (
             Reminder.objects.filter(pk=reminder_id)
-            .filter(Q(status=ReminderStatus.PENDING) | Q(status=ReminderStatus.CLAIMED, claimed_at__lt=stale))
-            .update(status=ReminderStatus.CLAIMED, claim_token=token, claimed_at=now, attempts=F("attempts") + 1)
+            .filter(
+                Q(status=ReminderStatus.PENDING)
+                | Q(status=ReminderStatus.CLAIMED, claimed_at__lt=stale)
+            )
+            .update(
+                status=ReminderStatus.CLAIMED,
+                claim_token=token,
+                claimed_at=now,
+                attempts=F("attempts") + 1,
+            )
         )
     if not claimed:
         return "not claimed"
@@ -263,7 +287,9 @@ def send_reminder(reminder_id: int, *, now: datetime | None = None) -> str:
     mine = Reminder.objects.filter(pk=reminder_id, claim_token=token)
     skip = _skip_reason(reminder)
     if skip:
-        mine.filter(status=ReminderStatus.CLAIMED).update(status=ReminderStatus.SKIPPED, last_error=skip)
+        mine.filter(status=ReminderStatus.CLAIMED).update(
+            status=ReminderStatus.SKIPPED, last_error=skip
+        )
         return "skipped"
     subject, body = _message(reminder)
     with transaction.atomic():
@@ -285,5 +311,7 @@ def send_reminder(reminder_id: int, *, now: datetime | None = None) -> str:
         )
         return "failed"
     _after_send(reminder_id)
-    mine.filter(status=ReminderStatus.SENDING).update(status=ReminderStatus.SENT, sent_at=timezone.now())
+    mine.filter(status=ReminderStatus.SENDING).update(
+        status=ReminderStatus.SENT, sent_at=timezone.now()
+    )
     return "sent"

@@ -13,7 +13,9 @@ class TreatmentScheduleOut(Schema):
         description="Last session + the payer profile's minimum interval (84 days by default)."
     )
     sessions_in_course: int = Field(description="Sessions so far in the current course.")
-    review_due: dt.date | None = Field(description="24 weeks after the current course's first session.")
+    review_due: dt.date | None = Field(
+        description="24 weeks after the current course's first session."
+    )
     window_start: dt.date | None = Field(description="Start of the due window (day 84).")
     window_end: dt.date | None = Field(description="End of the due window (day 98).")
     status: str = Field(description="not_started, upcoming, due, overdue or lapsed.")
@@ -30,7 +32,8 @@ class AppointmentIn(Schema):
         None, description="Defaults by kind: consultation 45, treatment session 15, follow-up 20."
     )
     override_reason: str = Field(
-        "", description="Clinicians only: why a treatment session is booked before the earliest date."
+        "",
+        description="Clinicians only: why a treatment session is booked before the earliest date.",
     )
     notes: str = ""
 

@@ -69,7 +69,9 @@ def session_dates(patient: Patient) -> list[date]:
     return signed_session_dates_by_patient([patient.pk]).get(patient.pk, [])
 
 
-def signed_session_dates_by_patient(patient_ids: Iterable[int] | None = None) -> dict[int, list[date]]:
+def signed_session_dates_by_patient(
+    patient_ids: Iterable[int] | None = None,
+) -> dict[int, list[date]]:
     """{patient_id: sorted session dates} in one query (signed procedures only)."""
     from cadence.treatments.models import Procedure
 
@@ -108,7 +110,9 @@ def appointments_between(
     return rows.select_related("patient", "clinician").order_by("starts_at", "clinician_id", "id")
 
 
-def upcoming_appointments_for_patient(patient: Patient, *, now: datetime | None = None) -> QuerySet[Appointment]:
+def upcoming_appointments_for_patient(
+    patient: Patient, *, now: datetime | None = None
+) -> QuerySet[Appointment]:
     return (
         Appointment.objects.filter(
             patient=patient, status=AppointmentStatus.BOOKED, starts_at__gte=now or timezone.now()
@@ -123,7 +127,11 @@ def next_appointment_for_patient(patient: Patient) -> Appointment | None:
 
 
 def patient_appointments(patient: Patient) -> QuerySet[Appointment]:
-    return Appointment.objects.filter(patient=patient).select_related("clinician").order_by("-starts_at")
+    return (
+        Appointment.objects.filter(patient=patient)
+        .select_related("clinician")
+        .order_by("-starts_at")
+    )
 
 
 def working_hours_for(clinician_ids: Iterable[int]) -> dict[int, list[WorkingHours]]:
@@ -137,7 +145,9 @@ def working_hours_for(clinician_ids: Iterable[int]) -> dict[int, list[WorkingHou
 
 def reminder_preference_for(patient: Patient) -> ReminderPreference:
     """The patient's reminder channels (an unsaved all-on preference if none stored)."""
-    return ReminderPreference.objects.filter(patient=patient).first() or ReminderPreference(patient=patient)
+    return ReminderPreference.objects.filter(patient=patient).first() or ReminderPreference(
+        patient=patient
+    )
 
 
 # ---------------------------------------------------------------- worklists
@@ -203,9 +213,7 @@ def _by_due(entries: list[WorklistEntry]) -> list[WorklistEntry]:
 def sessions_due_between(start: date, end: date, today: date | None = None) -> list[WorklistEntry]:
     """Patients whose next session is due (day 84) between start and end, booked or not."""
     today = today or timezone.localdate()
-    return _by_due(
-        [e for e in _treated_patients(today) if start <= e.schedule.next_due <= end]
-    )
+    return _by_due([e for e in _treated_patients(today) if start <= e.schedule.next_due <= end])
 
 
 def _overdue(entries: list[WorklistEntry], today: date) -> list[WorklistEntry]:
@@ -220,7 +228,9 @@ def _overdue(entries: list[WorklistEntry], today: date) -> list[WorklistEntry]:
 
 def _lost(entries: list[WorklistEntry]) -> list[WorklistEntry]:
     return [
-        e for e in entries if e.booked_session is None and e.days_since_last > LOST_TO_FOLLOW_UP_DAYS
+        e
+        for e in entries
+        if e.booked_session is None and e.days_since_last > LOST_TO_FOLLOW_UP_DAYS
     ]
 
 
@@ -294,9 +304,13 @@ def worklists(today: date | None = None) -> Worklists:
     return Worklists(
         week_start=week_start,
         week_end=week_end,
-        due_this_week=_by_due([e for e in entries if week_start <= e.schedule.next_due <= week_end]),
+        due_this_week=_by_due(
+            [e for e in entries if week_start <= e.schedule.next_due <= week_end]
+        ),
         overdue=_by_due(_overdue(entries, today)),
-        reviews_due=sorted(_reviews(entries, today), key=lambda e: (e.schedule.review_due, e.patient.pk)),
+        reviews_due=sorted(
+            _reviews(entries, today), key=lambda e: (e.schedule.review_due, e.patient.pk)
+        ),
         lost_to_follow_up=_by_due(_lost(entries)),
     )
 
@@ -308,7 +322,10 @@ def free_start_times(clinician, day: date, minutes: int, *, step_minutes: int = 
     day_start, day_end = local_day_bounds(day)
     busy = list(
         Appointment.objects.filter(
-            clinician=clinician, status__in=ACTIVE_STATUSES, starts_at__lt=day_end, ends_at__gt=day_start
+            clinician=clinician,
+            status__in=ACTIVE_STATUSES,
+            starts_at__lt=day_end,
+            ends_at__gt=day_start,
         ).values_list("starts_at", "ends_at")
     )
     zone = timezone.get_current_timezone()

@@ -81,7 +81,9 @@ def _check_working_hours(clinician, starts_at: datetime, ends_at: datetime) -> N
     )
 
 
-def _check_free(clinician, starts_at: datetime, ends_at: datetime, *, exclude_id: int | None = None) -> None:
+def _check_free(
+    clinician, starts_at: datetime, ends_at: datetime, *, exclude_id: int | None = None
+) -> None:
     clash = Appointment.objects.filter(
         clinician=clinician,
         status__in=ACTIVE_STATUSES,
@@ -99,7 +101,9 @@ def _check_free(clinician, starts_at: datetime, ends_at: datetime, *, exclude_id
         )
 
 
-def _check_interval(*, patient: Patient, kind: str, starts_at: datetime, actor, override_reason: str) -> tuple[str, bool]:
+def _check_interval(
+    *, patient: Patient, kind: str, starts_at: datetime, actor, override_reason: str
+) -> tuple[str, bool]:
     """Treatment sessions respect the earliest re-treatment date (rules.schedule)."""
     if kind != AppointmentKind.TREATMENT_SESSION:
         return "", False
@@ -119,14 +123,17 @@ def _check_interval(*, patient: Patient, kind: str, starts_at: datetime, actor, 
     return (reason if decision.overridden else ""), decision.overridden
 
 
-def _normalise_times(starts_at: datetime, duration_minutes: int | None, kind: str) -> tuple[datetime, datetime]:
+def _normalise_times(
+    starts_at: datetime, duration_minutes: int | None, kind: str
+) -> tuple[datetime, datetime]:
     if timezone.is_naive(starts_at):
         starts_at = timezone.make_aware(starts_at)
     starts_at = starts_at.replace(second=0, microsecond=0)
     minutes = duration_minutes or DEFAULT_DURATION_MINUTES[kind]
     if not 5 <= minutes <= MAX_DURATION_MINUTES:
         raise SchedulingError(
-            f"Length must be between 5 and {MAX_DURATION_MINUTES} minutes.", field="duration_minutes"
+            f"Length must be between 5 and {MAX_DURATION_MINUTES} minutes.",
+            field="duration_minutes",
         )
     return starts_at, starts_at + timedelta(minutes=minutes)
 
@@ -153,7 +160,11 @@ def appointment_book(
         raise SchedulingError("An appointment cannot be booked in the past.")
     _check_working_hours(clinician, starts_at, ends_at)
     kept_reason, overridden = _check_interval(
-        patient=patient, kind=kind, starts_at=starts_at, actor=actor, override_reason=override_reason
+        patient=patient,
+        kind=kind,
+        starts_at=starts_at,
+        actor=actor,
+        override_reason=override_reason,
     )
     try:
         with transaction.atomic():
@@ -233,50 +244,75 @@ def appointment_move(
     return appointment
 
 
-def _set_status(*, appointment: Appointment, status: str, actor, summary: str, request, **fields) -> Appointment:
+def _set_status(
+    *, appointment: Appointment, status: str, actor, summary: str, request, **fields
+) -> Appointment:
     with transaction.atomic():
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if locked.status != AppointmentStatus.BOOKED:
             raise SchedulingError(
-                f"This appointment is already {locked.get_status_display().lower()}.", field="status"
+                f"This appointment is already {locked.get_status_display().lower()}.",
+                field="status",
             )
         locked.status = status
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save()
         audit_record(
-            actor=actor, action=AuditAction.CHANGE, summary=summary, patient=locked.patient,
-            obj=locked, request=request,
+            actor=actor,
+            action=AuditAction.CHANGE,
+            summary=summary,
+            patient=locked.patient,
+            obj=locked,
+            request=request,
         )
     return locked
 
 
-def appointment_cancel(*, appointment: Appointment, actor, reason: str = "", request=None) -> Appointment:
+def appointment_cancel(
+    *, appointment: Appointment, actor, reason: str = "", request=None
+) -> Appointment:
     return _set_status(
-        appointment=appointment, status=AppointmentStatus.CANCELLED, actor=actor,
-        summary="Cancelled appointment", request=request, cancel_reason=reason.strip()[:200],
+        appointment=appointment,
+        status=AppointmentStatus.CANCELLED,
+        actor=actor,
+        summary="Cancelled appointment",
+        request=request,
+        cancel_reason=reason.strip()[:200],
     )
 
 
 def appointment_mark_no_show(*, appointment: Appointment, actor, request=None) -> Appointment:
     if appointment.starts_at > timezone.now():
-        raise SchedulingError("A no-show can be recorded only once the appointment has started.", field="status")
+        raise SchedulingError(
+            "A no-show can be recorded only once the appointment has started.", field="status"
+        )
     return _set_status(
-        appointment=appointment, status=AppointmentStatus.NO_SHOW, actor=actor,
-        summary="Marked appointment as no-show", request=request,
+        appointment=appointment,
+        status=AppointmentStatus.NO_SHOW,
+        actor=actor,
+        summary="Marked appointment as no-show",
+        request=request,
     )
 
 
 def appointment_mark_attended(*, appointment: Appointment, actor, request=None) -> Appointment:
     if local_date(appointment.starts_at) > timezone.localdate():
-        raise SchedulingError("Attendance can be recorded only on or after the day.", field="status")
+        raise SchedulingError(
+            "Attendance can be recorded only on or after the day.", field="status"
+        )
     return _set_status(
-        appointment=appointment, status=AppointmentStatus.ATTENDED, actor=actor,
-        summary="Marked appointment as attended", request=request,
+        appointment=appointment,
+        status=AppointmentStatus.ATTENDED,
+        actor=actor,
+        summary="Marked appointment as attended",
+        request=request,
     )
 
 
-def working_hours_add(*, clinician, weekday: int, starts: time, ends: time, actor, request=None) -> WorkingHours:
+def working_hours_add(
+    *, clinician, weekday: int, starts: time, ends: time, actor, request=None
+) -> WorkingHours:
     _check_clinician(clinician)
     if ends <= starts:
         raise SchedulingError("The end must be after the start.", field="ends")
@@ -286,16 +322,28 @@ def working_hours_add(*, clinician, weekday: int, starts: time, ends: time, acto
         ).exists()
         if overlapping:
             raise SchedulingError("This block overlaps another block that day.", field="starts")
-        block = WorkingHours.objects.create(clinician=clinician, weekday=weekday, starts=starts, ends=ends)
-        audit_record(actor=actor, action=AuditAction.CREATE, summary=f"Added working hours {block}",
-                     obj=block, request=request)
+        block = WorkingHours.objects.create(
+            clinician=clinician, weekday=weekday, starts=starts, ends=ends
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            summary=f"Added working hours {block}",
+            obj=block,
+            request=request,
+        )
     return block
 
 
 def working_hours_remove(*, block: WorkingHours, actor, request=None) -> None:
     with transaction.atomic():
-        audit_record(actor=actor, action=AuditAction.DELETE, summary=f"Removed working hours {block}",
-                     obj=block, request=request)
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            summary=f"Removed working hours {block}",
+            obj=block,
+            request=request,
+        )
         block.delete()
 
 
@@ -306,8 +354,13 @@ def calendar_feed_issue(*, clinician, actor, request=None) -> str:
         calendar = _lock_calendar(clinician)
         raw = calendar.new_feed_token()
         calendar.save()
-        audit_record(actor=actor, action=AuditAction.SECURITY, summary="Issued a calendar feed link",
-                     obj=calendar, request=request)
+        audit_record(
+            actor=actor,
+            action=AuditAction.SECURITY,
+            summary="Issued a calendar feed link",
+            obj=calendar,
+            request=request,
+        )
     return raw
 
 
@@ -317,24 +370,34 @@ def calendar_feed_revoke(*, clinician, actor, request=None) -> None:
         calendar.feed_token_hash = ""
         calendar.feed_token_created_at = None
         calendar.save()
-        audit_record(actor=actor, action=AuditAction.SECURITY, summary="Revoked the calendar feed link",
-                     obj=calendar, request=request)
+        audit_record(
+            actor=actor,
+            action=AuditAction.SECURITY,
+            summary="Revoked the calendar feed link",
+            obj=calendar,
+            request=request,
+        )
 
 
 def reminder_preference_set(
     *, patient: Patient, email_enabled: bool, sms_enabled: bool, actor, request=None
 ) -> ReminderPreference:
     with transaction.atomic():
-        preference, _ = ReminderPreference.objects.select_for_update().get_or_create(patient=patient)
+        preference, _ = ReminderPreference.objects.select_for_update().get_or_create(
+            patient=patient
+        )
         preference.email_enabled = email_enabled
         preference.sms_enabled = sms_enabled
         preference.updated_by = actor if getattr(actor, "is_authenticated", False) else None
         preference.save()
         audit_record(
-            actor=actor, action=AuditAction.CHANGE,
+            actor=actor,
+            action=AuditAction.CHANGE,
             summary=f"Reminder channels: email {'on' if email_enabled else 'off'}, "
             f"text {'on' if sms_enabled else 'off'}",
-            patient=patient, obj=preference, request=request,
+            patient=patient,
+            obj=preference,
+            request=request,
         )
     return preference
 

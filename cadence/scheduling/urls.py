@@ -14,10 +14,24 @@ urlpatterns = [
         name="patient-next-appointment-ics",
     ),
     path("appointments/<int:appointment_id>/", views.appointment_detail, name="appointment-detail"),
-    path("appointments/<int:appointment_id>/move/", views.appointment_move, name="appointment-move"),
-    path("appointments/<int:appointment_id>/cancel/", views.appointment_cancel, name="appointment-cancel"),
-    path("appointments/<int:appointment_id>/no-show/", views.appointment_no_show, name="appointment-no-show"),
-    path("appointments/<int:appointment_id>/attended/", views.appointment_attended, name="appointment-attended"),
+    path(
+        "appointments/<int:appointment_id>/move/", views.appointment_move, name="appointment-move"
+    ),
+    path(
+        "appointments/<int:appointment_id>/cancel/",
+        views.appointment_cancel,
+        name="appointment-cancel",
+    ),
+    path(
+        "appointments/<int:appointment_id>/no-show/",
+        views.appointment_no_show,
+        name="appointment-no-show",
+    ),
+    path(
+        "appointments/<int:appointment_id>/attended/",
+        views.appointment_attended,
+        name="appointment-attended",
+    ),
     path("worklists/", views.worklists, name="worklists"),
     path("working-hours/", views.working_hours, name="working-hours"),
     path("reminders/", views.reminder_preferences, name="reminder-preferences"),

@@ -87,23 +87,38 @@ def calendar(request):
             columns.append(
                 {
                     "clinician": clinician,
-                    "hours": [b for b in hours.get(clinician.pk, []) if b.weekday == current.weekday()],
+                    "hours": [
+                        b for b in hours.get(clinician.pk, []) if b.weekday == current.weekday()
+                    ],
                     "appointments": [
-                        a for a in appointments
-                        if a.clinician_id == clinician.pk and selectors.local_date(a.starts_at) == current
+                        a
+                        for a in appointments
+                        if a.clinician_id == clinician.pk
+                        and selectors.local_date(a.starts_at) == current
                     ],
                 }
             )
         days.append({"day": current, "columns": columns})
-    audit_record(actor=request.user, action=AuditAction.VIEW, summary=f"Viewed calendar {start}..{end}",
-                 request=request)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        summary=f"Viewed calendar {start}..{end}",
+        request=request,
+    )
     return render(
         request,
         "scheduling/calendar.html",
         {
-            "view": view, "day": day, "start": start, "end": end, "days": days,
-            "previous": day - step, "next": day + step, "today": timezone.localdate(),
-            "clinicians": clinicians, "clinician_id": clinician_id,
+            "view": view,
+            "day": day,
+            "start": start,
+            "end": end,
+            "days": days,
+            "previous": day - step,
+            "next": day + step,
+            "today": timezone.localdate(),
+            "clinicians": clinicians,
+            "clinician_id": clinician_id,
         },
     )
 
@@ -117,7 +132,9 @@ def book_start(request):
     if query:
         for word in query.split()[:3]:
             patients = patients.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-    page = Paginator(patients.order_by("last_name", "first_name", "pk"), 25).get_page(request.GET.get("page"))
+    page = Paginator(patients.order_by("last_name", "first_name", "pk"), 25).get_page(
+        request.GET.get("page")
+    )
     return render(request, "scheduling/book_start.html", {"query": query, "page": page})
 
 
@@ -127,7 +144,9 @@ def patient_book(request, patient_id: int):
     patient = patient_for_user(request.user, patient_id, clinical=False)
     today = timezone.localdate()
     schedule = selectors.treatment_schedule_for(patient, today)
-    suggested = services.suggested_session_date(earliest=schedule.earliest, next_due=schedule.next_due, today=today)
+    suggested = services.suggested_session_date(
+        earliest=schedule.earliest, next_due=schedule.next_due, today=today
+    )
     can_override = request.user.role == Role.CLINICIAN
     refusal = ""
     if request.method == "POST":
@@ -136,11 +155,15 @@ def patient_book(request, patient_id: int):
             data = form.cleaned_data
             try:
                 appointment = services.appointment_book(
-                    patient=patient, clinician=data["clinician"], kind=data["kind"],
+                    patient=patient,
+                    clinician=data["clinician"],
+                    kind=data["kind"],
                     starts_at=_combine(data["day"], data["start_time"]),
                     duration_minutes=data["duration_minutes"],
-                    override_reason=data.get("override_reason") or "", notes=data["notes"],
-                    actor=request.user, request=request,
+                    override_reason=data.get("override_reason") or "",
+                    notes=data["notes"],
+                    actor=request.user,
+                    request=request,
                 )
             except services.BookingRefused as exc:
                 refusal = exc.message
@@ -156,28 +179,45 @@ def patient_book(request, patient_id: int):
                 )
                 return redirect(f"{reverse('scheduling:calendar')}?date={when.date().isoformat()}")
     else:
-        kind = AppointmentKind.TREATMENT_SESSION if schedule.last_session else AppointmentKind.CONSULTATION
+        kind = (
+            AppointmentKind.TREATMENT_SESSION
+            if schedule.last_session
+            else AppointmentKind.CONSULTATION
+        )
         form = BookingForm(initial={"kind": kind, "day": suggested}, can_override=can_override)
     clinicians = list(clinician_choices())
     free = [
         {
             "clinician": c,
-            "times": selectors.free_start_times(c, suggested, DEFAULT_DURATION_MINUTES[AppointmentKind.TREATMENT_SESSION])[:12],
+            "times": selectors.free_start_times(
+                c, suggested, DEFAULT_DURATION_MINUTES[AppointmentKind.TREATMENT_SESSION]
+            )[:12],
         }
         for c in clinicians
     ]
     if request.method == "GET":
         first = next((f for f in free if f["times"]), None)
         if first:
-            form.initial.update({"clinician": first["clinician"].pk, "start_time": first["times"][0]})
-    audit_record(actor=request.user, action=AuditAction.VIEW, summary="Viewed booking page",
-                 patient=patient, request=request)
+            form.initial.update(
+                {"clinician": first["clinician"].pk, "start_time": first["times"][0]}
+            )
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        summary="Viewed booking page",
+        patient=patient,
+        request=request,
+    )
     return render(
         request,
         "scheduling/patient_book.html",
         {
-            "patient": patient, "schedule": schedule, "suggested": suggested, "form": form,
-            "free": free, "refusal": refusal,
+            "patient": patient,
+            "schedule": schedule,
+            "suggested": suggested,
+            "form": form,
+            "free": free,
+            "refusal": refusal,
             "upcoming": selectors.upcoming_appointments_for_patient(patient)[:5],
             "preference": selectors.reminder_preference_for(patient),
             "can_override": can_override,
@@ -187,7 +227,9 @@ def patient_book(request, patient_id: int):
 
 # ---------------------------------------------------------------- one appointment
 def _appointment_for(request, appointment_id: int) -> Appointment:
-    appointment = get_object_or_404(Appointment.objects.select_related("patient", "clinician"), pk=appointment_id)
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("patient", "clinician"), pk=appointment_id
+    )
     patient_for_user(request.user, appointment.patient_id, clinical=False)
     return appointment
 
@@ -197,14 +239,22 @@ def appointment_detail(request, appointment_id: int):
     appointment = _appointment_for(request, appointment_id)
     local = timezone.localtime(appointment.starts_at)
     can_override = request.user.role == Role.CLINICIAN
-    audit_record(actor=request.user, action=AuditAction.VIEW, summary="Viewed appointment",
-                 patient=appointment.patient, obj=appointment, request=request)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        summary="Viewed appointment",
+        patient=appointment.patient,
+        obj=appointment,
+        request=request,
+    )
     return render(
         request,
         "scheduling/appointment_detail.html",
         {
             "appointment": appointment,
-            "move_form": MoveForm(initial={"day": local.date(), "start_time": local.time()}, can_override=can_override),
+            "move_form": MoveForm(
+                initial={"day": local.date(), "start_time": local.time()}, can_override=can_override
+            ),
             "cancel_form": CancelForm(),
             "is_booked": appointment.status == AppointmentStatus.BOOKED,
             "has_started": appointment.starts_at <= timezone.now(),
@@ -232,7 +282,8 @@ def appointment_move(request, appointment_id: int):
                 appointment=appointment,
                 starts_at=_combine(form.cleaned_data["day"], form.cleaned_data["start_time"]),
                 override_reason=form.cleaned_data.get("override_reason") or "",
-                actor=request.user, request=request,
+                actor=request.user,
+                request=request,
             )
         except services.SchedulingError as exc:
             form.add_error(None, exc.message)
@@ -244,7 +295,9 @@ def appointment_move(request, appointment_id: int):
         request,
         "scheduling/appointment_detail.html",
         {
-            "appointment": appointment, "move_form": form, "cancel_form": CancelForm(),
+            "appointment": appointment,
+            "move_form": form,
+            "cancel_form": CancelForm(),
             "is_booked": appointment.status == AppointmentStatus.BOOKED,
             "has_started": appointment.starts_at <= timezone.now(),
             "preference": selectors.reminder_preference_for(appointment.patient),
@@ -271,24 +324,33 @@ def appointment_cancel(request, appointment_id: int):
     form = CancelForm(request.POST or None)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _status_action(
-        request, appointment_id,
-        lambda a: services.appointment_cancel(appointment=a, reason=reason, actor=request.user, request=request),
+        request,
+        appointment_id,
+        lambda a: services.appointment_cancel(
+            appointment=a, reason=reason, actor=request.user, request=request
+        ),
     )
 
 
 @roles_required(STAFF_ROLES)
 def appointment_no_show(request, appointment_id: int):
     return _status_action(
-        request, appointment_id,
-        lambda a: services.appointment_mark_no_show(appointment=a, actor=request.user, request=request),
+        request,
+        appointment_id,
+        lambda a: services.appointment_mark_no_show(
+            appointment=a, actor=request.user, request=request
+        ),
     )
 
 
 @roles_required(STAFF_ROLES)
 def appointment_attended(request, appointment_id: int):
     return _status_action(
-        request, appointment_id,
-        lambda a: services.appointment_mark_attended(appointment=a, actor=request.user, request=request),
+        request,
+        appointment_id,
+        lambda a: services.appointment_mark_attended(
+            appointment=a, actor=request.user, request=request
+        ),
     )
 
 
@@ -296,11 +358,20 @@ def appointment_attended(request, appointment_id: int):
 @roles_required(STAFF_ROLES)
 def worklists(request):
     lists = selectors.worklists()
-    audit_record(actor=request.user, action=AuditAction.VIEW, summary="Viewed scheduling worklists", request=request)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        summary="Viewed scheduling worklists",
+        request=request,
+    )
     return render(
         request,
         "scheduling/worklists.html",
-        {"lists": lists, "today": timezone.localdate(), "lost_days": selectors.LOST_TO_FOLLOW_UP_DAYS},
+        {
+            "lists": lists,
+            "today": timezone.localdate(),
+            "lost_days": selectors.LOST_TO_FOLLOW_UP_DAYS,
+        },
     )
 
 
@@ -313,19 +384,29 @@ def reminder_preferences(request):
         form = ReminderPreferenceForm(request.POST)
         if form.is_valid():
             services.reminder_preference_set(
-                patient=patient, email_enabled=form.cleaned_data["email_enabled"],
-                sms_enabled=form.cleaned_data["sms_enabled"], actor=request.user, request=request,
+                patient=patient,
+                email_enabled=form.cleaned_data["email_enabled"],
+                sms_enabled=form.cleaned_data["sms_enabled"],
+                actor=request.user,
+                request=request,
             )
             messages.success(request, "Your reminder choices are saved.")
             return redirect("scheduling:reminder-preferences")
     else:
         form = ReminderPreferenceForm(
-            initial={"email_enabled": preference.email_enabled, "sms_enabled": preference.sms_enabled}
+            initial={
+                "email_enabled": preference.email_enabled,
+                "sms_enabled": preference.sms_enabled,
+            }
         )
     return render(
         request,
         "scheduling/reminder_preferences.html",
-        {"form": form, "patient": patient, "next_appointment": selectors.next_appointment_for_patient(patient)},
+        {
+            "form": form,
+            "patient": patient,
+            "next_appointment": selectors.next_appointment_for_patient(patient),
+        },
     )
 
 
@@ -344,13 +425,23 @@ def clinician_feed(request, token: str):
         raise Http404("No such feed.")
     today = timezone.localdate()
     appointments = selectors.appointments_between(
-        today - timedelta(days=FEED_DAYS_BACK), today + timedelta(days=FEED_DAYS_AHEAD),
-        clinician_id=calendar.clinician_id, include_cancelled=False,
+        today - timedelta(days=FEED_DAYS_BACK),
+        today + timedelta(days=FEED_DAYS_AHEAD),
+        clinician_id=calendar.clinician_id,
+        include_cancelled=False,
     )
     name = calendar.clinician.get_full_name() or calendar.clinician.username
-    audit_record(actor=None, action=AuditAction.EXPORT, summary=f"Calendar feed of {name} fetched",
-                 obj=calendar, request=request)
-    response = HttpResponse(ical.clinician_feed(appointments, clinician_name=name), content_type="text/calendar; charset=utf-8")
+    audit_record(
+        actor=None,
+        action=AuditAction.EXPORT,
+        summary=f"Calendar feed of {name} fetched",
+        obj=calendar,
+        request=request,
+    )
+    response = HttpResponse(
+        ical.clinician_feed(appointments, clinician_name=name),
+        content_type="text/calendar; charset=utf-8",
+    )
     response["Content-Disposition"] = 'inline; filename="cadence.ics"'
     return response
 
@@ -362,10 +453,20 @@ def patient_next_appointment_ics(request, patient_id: int):
     appointment = selectors.next_appointment_for_patient(patient)
     if appointment is None:
         raise Http404("No upcoming appointment.")
-    audit_record(actor=request.user, action=AuditAction.EXPORT, summary="Downloaded next appointment (.ics)",
-                 patient=patient, obj=appointment, request=request)
-    response = HttpResponse(ical.patient_appointment(appointment), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.starts_at:%Y-%m-%d}.ics"'
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        summary="Downloaded next appointment (.ics)",
+        patient=patient,
+        obj=appointment,
+        request=request,
+    )
+    response = HttpResponse(
+        ical.patient_appointment(appointment), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="appointment-{appointment.starts_at:%Y-%m-%d}.ics"'
+    )
     return response
 
 
@@ -376,13 +477,21 @@ def feed_settings(request):
     new_url = ""
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
-            services.calendar_feed_revoke(clinician=request.user, actor=request.user, request=request)
+            services.calendar_feed_revoke(
+                clinician=request.user, actor=request.user, request=request
+            )
             messages.success(request, "The calendar link no longer works.")
             return redirect("scheduling:feed-settings")
-        token = services.calendar_feed_issue(clinician=request.user, actor=request.user, request=request)
-        new_url = request.build_absolute_uri(reverse("scheduling:clinician-feed", kwargs={"token": token}))
+        token = services.calendar_feed_issue(
+            clinician=request.user, actor=request.user, request=request
+        )
+        new_url = request.build_absolute_uri(
+            reverse("scheduling:clinician-feed", kwargs={"token": token})
+        )
         calendar = ClinicianCalendar.objects.get(clinician=request.user)
-    return render(request, "scheduling/feed_settings.html", {"calendar": calendar, "new_url": new_url})
+    return render(
+        request, "scheduling/feed_settings.html", {"calendar": calendar, "new_url": new_url}
+    )
 
 
 # ---------------------------------------------------------------- working hours
@@ -412,6 +521,12 @@ def working_hours(request):
                 return redirect("scheduling:working-hours")
     clinicians = list(clinician_choices())
     hours = selectors.working_hours_for([c.pk for c in clinicians])
-    rows = [{"clinician": c, "blocks": hours.get(c.pk, []),
-             "editable": can_edit_all or c.pk == request.user.pk} for c in clinicians]
+    rows = [
+        {
+            "clinician": c,
+            "blocks": hours.get(c.pk, []),
+            "editable": can_edit_all or c.pk == request.user.pk,
+        }
+        for c in clinicians
+    ]
     return render(request, "scheduling/working_hours.html", {"rows": rows, "form": form})

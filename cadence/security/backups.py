@@ -59,9 +59,20 @@ def backup(path: str | Path, *, database: str = "default") -> Path:
     elif connection.vendor == "postgresql":
         env, args = _pg_env_and_args(settings_dict)
         result = subprocess.run(
-            [_pg_binary("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--file", str(path),
-             *args, str(settings_dict["NAME"])],
-            env=env, capture_output=True, text=True, check=False,
+            [
+                _pg_binary("pg_dump"),
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                "--file",
+                str(path),
+                *args,
+                str(settings_dict["NAME"]),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
@@ -90,9 +101,23 @@ def restore(path: str | Path, *, database: str = "default") -> None:
         connection.close()
         env, args = _pg_env_and_args(settings_dict)
         result = subprocess.run(
-            [_pg_binary("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-             "--single-transaction", "--exit-on-error", "--dbname", str(settings_dict["NAME"]), *args, str(path)],
-            env=env, capture_output=True, text=True, check=False,
+            [
+                _pg_binary("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                "--dbname",
+                str(settings_dict["NAME"]),
+                *args,
+                str(path),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
@@ -108,7 +133,9 @@ def table_checksums(*, database: str = "default") -> dict[str, tuple[int, str]]:
         tables = sorted(connection.introspection.table_names(cursor))
         for table in tables:
             quoted = connection.ops.quote_name(table)
-            columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
+            columns = [
+                c.name for c in connection.introspection.get_table_description(cursor, table)
+            ]
             order = ", ".join(connection.ops.quote_name(c) for c in columns)
             cursor.execute(f"SELECT * FROM {quoted} ORDER BY {order}")  # noqa: S608 - names from introspection
             digest = hashlib.sha256()

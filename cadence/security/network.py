@@ -27,7 +27,9 @@ def client_ip(request) -> str | None:
     meta = getattr(request, "META", {}) or {}
     proxies = getattr(settings, "CADENCE_PROXY_COUNT", 0)
     if proxies > 0:
-        forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        forwarded = [
+            part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+        ]
         if len(forwarded) >= proxies:
             address = _valid_ip(forwarded[-proxies])
             if address:

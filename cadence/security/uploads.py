@@ -18,7 +18,9 @@ class UploadRejected(ValueError):
     """The file is too large, empty, or of a type Cadence does not import."""
 
 
-def check_upload(size: int | None, content_type: str | None, *, allowed: Iterable[str] | None = None) -> None:
+def check_upload(
+    size: int | None, content_type: str | None, *, allowed: Iterable[str] | None = None
+) -> None:
     limit = settings.CADENCE_MAX_UPLOAD_BYTES
     if size is None or size <= 0:
         raise UploadRejected("The file is empty.")

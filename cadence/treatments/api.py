@@ -2,7 +2,6 @@
 the site catalogue, treatment plans, vial stock, procedure notes (sign, amend), other
 toxin treatments and lot recall."""
 
-
 from django.http import Http404
 from ninja import Router, Status
 from ninja.errors import ValidationError
@@ -46,7 +45,11 @@ def _refused(exc: services.TreatmentError) -> ValidationError:
     """A domain refusal as ninja's 422 shape, naming the field and the rule."""
     return ValidationError(
         [
-            {"loc": ["body", "payload", problem.field], "msg": problem.message, "type": problem.rule or "refused"}
+            {
+                "loc": ["body", "payload", problem.field],
+                "msg": problem.message,
+                "type": problem.rule or "refused",
+            }
             for problem in exc.problems
         ]
     )
@@ -61,7 +64,12 @@ def _plan_out(plan: TreatmentPlan) -> TreatmentPlanOut:
         total_units=float(plan.total_units),
         site_count=plan.site_count,
         sites=[
-            SiteUnitsOut(site=site.code, label=site.label, units=float(units), follow_the_pain=site.follow_the_pain)
+            SiteUnitsOut(
+                site=site.code,
+                label=site.label,
+                units=float(units),
+                follow_the_pain=site.follow_the_pain,
+            )
             for site, units in selectors.plan_sites(plan)
         ],
         consent_given_by=plan.consent_given_by,
@@ -71,7 +79,12 @@ def _plan_out(plan: TreatmentPlan) -> TreatmentPlanOut:
 
 def _billing(procedure: Procedure) -> list[BillingLineOut]:
     return [
-        BillingLineOut(code=line.code, units=float(line.units), modifier=line.modifier, description=line.description)
+        BillingLineOut(
+            code=line.code,
+            units=float(line.units),
+            modifier=line.modifier,
+            description=line.description,
+        )
         for line in selectors.procedure_billing(procedure)
     ]
 
@@ -97,7 +110,12 @@ def _procedure_detail_out(procedure: Procedure) -> ProcedureDetailOut:
     return ProcedureDetailOut(
         **_procedure_out(procedure),
         injections=[
-            SiteUnitsOut(site=site.code, label=site.label, units=float(units), follow_the_pain=site.follow_the_pain)
+            SiteUnitsOut(
+                site=site.code,
+                label=site.label,
+                units=float(units),
+                follow_the_pain=site.follow_the_pain,
+            )
             for site, units in selectors.procedure_injections(procedure)
         ],
         vials=[
@@ -113,8 +131,11 @@ def _procedure_detail_out(procedure: Procedure) -> ProcedureDetailOut:
         signed_note=procedure.signed_note,
         amendments=[
             AmendmentOut(
-                id=a.pk, amended_by=a.amended_by.get_username(), amended_at=a.amended_at,
-                reason=a.reason, changes=a.changes,
+                id=a.pk,
+                amended_by=a.amended_by.get_username(),
+                amended_at=a.amended_at,
+                reason=a.reason,
+                changes=a.changes,
             )
             for a in procedure.amendments.all()
         ],
@@ -136,16 +157,25 @@ def _procedure(patient, procedure_id) -> Procedure:
 
 
 # --- catalogue ---------------------------------------------------------------------------
-@router.get("/injection-sites", response=list[InjectionSiteOut], summary="The injection-site catalogue")
+@router.get(
+    "/injection-sites", response=list[InjectionSiteOut], summary="The injection-site catalogue"
+)
 @api_roles(STAFF_ROLES)
 def list_injection_sites(request):
     """The 31 fixed PREEMPT sites (`follow_the_pain` false) and the 8 follow-the-pain sites,
     with their codes (used in plans and procedures), default units and head-map positions."""
     return [
         InjectionSiteOut(
-            code=s.code, muscle=s.muscle, side=s.side, number=s.number,
-            default_units=float(s.default_units), follow_the_pain=s.follow_the_pain,
-            label=s.label, view=s.view, x=s.x, y=s.y,
+            code=s.code,
+            muscle=s.muscle,
+            side=s.side,
+            number=s.number,
+            default_units=float(s.default_units),
+            follow_the_pain=s.follow_the_pain,
+            label=s.label,
+            view=s.view,
+            x=s.x,
+            y=s.y,
         )
         for s in selectors.injection_sites()
     ]
@@ -153,7 +183,8 @@ def list_injection_sites(request):
 
 # --- plans ---------------------------------------------------------------------------------
 @router.post(
-    "/patients/{patient_id}/treatment-plans", response={201: TreatmentPlanOut},
+    "/patients/{patient_id}/treatment-plans",
+    response={201: TreatmentPlanOut},
     summary="Create a treatment plan",
 )
 @api_roles(CLINICIAN)
@@ -166,37 +197,63 @@ def create_treatment_plan(request, patient_id: int, payload: TreatmentPlanIn):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     try:
         plan = services.treatment_plan_create(
-            patient=patient, template=payload.template,
-            sites=[(s.site, s.units) for s in payload.sites], created_by=request.user,
-            planned_for=payload.planned_for, notes=payload.notes, request=request,
+            patient=patient,
+            template=payload.template,
+            sites=[(s.site, s.units) for s in payload.sites],
+            created_by=request.user,
+            planned_for=payload.planned_for,
+            notes=payload.notes,
+            request=request,
         )
     except services.TreatmentError as exc:
         raise _refused(exc) from None
     return Status(201, _plan_out(selectors.plan_for_patient(patient, plan.pk)))
 
 
-@router.get("/patients/{patient_id}/treatment-plans", response=list[TreatmentPlanOut], summary="A patient's treatment plans")
+@router.get(
+    "/patients/{patient_id}/treatment-plans",
+    response=list[TreatmentPlanOut],
+    summary="A patient's treatment plans",
+)
 @api_roles(CLINICAL)
 def list_treatment_plans(request, patient_id: int):
     """Newest first, each with its sites and consent."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     plans = selectors.plans_for_patient(patient).prefetch_related("sites__site")
-    audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, request=request, summary="Viewed treatment plans (API)")
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        request=request,
+        summary="Viewed treatment plans (API)",
+    )
     return [_plan_out(plan) for plan in plans]
 
 
-@router.get("/patients/{patient_id}/treatment-plans/{plan_id}", response=TreatmentPlanOut, summary="One treatment plan")
+@router.get(
+    "/patients/{patient_id}/treatment-plans/{plan_id}",
+    response=TreatmentPlanOut,
+    summary="One treatment plan",
+)
 @api_roles(CLINICAL)
 def get_treatment_plan(request, patient_id: int, plan_id: int):
     """The plan with its sites, totals and consent."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     plan = _plan(patient, plan_id)
-    audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, obj=plan, request=request, summary="Viewed a treatment plan (API)")
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        obj=plan,
+        request=request,
+        summary="Viewed a treatment plan (API)",
+    )
     return _plan_out(plan)
 
 
 @router.post(
-    "/patients/{patient_id}/treatment-plans/{plan_id}/consent", response=TreatmentPlanOut,
+    "/patients/{patient_id}/treatment-plans/{plan_id}/consent",
+    response=TreatmentPlanOut,
     summary="Record the patient's consent to a plan",
 )
 @api_roles(CLINICAL)
@@ -207,7 +264,10 @@ def consent_treatment_plan(request, patient_id: int, plan_id: int, payload: Plan
     plan = _plan(patient, plan_id)
     try:
         services.treatment_plan_record_consent(
-            plan=plan, consent_given_by=payload.consent_given_by, recorded_by=request.user, request=request
+            plan=plan,
+            consent_given_by=payload.consent_given_by,
+            recorded_by=request.user,
+            request=request,
         )
     except services.TreatmentError as exc:
         raise _refused(exc) from None
@@ -222,8 +282,12 @@ def receive_vials(request, payload: VialIn):
     received again with the same size and expiry is added to its stock."""
     try:
         lot = services.vial_receive(
-            lot=payload.lot, expires_on=payload.expires_on, size_units=payload.size_units,
-            quantity=payload.quantity, received_by=request.user, request=request,
+            lot=payload.lot,
+            expires_on=payload.expires_on,
+            size_units=payload.size_units,
+            quantity=payload.quantity,
+            received_by=request.user,
+            request=request,
         )
     except services.TreatmentError as exc:
         raise _refused(exc) from None
@@ -232,8 +296,12 @@ def receive_vials(request, payload: VialIn):
 
 def _lot_out(lot) -> VialLotOut:
     return VialLotOut(
-        id=lot.pk, lot=lot.lot_number, expires_on=lot.expires_on, size_units=lot.size_units,
-        quantity_received=lot.quantity_received, quantity_remaining=lot.quantity_remaining,
+        id=lot.pk,
+        lot=lot.lot_number,
+        expires_on=lot.expires_on,
+        size_units=lot.size_units,
+        quantity_received=lot.quantity_received,
+        quantity_remaining=lot.quantity_remaining,
     )
 
 
@@ -245,7 +313,9 @@ def list_vials(request):
 
 
 # --- procedures --------------------------------------------------------------------------------
-@router.post("/patients/{patient_id}/procedures", response={201: ProcedureOut}, summary="Record a procedure")
+@router.post(
+    "/patients/{patient_id}/procedures", response={201: ProcedureOut}, summary="Record a procedure"
+)
 @api_roles(CLINICIAN)
 def create_procedure(request, patient_id: int, payload: ProcedureIn):
     """A procedure note (draft until signed). `injections` default to the plan's sites;
@@ -259,43 +329,82 @@ def create_procedure(request, patient_id: int, payload: ProcedureIn):
         plan = TreatmentPlan.objects.get(pk=payload.plan, patient=patient)
     except TreatmentPlan.DoesNotExist:
         raise ValidationError(
-            [{"loc": ["body", "payload", "plan"], "msg": "No such treatment plan for this patient", "type": "unknown_plan"}]
+            [
+                {
+                    "loc": ["body", "payload", "plan"],
+                    "msg": "No such treatment plan for this patient",
+                    "type": "unknown_plan",
+                }
+            ]
         ) from None
     try:
         procedure = services.procedure_record(
-            patient=patient, plan=plan, performed_on=payload.performed_on,
-            vial_lots=payload.vial_lots, consent_obtained=payload.consent_obtained,
+            patient=patient,
+            plan=plan,
+            performed_on=payload.performed_on,
+            vial_lots=payload.vial_lots,
+            consent_obtained=payload.consent_obtained,
             clinician=request.user,
-            injections=None if payload.injections is None else [(i.site, i.units) for i in payload.injections],
-            performed_at=payload.performed_at, immediate_reactions=payload.immediate_reactions,
-            aftercare_given=payload.aftercare_given, notes=payload.notes, request=request,
+            injections=None
+            if payload.injections is None
+            else [(i.site, i.units) for i in payload.injections],
+            performed_at=payload.performed_at,
+            immediate_reactions=payload.immediate_reactions,
+            aftercare_given=payload.aftercare_given,
+            notes=payload.notes,
+            request=request,
         )
     except services.TreatmentError as exc:
         raise _refused(exc) from None
     return Status(201, _procedure_out(procedure))
 
 
-@router.get("/patients/{patient_id}/procedures", response=list[ProcedureOut], summary="A patient's procedures")
+@router.get(
+    "/patients/{patient_id}/procedures",
+    response=list[ProcedureOut],
+    summary="A patient's procedures",
+)
 @api_roles(CLINICAL)
 def list_procedures(request, patient_id: int):
     """Newest first, with totals, waste and billing."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, request=request, summary="Viewed procedures (API)")
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        request=request,
+        summary="Viewed procedures (API)",
+    )
     return [_procedure_out(p) for p in selectors.procedures_for_patient(patient)]
 
 
-@router.get("/patients/{patient_id}/procedures/{procedure_id}", response=ProcedureDetailOut, summary="One procedure note")
+@router.get(
+    "/patients/{patient_id}/procedures/{procedure_id}",
+    response=ProcedureDetailOut,
+    summary="One procedure note",
+)
 @api_roles(CLINICAL)
 def get_procedure(request, patient_id: int, procedure_id: int):
     """The full note: sites, vials and lots, dilution, billing, the signed original and
     every amendment."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     procedure = _procedure(patient, procedure_id)
-    audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, obj=procedure, request=request, summary="Viewed a procedure note (API)")
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        obj=procedure,
+        request=request,
+        summary="Viewed a procedure note (API)",
+    )
     return _procedure_detail_out(procedure)
 
 
-@router.post("/patients/{patient_id}/procedures/{procedure_id}/sign", response=ProcedureDetailOut, summary="Sign a procedure note")
+@router.post(
+    "/patients/{patient_id}/procedures/{procedure_id}/sign",
+    response=ProcedureDetailOut,
+    summary="Sign a procedure note",
+)
 @api_roles(CLINICIAN)
 def sign_procedure(request, patient_id: int, procedure_id: int):
     """Locks the note; later changes are amendments. 422 if already signed."""
@@ -309,7 +418,8 @@ def sign_procedure(request, patient_id: int, procedure_id: int):
 
 
 @router.post(
-    "/patients/{patient_id}/procedures/{procedure_id}/amendments", response={201: ProcedureDetailOut},
+    "/patients/{patient_id}/procedures/{procedure_id}/amendments",
+    response={201: ProcedureDetailOut},
     summary="Amend a signed procedure note",
 )
 @api_roles(CLINICIAN)
@@ -320,20 +430,28 @@ def amend_procedure(request, patient_id: int, procedure_id: int, payload: Proced
     procedure = _procedure(patient, procedure_id)
     try:
         services.procedure_amend(
-            procedure=procedure, amended_by=request.user, reason=payload.reason,
-            immediate_reactions=payload.immediate_reactions, aftercare_given=payload.aftercare_given,
+            procedure=procedure,
+            amended_by=request.user,
+            reason=payload.reason,
+            immediate_reactions=payload.immediate_reactions,
+            aftercare_given=payload.aftercare_given,
             notes=payload.notes,
-            injections=None if payload.injections is None else [(i.site, i.units) for i in payload.injections],
+            injections=None
+            if payload.injections is None
+            else [(i.site, i.units) for i in payload.injections],
             request=request,
         )
     except services.TreatmentError as exc:
         raise _refused(exc) from None
-    return Status(201, _procedure_detail_out(selectors.procedure_for_patient(patient, procedure.pk)))
+    return Status(
+        201, _procedure_detail_out(selectors.procedure_for_patient(patient, procedure.pk))
+    )
 
 
 # --- other toxin treatments ------------------------------------------------------------------
 @router.post(
-    "/patients/{patient_id}/other-toxin-treatments", response={201: OtherToxinTreatmentOut},
+    "/patients/{patient_id}/other-toxin-treatments",
+    response={201: OtherToxinTreatmentOut},
     summary="Record a botulinum-toxin treatment for another indication",
 )
 @api_roles(CLINICIAN)
@@ -342,25 +460,52 @@ def create_other_toxin_treatment(request, patient_id: int, payload: OtherToxinTr
     patient = patient_for_user(request.user, patient_id, clinical=True)
     try:
         treatment = services.other_toxin_treatment_record(
-            patient=patient, given_on=payload.given_on, units=payload.units,
-            indication=payload.indication, notes=payload.notes, recorded_by=request.user, request=request,
+            patient=patient,
+            given_on=payload.given_on,
+            units=payload.units,
+            indication=payload.indication,
+            notes=payload.notes,
+            recorded_by=request.user,
+            request=request,
         )
     except services.TreatmentError as exc:
         raise _refused(exc) from None
-    return Status(201, OtherToxinTreatmentOut(
-        id=treatment.pk, given_on=treatment.given_on, units=float(treatment.units),
-        indication=treatment.indication, notes=treatment.notes,
-    ))
+    return Status(
+        201,
+        OtherToxinTreatmentOut(
+            id=treatment.pk,
+            given_on=treatment.given_on,
+            units=float(treatment.units),
+            indication=treatment.indication,
+            notes=treatment.notes,
+        ),
+    )
 
 
-@router.get("/patients/{patient_id}/other-toxin-treatments", response=list[OtherToxinTreatmentOut], summary="Other botulinum-toxin treatments")
+@router.get(
+    "/patients/{patient_id}/other-toxin-treatments",
+    response=list[OtherToxinTreatmentOut],
+    summary="Other botulinum-toxin treatments",
+)
 @api_roles(CLINICAL)
 def list_other_toxin_treatments(request, patient_id: int):
     """Newest first."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, request=request, summary="Viewed other toxin treatments (API)")
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        request=request,
+        summary="Viewed other toxin treatments (API)",
+    )
     return [
-        OtherToxinTreatmentOut(id=t.pk, given_on=t.given_on, units=float(t.units), indication=t.indication, notes=t.notes)
+        OtherToxinTreatmentOut(
+            id=t.pk,
+            given_on=t.given_on,
+            units=float(t.units),
+            indication=t.indication,
+            notes=t.notes,
+        )
         for t in selectors.other_toxin_treatments(patient)
     ]
 
@@ -375,15 +520,24 @@ def recall_lot(request, lot: str):
     if not rows and not selectors.vial_stock().filter(lot_number=lot).exists():
         raise Http404("No such lot.")
     audit_record(
-        actor=request.user, action=AuditAction.VIEW, object_type="treatments.viallot", object_id=lot,
-        request=request, summary=f"Lot recall lookup: {len(rows)} procedures", details={"lot": lot},
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type="treatments.viallot",
+        object_id=lot,
+        request=request,
+        summary=f"Lot recall lookup: {len(rows)} procedures",
+        details={"lot": lot},
     )
     return RecallOut(
         lot=lot,
         procedures=[
             RecallRowOut(
-                procedure_id=r["procedure_id"], performed_on=r["performed_on"], patient_id=r["patient_id"],
-                patient_name=r["patient_name"], vials=r["vials"], status=r["status"],
+                procedure_id=r["procedure_id"],
+                performed_on=r["performed_on"],
+                patient_id=r["patient_id"],
+                patient_name=r["patient_name"],
+                vials=r["vials"],
+                status=r["status"],
             )
             for r in rows
         ],

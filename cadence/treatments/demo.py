@@ -61,8 +61,13 @@ def seed(ctx) -> None:
             else:
                 number = f"C{7000 - index * 37 + (size // 100)}{'A' if size == 200 else 'B'}"
             lots[(index, size)] = VialLot(
-                lot_number=number, expires_on=end + timedelta(days=240), size_units=size,
-                quantity_received=0, quantity_remaining=0, received_at=_aware(start, 9, 0), received_by=admin,
+                lot_number=number,
+                expires_on=end + timedelta(days=240),
+                size_units=size,
+                quantity_received=0,
+                quantity_remaining=0,
+                received_at=_aware(start, 9, 0),
+                received_by=admin,
             )
     usage: dict[tuple[int, int], int] = dict.fromkeys(lots, 0)
 
@@ -76,16 +81,25 @@ def seed(ctx) -> None:
     for story in stories:
         ftp = []
         if rng.random() < 0.35:
-            ftp = [PlannedSite(s.code, s.default_units) for s in rng.sample(FOLLOW_THE_PAIN_SITES, rng.choice([2, 2, 4]))]
+            ftp = [
+                PlannedSite(s.code, s.default_units)
+                for s in rng.sample(FOLLOW_THE_PAIN_SITES, rng.choice([2, 2, 4]))
+            ]
         planned = preempt_plan(ftp)
         first = story.session_dates[0]
         clinician = rng.choice(clinicians) if clinicians else None
         plans.append(
             TreatmentPlan(
-                patient=story.patient, template="preempt", planned_for=first,
-                total_units=sum((s.units for s in planned), Decimal(0)), site_count=len(planned),
-                created_by=clinician, created_at=_aware(first, 9, 30),
-                consent_given_by="Patient", consent_recorded_at=_aware(first, 9, 45), consent_recorded_by=clinician,
+                patient=story.patient,
+                template="preempt",
+                planned_for=first,
+                total_units=sum((s.units for s in planned), Decimal(0)),
+                site_count=len(planned),
+                created_by=clinician,
+                created_at=_aware(first, 9, 30),
+                consent_given_by="Patient",
+                consent_recorded_at=_aware(first, 9, 45),
+                consent_recorded_by=clinician,
             )
         )
         plan_sites.append(planned)
@@ -111,23 +125,52 @@ def seed(ctx) -> None:
             clinician = plan.created_by if rng.random() < 0.8 else rng.choice(clinicians)
             performed_at = _aware(day, rng.choice([9, 10, 11, 14, 15]), rng.choice([0, 15, 30, 45]))
             procedure = Procedure(
-                patient=story.patient, performed_on=day, performed_at=performed_at, clinician=clinician,
-                total_units=total, wasted_units=waste(drawn, total), drawn_units=drawn,
-                status=ProcedureStatus.SIGNED, signed_at=performed_at + timedelta(minutes=20),
-                signed_by=clinician, plan=plan, dilution=dilution_description(sizes),
+                patient=story.patient,
+                performed_on=day,
+                performed_at=performed_at,
+                clinician=clinician,
+                total_units=total,
+                wasted_units=waste(drawn, total),
+                drawn_units=drawn,
+                status=ProcedureStatus.SIGNED,
+                signed_at=performed_at + timedelta(minutes=20),
+                signed_by=clinician,
+                plan=plan,
+                dilution=dilution_description(sizes),
                 consent_obtained=True,
-                immediate_reactions=rng.choice(["", "", "", "", "Mild redness at the forehead sites", "Small bruise, left temple"]),
+                immediate_reactions=rng.choice(
+                    [
+                        "",
+                        "",
+                        "",
+                        "",
+                        "Mild redness at the forehead sites",
+                        "Small bruise, left temple",
+                    ]
+                ),
                 aftercare_given=aftercare_text(),
             )
             procedure.signed_note = {
-                "performed_on": day.isoformat(), "performed_at": performed_at.isoformat(),
+                "performed_on": day.isoformat(),
+                "performed_at": performed_at.isoformat(),
                 "clinician": clinician.get_username() if clinician else None,
                 "consent_obtained": True,
                 "injections": {s.code: format_units(s.units) for s in planned},
-                "vials": [{"lot": lot.lot_number, "size_units": lot.size_units, "expires_on": lot.expires_on.isoformat()} for lot in vial_lots],
-                "dilution": procedure.dilution, "drawn_units": format_units(drawn),
-                "total_units": format_units(total), "wasted_units": format_units(procedure.wasted_units),
-                "immediate_reactions": procedure.immediate_reactions, "aftercare_given": procedure.aftercare_given, "notes": "",
+                "vials": [
+                    {
+                        "lot": lot.lot_number,
+                        "size_units": lot.size_units,
+                        "expires_on": lot.expires_on.isoformat(),
+                    }
+                    for lot in vial_lots
+                ],
+                "dilution": procedure.dilution,
+                "drawn_units": format_units(drawn),
+                "total_units": format_units(total),
+                "wasted_units": format_units(procedure.wasted_units),
+                "immediate_reactions": procedure.immediate_reactions,
+                "aftercare_given": procedure.aftercare_given,
+                "notes": "",
             }
             procedures.append(procedure)
             procedure_plan.append((planned, vial_lots))
@@ -139,8 +182,12 @@ def seed(ctx) -> None:
         lot.quantity_received = usage[key] + on_shelf
         lot.quantity_remaining = on_shelf
     expired = VialLot(
-        lot_number=EXPIRED_DEMO_LOT, expires_on=today - timedelta(days=20), size_units=200,
-        quantity_received=4, quantity_remaining=2, received_at=_aware(today - timedelta(days=300), 9, 0),
+        lot_number=EXPIRED_DEMO_LOT,
+        expires_on=today - timedelta(days=20),
+        size_units=200,
+        quantity_received=4,
+        quantity_remaining=2,
+        received_at=_aware(today - timedelta(days=300), 9, 0),
         received_by=admin,
     )
     used_lots = [lot for lot in lots.values() if lot.quantity_received > 0]
@@ -153,7 +200,13 @@ def seed(ctx) -> None:
         for s in planned
     )
     ProcedureVial.objects.bulk_create(
-        ProcedureVial(procedure=procedure, lot=lot, lot_number=lot.lot_number, size_units=lot.size_units, expires_on=lot.expires_on)
+        ProcedureVial(
+            procedure=procedure,
+            lot=lot,
+            lot_number=lot.lot_number,
+            size_units=lot.size_units,
+            expires_on=lot.expires_on,
+        )
         for procedure, (_planned, vial_lots) in zip(procedures, procedure_plan, strict=True)
         for lot in vial_lots
     )
@@ -162,6 +215,9 @@ def seed(ctx) -> None:
     if stories and clinicians:
         story = stories[-1]
         OtherToxinTreatment.objects.create(
-            patient=story.patient, given_on=story.session_dates[-1] - timedelta(days=30), units=Decimal(50),
-            indication="Cervical dystonia (another clinic)", recorded_by=clinicians[0],
+            patient=story.patient,
+            given_on=story.session_dates[-1] - timedelta(days=30),
+            units=Decimal(50),
+            indication="Cervical dystonia (another clinic)",
+            recorded_by=clinicians[0],
         )

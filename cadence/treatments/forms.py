@@ -8,7 +8,9 @@ from django.utils import timezone
 
 class VialReceiveForm(forms.Form):
     lot = forms.CharField(label="Lot number", max_length=40)
-    expires_on = forms.DateField(label="Expiry date", widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(
+        label="Expiry date", widget=forms.DateInput(attrs={"type": "date"})
+    )
     size_units = forms.TypedChoiceField(
         label="Vial size", choices=[(100, "100 U"), (200, "200 U")], coerce=int
     )
@@ -17,7 +19,9 @@ class VialReceiveForm(forms.Form):
 
 class PlanConsentForm(forms.Form):
     consent_given_by = forms.CharField(
-        label="Consent given by", max_length=120, initial="Patient",
+        label="Consent given by",
+        max_length=120,
+        initial="Patient",
         help_text="The patient, or the name and role of their representative.",
     )
     reviewed = forms.BooleanField(
@@ -28,24 +32,37 @@ class PlanConsentForm(forms.Form):
 class OtherToxinTreatmentForm(forms.Form):
     given_on = forms.DateField(label="Given on", widget=forms.DateInput(attrs={"type": "date"}))
     units = forms.DecimalField(label="Units", min_value=0.1, max_digits=6, decimal_places=1)
-    indication = forms.CharField(label="Indication", max_length=120, help_text="e.g. spasticity, cervical dystonia")
+    indication = forms.CharField(
+        label="Indication", max_length=120, help_text="e.g. spasticity, cervical dystonia"
+    )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ProcedureForm(forms.Form):
     """The procedure note. Per-site units are added as `units_<code>` fields by the view."""
 
-    performed_on = forms.DateField(label="Date performed", widget=forms.DateInput(attrs={"type": "date"}))
+    performed_on = forms.DateField(
+        label="Date performed", widget=forms.DateInput(attrs={"type": "date"})
+    )
     performed_time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
     vial_lots = forms.CharField(
-        label="Vial lots opened", max_length=400,
+        label="Vial lots opened",
+        max_length=400,
         help_text="One lot number per vial opened, separated by commas (repeat a lot for two of its vials).",
     )
-    immediate_reactions = forms.CharField(label="Immediate reactions", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                          help_text="Leave empty if none.")
-    aftercare_given = forms.CharField(label="Aftercare given", widget=forms.Textarea(attrs={"rows": 4}))
+    immediate_reactions = forms.CharField(
+        label="Immediate reactions",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Leave empty if none.",
+    )
+    aftercare_given = forms.CharField(
+        label="Aftercare given", widget=forms.Textarea(attrs={"rows": 4})
+    )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    consent_obtained = forms.BooleanField(label="The patient's consent was obtained for this session")
+    consent_obtained = forms.BooleanField(
+        label="The patient's consent was obtained for this session"
+    )
 
     def __init__(self, *args, sites=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,7 +70,12 @@ class ProcedureForm(forms.Form):
         for site, units in sites:
             name = f"units_{site.code}"
             self.fields[name] = forms.DecimalField(
-                label=site.label, initial=units, min_value=0, max_digits=5, decimal_places=1, required=False,
+                label=site.label,
+                initial=units,
+                min_value=0,
+                max_digits=5,
+                decimal_places=1,
+                required=False,
                 help_text="0 or empty if not injected",
             )
             self.site_fields.append((site, name))
@@ -77,8 +99,15 @@ class ProcedureForm(forms.Form):
 
 
 class ProcedureAmendForm(forms.Form):
-    immediate_reactions = forms.CharField(label="Immediate reactions", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    aftercare_given = forms.CharField(label="Aftercare given", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    immediate_reactions = forms.CharField(
+        label="Immediate reactions", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    aftercare_given = forms.CharField(
+        label="Aftercare given", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    reason = forms.CharField(label="Reason for the amendment", widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text="Required: why the signed note is changed.")
+    reason = forms.CharField(
+        label="Reason for the amendment",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required: why the signed note is changed.",
+    )

@@ -28,7 +28,12 @@ PANEL_H = 222
 GAP = 12
 CAPTION_H = 22
 LEGEND_H = 46
-PANELS = (("front", "Front", 0, 0), ("left", "Left side", 1, 0), ("right", "Right side", 0, 1), ("back", "Back", 1, 1))
+PANELS = (
+    ("front", "Front", 0, 0),
+    ("left", "Left side", 1, 0),
+    ("right", "Right side", 0, 1),
+    ("back", "Back", 1, 1),
+)
 
 WIDTH = 2 * PANEL_W + GAP
 HEIGHT = 2 * PANEL_H + GAP + LEGEND_H
@@ -119,7 +124,11 @@ def head_map_svg(
     toggle_urls = dict(toggle_urls or {}) if interactive else {}
     selected = [(site, units) for site, units in sites_with_units]
     selected_codes = {site.code for site, _ in selected}
-    available = [SITE_CATALOGUE[code] for code in toggle_urls if code not in selected_codes and code in SITE_CATALOGUE]
+    available = [
+        SITE_CATALOGUE[code]
+        for code in toggle_urls
+        if code not in selected_codes and code in SITE_CATALOGUE
+    ]
     total = sum((Decimal(str(u)) for _, u in selected if u is not None), Decimal(0))
 
     parts: list[str] = [
@@ -143,7 +152,9 @@ def head_map_svg(
     def draw(site, units, *, is_selected: bool) -> None:
         px, py = _point(site)
         units_label = _units_text(units)
-        name = f"{site.label}: {units_label} U" if is_selected else f"{site.label} (not in the plan)"
+        name = (
+            f"{site.label}: {units_label} U" if is_selected else f"{site.label} (not in the plan)"
+        )
         body = f"<title>{escape(name)}</title>" + _marker(site, px, py, selected=is_selected)
         if is_selected and units_label:
             # text to the outer side of the site, so labels do not cover the drawing

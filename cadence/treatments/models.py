@@ -193,7 +193,9 @@ class Procedure(models.Model):
     A signed note is never overwritten in place: `signed_note` keeps the note as signed,
     and each later change is a ProcedureAmendment (who, when, why, before/after)."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="procedures")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="procedures"
+    )
     performed_on = models.DateField()
     performed_at = models.DateTimeField(null=True, blank=True)
     clinician = models.ForeignKey(
@@ -201,7 +203,9 @@ class Procedure(models.Model):
     )
     total_units = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal("0"))
     wasted_units = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal("0"))
-    status = models.CharField(max_length=8, choices=ProcedureStatus.choices, default=ProcedureStatus.DRAFT)
+    status = models.CharField(
+        max_length=8, choices=ProcedureStatus.choices, default=ProcedureStatus.DRAFT
+    )
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -267,7 +271,9 @@ class ProcedureAmendment(models.Model):
     """A change to a signed note: who, when, why, and each field's before/after."""
 
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="amendments")
-    amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     amended_at = models.DateTimeField(default=timezone.now)
     reason = models.TextField()
     changes = models.JSONField(default=dict)

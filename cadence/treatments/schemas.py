@@ -1,6 +1,5 @@
 """API schemas of the treatments app (units are Decimals in the database, JSON numbers here)."""
 
-
 from datetime import date, datetime
 from typing import Literal
 
@@ -22,7 +21,9 @@ class InjectionSiteOut(Schema):
 
 class SiteUnitsIn(Schema):
     site: str = Field(..., max_length=60, description="Site code from GET /injection-sites")
-    units: float = Field(..., description="Units at this site (2.5-10 for targeted and follow-the-pain sites)")
+    units: float = Field(
+        ..., description="Units at this site (2.5-10 for targeted and follow-the-pain sites)"
+    )
 
 
 class SiteUnitsOut(Schema):
@@ -38,7 +39,10 @@ class TreatmentPlanIn(Schema):
         default_factory=list,
         description="preempt: only the follow-the-pain additions; custom: every site of the plan",
     )
-    planned_for: date | None = Field(None, description="Planned session date (default today); used for the 400 U in 84 days check")
+    planned_for: date | None = Field(
+        None,
+        description="Planned session date (default today); used for the 400 U in 84 days check",
+    )
     notes: str = Field("", max_length=2000)
 
 
@@ -55,7 +59,9 @@ class TreatmentPlanOut(Schema):
 
 
 class PlanConsentIn(Schema):
-    consent_given_by: str = Field(..., max_length=120, description="Who consented: the patient or their representative")
+    consent_given_by: str = Field(
+        ..., max_length=120, description="Who consented: the patient or their representative"
+    )
 
 
 class VialIn(Schema):
@@ -77,12 +83,16 @@ class VialLotOut(Schema):
 class ProcedureIn(Schema):
     performed_on: date
     plan: int = Field(..., description="Treatment plan id (this patient's)")
-    vial_lots: list[str] = Field(..., description="One lot number per vial opened; a lot may repeat")
+    vial_lots: list[str] = Field(
+        ..., description="One lot number per vial opened; a lot may repeat"
+    )
     injections: list[SiteUnitsIn] | None = Field(None, description="Default: the plan's sites")
     consent_obtained: bool = Field(..., description="Must be true")
     performed_at: datetime | None = None
     immediate_reactions: str = Field("", max_length=4000)
-    aftercare_given: str | None = Field(None, max_length=4000, description="Default: the clinic's aftercare instructions")
+    aftercare_given: str | None = Field(
+        None, max_length=4000, description="Default: the clinic's aftercare instructions"
+    )
     notes: str = Field("", max_length=4000)
 
 

@@ -106,7 +106,9 @@ def other_toxin_treatments(patient) -> QuerySet[OtherToxinTreatment]:
     return OtherToxinTreatment.objects.filter(patient=patient)
 
 
-def other_toxin_doses(patient, *, exclude_procedure_id: int | None = None) -> list[tuple[date, Decimal]]:
+def other_toxin_doses(
+    patient, *, exclude_procedure_id: int | None = None
+) -> list[tuple[date, Decimal]]:
     """Every onabotulinumtoxinA dose of the patient (other indications and all procedures),
     as (date, units), for the 400 U in 84 days rule."""
     doses = list(

@@ -120,19 +120,27 @@ def treatment_plan_create(
         PlanSite(plan=plan, site=by_code[s.code], units=s.units) for s in planned
     )
     audit_record(
-        actor=created_by, action=AuditAction.CREATE, patient=patient, obj=plan, request=request,
+        actor=created_by,
+        action=AuditAction.CREATE,
+        patient=patient,
+        obj=plan,
+        request=request,
         summary=f"Treatment plan ({template}) {format_units(total)} U at {len(planned)} sites",
     )
     return plan
 
 
 @transaction.atomic
-def treatment_plan_record_consent(*, plan: TreatmentPlan, consent_given_by: str, recorded_by, request=None) -> TreatmentPlan:
+def treatment_plan_record_consent(
+    *, plan: TreatmentPlan, consent_given_by: str, recorded_by, request=None
+) -> TreatmentPlan:
     """Record that the plan, the aftercare and the expected course were reviewed with the
     patient and that they (or their representative) consented."""
     who = consent_given_by.strip()
     if not who:
-        raise TreatmentError.one("consent_given_by", "Say who gave consent (the patient or their representative).")
+        raise TreatmentError.one(
+            "consent_given_by", "Say who gave consent (the patient or their representative)."
+        )
     plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.has_consent:
         raise TreatmentError.one("consent_given_by", "Consent for this plan is already recorded.")
@@ -141,7 +149,11 @@ def treatment_plan_record_consent(*, plan: TreatmentPlan, consent_given_by: str,
     plan.consent_recorded_by = recorded_by
     plan.save(update_fields=["consent_given_by", "consent_recorded_at", "consent_recorded_by"])
     audit_record(
-        actor=recorded_by, action=AuditAction.CHANGE, patient=plan.patient, obj=plan, request=request,
+        actor=recorded_by,
+        action=AuditAction.CHANGE,
+        patient=plan.patient,
+        obj=plan,
+        request=request,
         summary="Plan reviewed with the patient; consent recorded",
     )
     return plan
@@ -164,11 +176,19 @@ def other_toxin_treatment_record(
     if not indication.strip():
         raise TreatmentError.one("indication", "Say what the toxin was given for.")
     treatment = OtherToxinTreatment.objects.create(
-        patient=patient, given_on=given_on, units=amount, indication=indication.strip()[:120],
-        notes=notes, recorded_by=recorded_by,
+        patient=patient,
+        given_on=given_on,
+        units=amount,
+        indication=indication.strip()[:120],
+        notes=notes,
+        recorded_by=recorded_by,
     )
     audit_record(
-        actor=recorded_by, action=AuditAction.CREATE, patient=patient, obj=treatment, request=request,
+        actor=recorded_by,
+        action=AuditAction.CREATE,
+        patient=patient,
+        obj=treatment,
+        request=request,
         summary=f"Other toxin treatment {format_units(amount)} U on {given_on.isoformat()}",
     )
     return treatment
@@ -184,11 +204,16 @@ def vial_receive(
     if not lot:
         raise TreatmentError.one("lot", "Enter the lot number.")
     if size_units not in VIAL_SIZES:
-        raise TreatmentError.one("size_units", f"size_units must be one of {', '.join(map(str, VIAL_SIZES))}")
+        raise TreatmentError.one(
+            "size_units", f"size_units must be one of {', '.join(map(str, VIAL_SIZES))}"
+        )
     if quantity < 1 or quantity > 1000:
         raise TreatmentError.one("quantity", "quantity must be between 1 and 1000 vials")
     if expires_on < timezone.localdate():
-        raise TreatmentError.one("expires_on", f"Lot {lot} expired on {expires_on.isoformat()}: expired stock can't be received")
+        raise TreatmentError.one(
+            "expires_on",
+            f"Lot {lot} expired on {expires_on.isoformat()}: expired stock can't be received",
+        )
     existing = VialLot.objects.select_for_update().filter(lot_number=lot).first()
     if existing is not None:
         if existing.size_units != size_units or existing.expires_on != expires_on:
@@ -205,11 +230,18 @@ def vial_receive(
         vial_lot = existing
     else:
         vial_lot = VialLot.objects.create(
-            lot_number=lot, expires_on=expires_on, size_units=size_units,
-            quantity_received=quantity, quantity_remaining=quantity, received_by=received_by,
+            lot_number=lot,
+            expires_on=expires_on,
+            size_units=size_units,
+            quantity_received=quantity,
+            quantity_remaining=quantity,
+            received_by=received_by,
         )
     audit_record(
-        actor=received_by, action=AuditAction.CREATE, obj=vial_lot, request=request,
+        actor=received_by,
+        action=AuditAction.CREATE,
+        obj=vial_lot,
+        request=request,
         summary=f"Received {quantity} x {size_units} U vials of lot {lot}",
     )
     return vial_lot
@@ -235,11 +267,20 @@ def _take_vials(vial_lots: Sequence[str], *, on: date) -> list[VialLot]:
         raise TreatmentError.one("vial_lots", "Record at least one vial (its lot number).")
     if "" in wanted:
         raise TreatmentError.one("vial_lots", "A vial has no lot number.")
-    lots = {lot.lot_number: lot for lot in VialLot.objects.select_for_update().filter(lot_number__in=wanted)}
+    lots = {
+        lot.lot_number: lot
+        for lot in VialLot.objects.select_for_update().filter(lot_number__in=wanted)
+    }
     unknown = sorted(set(wanted) - set(lots))
     if unknown:
-        raise TreatmentError.one("vial_lots", f"Unknown lot {', '.join(unknown)}: receive it into stock first", "unknown_lot")
-    expired = vial_problems([Vial(lot.lot_number, lot.expires_on, lot.size_units) for lot in lots.values()], on)
+        raise TreatmentError.one(
+            "vial_lots",
+            f"Unknown lot {', '.join(unknown)}: receive it into stock first",
+            "unknown_lot",
+        )
+    expired = vial_problems(
+        [Vial(lot.lot_number, lot.expires_on, lot.size_units) for lot in lots.values()], on
+    )
     if expired:
         raise TreatmentError([Problem("vial_lots", message, "expired_lot") for message in expired])
     for number, count in wanted.items():
@@ -279,7 +320,10 @@ def procedure_record(
     if plan.patient_id != patient.pk:
         raise TreatmentError.one("plan", "No such plan for this patient.")
     if not consent_obtained:
-        raise TreatmentError.one("consent_obtained", "The patient's consent must be obtained and recorded (consent_obtained must be true).")
+        raise TreatmentError.one(
+            "consent_obtained",
+            "The patient's consent must be obtained and recorded (consent_obtained must be true).",
+        )
     if performed_on > timezone.localdate():
         raise TreatmentError.one("performed_on", "performed_on can't be in the future")
     if injections is None:
@@ -289,8 +333,11 @@ def procedure_record(
     # What was injected is checked like a targeted plan: known sites, 2.5-10 U per site,
     # follow-the-pain caps, 195 U per session, 400 U in any 84 days.
     _check_plan(
-        PlanTemplate.custom, planned, on=performed_on,
-        doses=selectors.other_toxin_doses(patient), field="injections",
+        PlanTemplate.custom,
+        planned,
+        on=performed_on,
+        doses=selectors.other_toxin_doses(patient),
+        field="injections",
     )
     injected = sum((s.units for s in planned), Decimal(0))
     vials = _take_vials(vial_lots, on=performed_on)
@@ -298,26 +345,45 @@ def procedure_record(
     try:
         wasted = waste(drawn, injected)
     except ValueError as exc:
-        raise TreatmentError.one("vial_lots", f"The vials hold {format_units(drawn)} U: {exc}") from None
+        raise TreatmentError.one(
+            "vial_lots", f"The vials hold {format_units(drawn)} U: {exc}"
+        ) from None
     procedure = Procedure.objects.create(
-        patient=patient, plan=plan, performed_on=performed_on,
-        performed_at=performed_at or timezone.now(), clinician=clinician,
-        total_units=injected, wasted_units=wasted, drawn_units=drawn,
+        patient=patient,
+        plan=plan,
+        performed_on=performed_on,
+        performed_at=performed_at or timezone.now(),
+        clinician=clinician,
+        total_units=injected,
+        wasted_units=wasted,
+        drawn_units=drawn,
         dilution=dilution_description(v.size_units for v in vials),
-        consent_obtained=True, immediate_reactions=immediate_reactions,
+        consent_obtained=True,
+        immediate_reactions=immediate_reactions,
         aftercare_given=aftercare_text() if aftercare_given is None else aftercare_given,
         notes=notes,
     )
     by_code = selectors.sites_by_code()
     ProcedureInjection.objects.bulk_create(
-        ProcedureInjection(procedure=procedure, site=by_code[s.code], units=s.units) for s in planned
+        ProcedureInjection(procedure=procedure, site=by_code[s.code], units=s.units)
+        for s in planned
     )
     ProcedureVial.objects.bulk_create(
-        ProcedureVial(procedure=procedure, lot=v, lot_number=v.lot_number, size_units=v.size_units, expires_on=v.expires_on)
+        ProcedureVial(
+            procedure=procedure,
+            lot=v,
+            lot_number=v.lot_number,
+            size_units=v.size_units,
+            expires_on=v.expires_on,
+        )
         for v in vials
     )
     audit_record(
-        actor=clinician, action=AuditAction.CREATE, patient=patient, obj=procedure, request=request,
+        actor=clinician,
+        action=AuditAction.CREATE,
+        patient=patient,
+        obj=procedure,
+        request=request,
         summary=f"Procedure {format_units(injected)} U injected, {format_units(wasted)} U wasted",
         details={"lots": list(vial_lots)},
     )
@@ -331,9 +397,15 @@ def _note_snapshot(procedure: Procedure) -> dict:
         "clinician": procedure.clinician.get_username() if procedure.clinician else None,
         "plan": procedure.plan_id,
         "consent_obtained": procedure.consent_obtained,
-        "injections": {i.site.code: format_units(i.units) for i in procedure.injections.select_related("site")},
+        "injections": {
+            i.site.code: format_units(i.units) for i in procedure.injections.select_related("site")
+        },
         "vials": [
-            {"lot": v.lot_number, "size_units": v.size_units, "expires_on": v.expires_on.isoformat()}
+            {
+                "lot": v.lot_number,
+                "size_units": v.size_units,
+                "expires_on": v.expires_on.isoformat(),
+            }
             for v in procedure.vials.all()
         ],
         "dilution": procedure.dilution,
@@ -352,15 +424,21 @@ def procedure_sign(*, procedure: Procedure, signed_by, request=None) -> Procedur
     signed is kept in `signed_note`."""
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     if procedure.status == ProcedureStatus.SIGNED:
-        raise TreatmentError.one("status", "This note is already signed; change it with an amendment.")
+        raise TreatmentError.one(
+            "status", "This note is already signed; change it with an amendment."
+        )
     procedure.status = ProcedureStatus.SIGNED
     procedure.signed_at = timezone.now()
     procedure.signed_by = signed_by
     procedure.signed_note = _note_snapshot(procedure)
     procedure.save(update_fields=["status", "signed_at", "signed_by", "signed_note"])
     audit_record(
-        actor=signed_by, action=AuditAction.CHANGE, patient=procedure.patient, obj=procedure,
-        request=request, summary="Procedure note signed",
+        actor=signed_by,
+        action=AuditAction.CHANGE,
+        patient=procedure.patient,
+        obj=procedure,
+        request=request,
+        summary="Procedure note signed",
     )
     return procedure
 
@@ -401,28 +479,40 @@ def procedure_amend(
             update_fields.append(field)
     if injections is not None:
         planned = _planned_sites(injections, "injections")
-        before = {i.site.code: format_units(i.units) for i in procedure.injections.select_related("site")}
+        before = {
+            i.site.code: format_units(i.units) for i in procedure.injections.select_related("site")
+        }
         after = {s.code: format_units(s.units) for s in planned}
         if before != after:
             _check_plan(
-                PlanTemplate.custom, planned, on=procedure.performed_on,
-                doses=selectors.other_toxin_doses(procedure.patient, exclude_procedure_id=procedure.pk),
+                PlanTemplate.custom,
+                planned,
+                on=procedure.performed_on,
+                doses=selectors.other_toxin_doses(
+                    procedure.patient, exclude_procedure_id=procedure.pk
+                ),
                 field="injections",
             )
             injected = sum((s.units for s in planned), Decimal(0))
             try:
                 wasted = waste(procedure.drawn_units, injected)
             except ValueError as exc:
-                raise TreatmentError.one("injections", f"The vials held {format_units(procedure.drawn_units)} U: {exc}") from None
+                raise TreatmentError.one(
+                    "injections", f"The vials held {format_units(procedure.drawn_units)} U: {exc}"
+                ) from None
             changes["injections"] = {"before": before, "after": after}
             for field, value in (("total_units", injected), ("wasted_units", wasted)):
-                changes[field] = {"before": format_units(getattr(procedure, field)), "after": format_units(value)}
+                changes[field] = {
+                    "before": format_units(getattr(procedure, field)),
+                    "after": format_units(value),
+                }
                 setattr(procedure, field, value)
                 update_fields.append(field)
             by_code = selectors.sites_by_code()
             procedure.injections.all().delete()
             ProcedureInjection.objects.bulk_create(
-                ProcedureInjection(procedure=procedure, site=by_code[s.code], units=s.units) for s in planned
+                ProcedureInjection(procedure=procedure, site=by_code[s.code], units=s.units)
+                for s in planned
             )
     if not changes:
         raise TreatmentError.one("reason", "Nothing was changed: the amendment would be empty.")
@@ -431,8 +521,12 @@ def procedure_amend(
         procedure=procedure, amended_by=amended_by, reason=reason, changes=changes
     )
     audit_record(
-        actor=amended_by, action=AuditAction.CHANGE, patient=procedure.patient, obj=procedure,
-        request=request, summary=f"Procedure note amended ({', '.join(changes)})",
+        actor=amended_by,
+        action=AuditAction.CHANGE,
+        patient=procedure.patient,
+        obj=procedure,
+        request=request,
+        summary=f"Procedure note amended ({', '.join(changes)})",
         details={"reason": reason[:200], "fields": sorted(changes)},
     )
     return amendment

@@ -75,15 +75,26 @@ def patient_treatments(request, patient_id):
         if toxin_form.is_valid():
             try:
                 services.other_toxin_treatment_record(
-                    patient=patient, recorded_by=request.user, request=request, **toxin_form.cleaned_data
+                    patient=patient,
+                    recorded_by=request.user,
+                    request=request,
+                    **toxin_form.cleaned_data,
                 )
             except services.TreatmentError as exc:
                 _problems_for(toxin_form, exc)
             else:
                 messages.success(request, "Other toxin treatment recorded.")
                 return redirect("treatments:patient-treatments", patient_id=patient.pk)
-    procedures = Paginator(selectors.procedures_for_patient(patient), 25).get_page(request.GET.get("page"))
-    audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, request=request, summary="Viewed treatments")
+    procedures = Paginator(selectors.procedures_for_patient(patient), 25).get_page(
+        request.GET.get("page")
+    )
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        request=request,
+        summary="Viewed treatments",
+    )
     return render(
         request,
         "treatments/patient_treatments.html",
@@ -121,19 +132,31 @@ def _builder_context(patient, template: PlanTemplate, codes: list[str]) -> dict:
     chosen = [PlannedSite(code, SITE_CATALOGUE[code].default_units) for code in codes]
     planned = preempt_plan(chosen) if template is PlanTemplate.preempt else chosen
     problems = validate_plan(
-        template, planned, on=timezone.localdate(), other_toxin_doses=selectors.other_toxin_doses(patient)
+        template,
+        planned,
+        on=timezone.localdate(),
+        other_toxin_doses=selectors.other_toxin_doses(patient),
     )
-    toggleable = [s for s in SITE_CATALOGUE.values() if template is PlanTemplate.custom or s.follow_the_pain]
+    toggleable = [
+        s for s in SITE_CATALOGUE.values() if template is PlanTemplate.custom or s.follow_the_pain
+    ]
     toggle_urls = {}
     for site in toggleable:
-        next_codes = [c for c in codes if c != site.code] if site.code in codes else [*codes, site.code]
+        next_codes = (
+            [c for c in codes if c != site.code] if site.code in codes else [*codes, site.code]
+        )
         toggle_urls[site.code] = _builder_url(patient, template, next_codes)
     area_links = []
     if template is PlanTemplate.custom:
         for area in TRIGGER_AREAS.values():
             added = [c for c in area.site_codes if c not in codes]
-            area_links.append({"label": area.label, "url": _builder_url(patient, template, codes + added),
-                               "complete": not added})
+            area_links.append(
+                {
+                    "label": area.label,
+                    "url": _builder_url(patient, template, codes + added),
+                    "complete": not added,
+                }
+            )
     total = sum((s.units for s in planned), 0)
     sites_with_units = [(SITE_CATALOGUE[s.code], s.units) for s in planned]
     return {
@@ -144,9 +167,12 @@ def _builder_context(patient, template: PlanTemplate, codes: list[str]) -> dict:
         "total": format_units(total),
         "site_count": len(planned),
         "problems": problems,
-        "head_map": mark_safe(head_map_svg(sites_with_units, interactive=True, toggle_urls=toggle_urls)),  # noqa: S308 - head_map_svg escapes all text
+        "head_map": mark_safe(
+            head_map_svg(sites_with_units, interactive=True, toggle_urls=toggle_urls)
+        ),  # noqa: S308 - head_map_svg escapes all text
         "toggles": [
-            {"site": site, "url": toggle_urls[site.code], "selected": site.code in codes} for site in toggleable
+            {"site": site, "url": toggle_urls[site.code], "selected": site.code in codes}
+            for site in toggleable
         ],
         "area_links": area_links,
         "preempt_url": _builder_url(patient, PlanTemplate.preempt, []),
@@ -166,14 +192,20 @@ def plan_create(request, patient_id):
     if request.method == "POST":
         try:
             plan = services.treatment_plan_create(
-                patient=patient, template=str(template),
+                patient=patient,
+                template=str(template),
                 sites=[(c, SITE_CATALOGUE[c].default_units) for c in codes],
-                created_by=request.user, notes=request.POST.get("notes", "")[:2000], request=request,
+                created_by=request.user,
+                notes=request.POST.get("notes", "")[:2000],
+                request=request,
             )
         except services.TreatmentError as exc:
             errors = [p.message for p in exc.problems]
         else:
-            messages.success(request, f"Plan saved: {format_units(plan.total_units)} U at {plan.site_count} sites.")
+            messages.success(
+                request,
+                f"Plan saved: {format_units(plan.total_units)} U at {plan.site_count} sites.",
+            )
             return redirect("treatments:plan-detail", patient_id=patient.pk, plan_id=plan.pk)
     context = _builder_context(patient, template, codes)
     context["errors"] = errors
@@ -189,14 +221,24 @@ def plan_detail(request, patient_id, plan_id):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     plan = _plan_or_404(patient, plan_id)
     sites = selectors.plan_sites(plan)
-    audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, obj=plan, request=request, summary="Viewed a treatment plan")
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        obj=plan,
+        request=request,
+        summary="Viewed a treatment plan",
+    )
     return render(
         request,
         "treatments/plan_detail.html",
         {
-            "patient": patient, "plan": plan, "sites": sites,
+            "patient": patient,
+            "plan": plan,
+            "sites": sites,
             "head_map": mark_safe(head_map_svg(sites, interactive=False)),  # noqa: S308
-            "aftercare": aftercare_instructions(), "course": expected_course(),
+            "aftercare": aftercare_instructions(),
+            "course": expected_course(),
             "consent_form": PlanConsentForm(),
         },
     )
@@ -211,7 +253,10 @@ def plan_consent(request, patient_id, plan_id):
     if form.is_valid():
         try:
             services.treatment_plan_record_consent(
-                plan=plan, consent_given_by=form.cleaned_data["consent_given_by"], recorded_by=request.user, request=request
+                plan=plan,
+                consent_given_by=form.cleaned_data["consent_given_by"],
+                recorded_by=request.user,
+                request=request,
             )
         except services.TreatmentError as exc:
             _problems_for(form, exc)
@@ -220,11 +265,16 @@ def plan_consent(request, patient_id, plan_id):
             return redirect("treatments:plan-detail", patient_id=patient.pk, plan_id=plan.pk)
     sites = selectors.plan_sites(plan)
     return render(
-        request, "treatments/plan_detail.html",
+        request,
+        "treatments/plan_detail.html",
         {
-            "patient": patient, "plan": plan, "sites": sites,
+            "patient": patient,
+            "plan": plan,
+            "sites": sites,
             "head_map": mark_safe(head_map_svg(sites, interactive=False)),  # noqa: S308
-            "aftercare": aftercare_instructions(), "course": expected_course(), "consent_form": form,
+            "aftercare": aftercare_instructions(),
+            "course": expected_course(),
+            "consent_form": form,
         },
         status=422,
     )
@@ -243,31 +293,49 @@ def procedure_create(request, patient_id, plan_id):
     sizes, lots = selectors.suggested_vial_lots(plan.total_units, on=today)
     now = timezone.localtime()
     initial = {
-        "performed_on": today, "performed_time": now.strftime("%H:%M"), "vial_lots": ", ".join(lots),
-        "aftercare_given": aftercare_text(), "consent_obtained": plan.has_consent,
+        "performed_on": today,
+        "performed_time": now.strftime("%H:%M"),
+        "vial_lots": ", ".join(lots),
+        "aftercare_given": aftercare_text(),
+        "consent_obtained": plan.has_consent,
     }
     form = ProcedureForm(request.POST or None, initial=initial, sites=sites)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        performed_at = timezone.make_aware(datetime.combine(data["performed_on"], data["performed_time"]))
+        performed_at = timezone.make_aware(
+            datetime.combine(data["performed_on"], data["performed_time"])
+        )
         try:
             procedure = services.procedure_record(
-                patient=patient, plan=plan, performed_on=data["performed_on"], performed_at=performed_at,
-                vial_lots=form.lots(), consent_obtained=data["consent_obtained"], clinician=request.user,
-                injections=form.injections(), immediate_reactions=data["immediate_reactions"],
-                aftercare_given=data["aftercare_given"], notes=data["notes"], request=request,
+                patient=patient,
+                plan=plan,
+                performed_on=data["performed_on"],
+                performed_at=performed_at,
+                vial_lots=form.lots(),
+                consent_obtained=data["consent_obtained"],
+                clinician=request.user,
+                injections=form.injections(),
+                immediate_reactions=data["immediate_reactions"],
+                aftercare_given=data["aftercare_given"],
+                notes=data["notes"],
+                request=request,
             )
         except services.TreatmentError as exc:
             _problems_for(form, exc)
         else:
             messages.success(request, "Procedure recorded. Check it and sign the note.")
-            return redirect("treatments:procedure-detail", patient_id=patient.pk, procedure_id=procedure.pk)
+            return redirect(
+                "treatments:procedure-detail", patient_id=patient.pk, procedure_id=procedure.pk
+            )
     return render(
         request,
         "treatments/procedure_form.html",
         {
-            "patient": patient, "plan": plan, "form": form,
-            "suggested_sizes": " + ".join(f"{s} U" for s in sizes), "suggested_lots": lots,
+            "patient": patient,
+            "plan": plan,
+            "form": form,
+            "suggested_sizes": " + ".join(f"{s} U" for s in sizes),
+            "suggested_lots": lots,
             "head_map": mark_safe(head_map_svg(sites, interactive=False)),  # noqa: S308
         },
         status=422 if request.method == "POST" else 200,
@@ -284,7 +352,9 @@ def _procedure_context(procedure: Procedure) -> dict:
         "billing": selectors.procedure_billing(procedure),
         "amendments": list(procedure.amendments.all()),
         "head_map": mark_safe(head_map_svg(injections, interactive=False, title="Sites injected")),  # noqa: S308
-        "aftercare_lines": [line for line in procedure.aftercare_given.splitlines() if line.strip()],
+        "aftercare_lines": [
+            line for line in procedure.aftercare_given.splitlines() if line.strip()
+        ],
     }
 
 
@@ -292,7 +362,14 @@ def _procedure_context(procedure: Procedure) -> dict:
 def procedure_detail(request, patient_id, procedure_id):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     procedure = _procedure_or_404(patient, procedure_id)
-    audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, obj=procedure, request=request, summary="Viewed a procedure note")
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        obj=procedure,
+        request=request,
+        summary="Viewed a procedure note",
+    )
     return render(request, "treatments/procedure_detail.html", _procedure_context(procedure))
 
 
@@ -318,24 +395,34 @@ def procedure_amend(request, patient_id, procedure_id):
     procedure = _procedure_or_404(patient, procedure_id)
     if not procedure.is_signed:
         messages.error(request, "Only a signed note is amended; sign it first.")
-        return redirect("treatments:procedure-detail", patient_id=patient.pk, procedure_id=procedure.pk)
+        return redirect(
+            "treatments:procedure-detail", patient_id=patient.pk, procedure_id=procedure.pk
+        )
     initial = {f: getattr(procedure, f) for f in services.AMENDABLE_TEXT_FIELDS}
     form = ProcedureAmendForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.procedure_amend(
-                procedure=procedure, amended_by=request.user, reason=data["reason"],
-                immediate_reactions=data["immediate_reactions"], aftercare_given=data["aftercare_given"],
-                notes=data["notes"], request=request,
+                procedure=procedure,
+                amended_by=request.user,
+                reason=data["reason"],
+                immediate_reactions=data["immediate_reactions"],
+                aftercare_given=data["aftercare_given"],
+                notes=data["notes"],
+                request=request,
             )
         except services.TreatmentError as exc:
             _problems_for(form, exc)
         else:
             messages.success(request, "Amendment recorded.")
-            return redirect("treatments:procedure-detail", patient_id=patient.pk, procedure_id=procedure.pk)
+            return redirect(
+                "treatments:procedure-detail", patient_id=patient.pk, procedure_id=procedure.pk
+            )
     return render(
-        request, "treatments/procedure_amend.html", {"patient": patient, "procedure": procedure, "form": form},
+        request,
+        "treatments/procedure_amend.html",
+        {"patient": patient, "procedure": procedure, "form": form},
         status=422 if request.method == "POST" else 200,
     )
 
@@ -352,7 +439,14 @@ def procedure_pdf(request, patient_id, procedure_id):
     context["generated_at"] = timezone.now()
     html = render_to_string("treatments/procedure_pdf.html", context, request=request)
     pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    audit_record(actor=request.user, action=AuditAction.EXPORT, patient=patient, obj=procedure, request=request, summary="Procedure note PDF")
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        patient=patient,
+        obj=procedure,
+        request=request,
+        summary="Procedure note PDF",
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="procedure-{procedure.pk}.pdf"'
     return response
@@ -363,12 +457,26 @@ def procedure_aftercare(request, patient_id, procedure_id):
     """Printable aftercare sheet of a procedure, to hand to the patient."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     procedure = _procedure_or_404(patient, procedure_id)
-    audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, obj=procedure, request=request, summary="Viewed aftercare sheet")
-    return render(request, "treatments/aftercare.html", {
-        "patient": patient, "procedure": procedure,
-        "aftercare_lines": [line for line in procedure.aftercare_given.splitlines() if line.strip()],
-        "course": expected_course(),
-    })
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        obj=procedure,
+        request=request,
+        summary="Viewed aftercare sheet",
+    )
+    return render(
+        request,
+        "treatments/aftercare.html",
+        {
+            "patient": patient,
+            "procedure": procedure,
+            "aftercare_lines": [
+                line for line in procedure.aftercare_given.splitlines() if line.strip()
+            ],
+            "course": expected_course(),
+        },
+    )
 
 
 @roles_required(Role.PATIENT)
@@ -376,14 +484,29 @@ def my_aftercare(request):
     """The patient's aftercare after their latest session."""
     patient = patient_for_user(request.user, request.user.patient_id, clinical=True)
     procedure = selectors.latest_signed_procedure(patient)
-    audit_record(actor=request.user, action=AuditAction.VIEW, patient=patient, obj=procedure, request=request, summary="Viewed own aftercare")
-    return render(request, "treatments/aftercare.html", {
-        "patient": patient, "procedure": procedure, "own": True,
-        "aftercare_lines": (
-            [line for line in procedure.aftercare_given.splitlines() if line.strip()] if procedure else []
-        ),
-        "course": expected_course(),
-    })
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        obj=procedure,
+        request=request,
+        summary="Viewed own aftercare",
+    )
+    return render(
+        request,
+        "treatments/aftercare.html",
+        {
+            "patient": patient,
+            "procedure": procedure,
+            "own": True,
+            "aftercare_lines": (
+                [line for line in procedure.aftercare_given.splitlines() if line.strip()]
+                if procedure
+                else []
+            ),
+            "course": expected_course(),
+        },
+    )
 
 
 # --- vials and recall ------------------------------------------------------------------------------------
@@ -394,15 +517,21 @@ def vial_list(request):
     form = VialReceiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            lot = services.vial_receive(received_by=request.user, request=request, **form.cleaned_data)
+            lot = services.vial_receive(
+                received_by=request.user, request=request, **form.cleaned_data
+            )
         except services.TreatmentError as exc:
             _problems_for(form, exc)
         else:
-            messages.success(request, f"Received into stock: lot {lot.lot_number}, {lot.quantity_remaining} vials remaining.")
+            messages.success(
+                request,
+                f"Received into stock: lot {lot.lot_number}, {lot.quantity_remaining} vials remaining.",
+            )
             return redirect("treatments:vial-list")
     lots = Paginator(selectors.vial_stock(), 25).get_page(request.GET.get("page"))
     return render(
-        request, "treatments/vial_list.html",
+        request,
+        "treatments/vial_list.html",
         {"form": form, "lots": lots, "today": timezone.localdate()},
         status=422 if request.method == "POST" else 200,
     )
@@ -416,12 +545,18 @@ def lot_recall(request):
     if lot:
         rows = selectors.lot_recall(lot)
         audit_record(
-            actor=request.user, action=AuditAction.VIEW, object_type="treatments.viallot", object_id=lot,
-            request=request, summary=f"Lot recall lookup: {len(rows)} procedures", details={"lot": lot},
+            actor=request.user,
+            action=AuditAction.VIEW,
+            object_type="treatments.viallot",
+            object_id=lot,
+            request=request,
+            summary=f"Lot recall lookup: {len(rows)} procedures",
+            details={"lot": lot},
         )
         rows = Paginator(rows, 25).get_page(request.GET.get("page"))
     return render(
-        request, "treatments/lot_recall.html",
+        request,
+        "treatments/lot_recall.html",
         {"lot": lot, "rows": rows, "page_extra": "&" + urlencode({"lot": lot})},
     )
 
@@ -434,18 +569,44 @@ def lot_recall_csv(request):
         raise Http404("Name a lot.")
     rows = selectors.lot_recall(lot)
     audit_record(
-        actor=request.user, action=AuditAction.EXPORT, object_type="treatments.viallot", object_id=lot,
-        request=request, summary=f"Lot recall CSV: {len(rows)} procedures", details={"lot": lot},
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        object_type="treatments.viallot",
+        object_id=lot,
+        request=request,
+        summary=f"Lot recall CSV: {len(rows)} procedures",
+        details={"lot": lot},
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="recall-{"".join(c for c in lot if c.isalnum() or c in "-_")}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="recall-{"".join(c for c in lot if c.isalnum() or c in "-_")}.csv"'
+    )
     writer = csv.writer(response)
-    writer.writerow(["lot", "performed_on", "procedure_id", "patient_id", "patient_name", "email", "phone", "vials"])
+    writer.writerow(
+        [
+            "lot",
+            "performed_on",
+            "procedure_id",
+            "patient_id",
+            "patient_name",
+            "email",
+            "phone",
+            "vials",
+        ]
+    )
     for r in rows:
-        writer.writerow([
-            lot, r["performed_on"].isoformat(), r["procedure_id"], r["patient_id"],
-            _csv_safe(r["patient_name"]), _csv_safe(r["email"]), _csv_safe(r["phone"]), r["vials"],
-        ])
+        writer.writerow(
+            [
+                lot,
+                r["performed_on"].isoformat(),
+                r["procedure_id"],
+                r["patient_id"],
+                _csv_safe(r["patient_name"]),
+                _csv_safe(r["email"]),
+                _csv_safe(r["phone"]),
+                r["vials"],
+            ]
+        )
     return response
 
 

@@ -7,13 +7,48 @@ pytestmark = [pytest.mark.browser]
 # Exactly what each role's navigation offers: clinical pages never reach front desk or
 # admin, staff pages never reach patients.
 EXPECTED = {
-    "admin": ["Home", "Dashboard", "Calendar", "Patients", "Worklists", "Requests", "Lot recall", "Users", "Audit"],
-    "clinician": ["Home", "Dashboard", "Patients", "Calendar", "Worklists", "Requests", "Alerts", "Vial stock", "Lot recall"],
-    "nurse": ["Home", "Dashboard", "Patients", "Calendar", "Worklists", "Requests", "Alerts", "Vial stock"],
+    "admin": [
+        "Home",
+        "Dashboard",
+        "Calendar",
+        "Patients",
+        "Worklists",
+        "Requests",
+        "Lot recall",
+        "Users",
+        "Audit",
+    ],
+    "clinician": [
+        "Home",
+        "Dashboard",
+        "Patients",
+        "Calendar",
+        "Worklists",
+        "Requests",
+        "Alerts",
+        "Vial stock",
+        "Lot recall",
+    ],
+    "nurse": [
+        "Home",
+        "Dashboard",
+        "Patients",
+        "Calendar",
+        "Worklists",
+        "Requests",
+        "Alerts",
+        "Vial stock",
+    ],
     "frontdesk": ["Home", "Calendar", "Patients", "Worklists", "Requests"],
     "patient": [
-        "Home", "My diary", "My progress", "Questionnaires", "Side effects", "Aftercare",
-        "Reminders", "Who viewed my record",
+        "Home",
+        "My diary",
+        "My progress",
+        "Questionnaires",
+        "Side effects",
+        "Aftercare",
+        "Reminders",
+        "Who viewed my record",
     ],
 }
 LANDING = {

@@ -25,16 +25,34 @@ def test_createuser_makes_a_staff_user_with_an_argon2_password(settings):
 
 
 def test_createuser_links_a_patient_user_to_one_patient(patient):
-    run("createuser", "pat", "--role", "patient", "--password", "long-enough-pw-1", "--patient", str(patient.pk))
+    run(
+        "createuser",
+        "pat",
+        "--role",
+        "patient",
+        "--password",
+        "long-enough-pw-1",
+        "--patient",
+        str(patient.pk),
+    )
     assert User.objects.get(username="pat").patient == patient
 
 
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["x", "--role", "patient", "--password", "long-enough-pw-1"], "--patient PATIENT_ID is required"),
-        (["x", "--role", "patient", "--password", "long-enough-pw-1", "--patient", "99999"], "No patient with id 99999"),
-        (["x", "--role", "nurse", "--password", "long-enough-pw-1", "--patient", "1"], "only for --role patient"),
+        (
+            ["x", "--role", "patient", "--password", "long-enough-pw-1"],
+            "--patient PATIENT_ID is required",
+        ),
+        (
+            ["x", "--role", "patient", "--password", "long-enough-pw-1", "--patient", "99999"],
+            "No patient with id 99999",
+        ),
+        (
+            ["x", "--role", "nurse", "--password", "long-enough-pw-1", "--patient", "1"],
+            "only for --role patient",
+        ),
         (["x", "--role", "nurse", "--password", "short"], "Password rejected"),
     ],
     ids=["patient-without-record", "unknown-patient", "staff-with-patient", "weak-password"],
@@ -47,7 +65,16 @@ def test_createuser_refuses_bad_input(args, message):
 
 def test_createuser_refuses_a_second_login_for_the_same_patient(patient_user, patient):
     with pytest.raises(CommandError, match="already has a login"):
-        run("createuser", "again", "--role", "patient", "--password", "long-enough-pw-1", "--patient", str(patient.pk))
+        run(
+            "createuser",
+            "again",
+            "--role",
+            "patient",
+            "--password",
+            "long-enough-pw-1",
+            "--patient",
+            str(patient.pk),
+        )
 
 
 def test_createuser_refuses_an_unknown_role():
@@ -74,7 +101,11 @@ def test_bearer_token_authenticates(clinician, client):
     raw = run("issue_token", clinician.username).strip().splitlines()[-1]
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
     assert response.status_code == 200
-    assert response.json() == {"username": clinician.username, "role": "clinician", "patient_id": None}
+    assert response.json() == {
+        "username": clinician.username,
+        "role": "clinician",
+        "patient_id": None,
+    }
 
 
 @pytest.mark.parametrize("header", ["Bearer cad_wrong", "Bearer ", "Basic abc", None])

@@ -18,13 +18,28 @@ from cadence.treatments.models import Procedure, ProcedureStatus
 
 TODAY = date(2026, 3, 2)
 CLASSIFICATION_FIELDS = [
-    "is_headache_day", "is_migraine_day", "is_probable_migraine_day", "is_moderate_severe_day",
-    "is_acute_medication_day", "is_triptan_day", "is_treated_day", "is_overuse_class_day",
+    "is_headache_day",
+    "is_migraine_day",
+    "is_probable_migraine_day",
+    "is_moderate_severe_day",
+    "is_acute_medication_day",
+    "is_triptan_day",
+    "is_treated_day",
+    "is_overuse_class_day",
     "is_simple_analgesic_day",
 ]
 RAW_FIELDS = [
-    "headache_hours", "peak_severity", "unilateral", "pulsating", "worse_with_activity", "nausea",
-    "vomiting", "photophobia", "phonophobia", "aura", "missed_activity",
+    "headache_hours",
+    "peak_severity",
+    "unilateral",
+    "pulsating",
+    "worse_with_activity",
+    "nausea",
+    "vomiting",
+    "photophobia",
+    "phonophobia",
+    "aura",
+    "missed_activity",
 ]
 
 pytestmark = pytest.mark.django_db
@@ -75,12 +90,13 @@ def test_its_sessions_are_signed_about_every_twelve_weeks():
     result = scale.seed_scale_clinic(patients=2, days=400, today=TODAY, seed=3)
     assert result.procedures == Procedure.objects.count()
     for patient_id in result.patient_ids:
-        sessions = list(
-            Procedure.objects.filter(patient_id=patient_id).order_by("performed_on")
-        )
+        sessions = list(Procedure.objects.filter(patient_id=patient_id).order_by("performed_on"))
         assert len(sessions) >= 4
         assert all(s.status == ProcedureStatus.SIGNED and s.signed_at for s in sessions)
-        gaps = [(b.performed_on - a.performed_on).days for a, b in zip(sessions, sessions[1:], strict=False)]
+        gaps = [
+            (b.performed_on - a.performed_on).days
+            for a, b in zip(sessions, sessions[1:], strict=False)
+        ]
         assert all(84 <= gap <= 90 for gap in gaps)
         first_diary_day = TODAY - timedelta(days=399)
         assert (sessions[0].performed_on - first_diary_day).days >= 28
@@ -92,8 +108,16 @@ def test_it_stops_at_max_sessions():
 
 
 def test_the_command_scales_with_days():
-    call_command("seed_demo", "--patients", "3", "--days", "10", "--no-progress",
-                 "--today", TODAY.isoformat())
+    call_command(
+        "seed_demo",
+        "--patients",
+        "3",
+        "--days",
+        "10",
+        "--no-progress",
+        "--today",
+        TODAY.isoformat(),
+    )
     assert DiaryDay.objects.count() == 30
     assert Patient.objects.count() == 3
 

@@ -30,32 +30,57 @@ def test_it_starts_the_chain_when_the_head_row_is_missing(clinician):
 
 def test_an_entry_rolls_back_with_the_change_it_records(clinician):
     before = AuditEvent.objects.count()
-    head_before = AuditChainHead.objects.filter(pk=1).values_list("last_hash", "entry_count").first()
+    head_before = (
+        AuditChainHead.objects.filter(pk=1).values_list("last_hash", "entry_count").first()
+    )
     with pytest.raises(RuntimeError), transaction.atomic():
         audit_record(actor=clinician, action=AuditAction.CHANGE, summary="doomed")
         raise RuntimeError("the change failed")
     assert AuditEvent.objects.count() == before
-    assert AuditChainHead.objects.filter(pk=1).values_list("last_hash", "entry_count").first() == head_before
+    assert (
+        AuditChainHead.objects.filter(pk=1).values_list("last_hash", "entry_count").first()
+        == head_before
+    )
     assert verify_chain() == []
 
 
-@pytest.mark.parametrize("returning", [
-    True,
-    # Without RETURNING the id comes from the cursor's lastrowid: SQLite before 3.35 only
-    # (PostgreSQL always returns it).
-    pytest.param(False, marks=pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite path")),
-])
+@pytest.mark.parametrize(
+    "returning",
+    [
+        True,
+        # Without RETURNING the id comes from the cursor's lastrowid: SQLite before 3.35 only
+        # (PostgreSQL always returns it).
+        pytest.param(
+            False, marks=pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite path")
+        ),
+    ],
+)
 def test_the_stored_entry_is_the_one_returned(clinician, patient, monkeypatch, returning):
     from cadence.audit import services
 
     monkeypatch.setattr(services, "_insert_returns_id", lambda: returning)
     event = audit_record(
-        actor=clinician, action=AuditAction.EXPORT, summary="export", patient=patient,
-        details={"rows": 3, "on": "2026-01-01"}, object_type="diary.diaryday", object_id=7,
+        actor=clinician,
+        action=AuditAction.EXPORT,
+        summary="export",
+        patient=patient,
+        details={"rows": 3, "on": "2026-01-01"},
+        object_type="diary.diaryday",
+        object_id=7,
     )
     stored = AuditEvent.objects.get(pk=event.pk)
-    assert (stored.entry_hash, stored.prev_hash, stored.summary, stored.details, stored.actor_id) == (
-        event.entry_hash, event.prev_hash, "export", {"rows": 3, "on": "2026-01-01"}, clinician.pk
+    assert (
+        stored.entry_hash,
+        stored.prev_hash,
+        stored.summary,
+        stored.details,
+        stored.actor_id,
+    ) == (
+        event.entry_hash,
+        event.prev_hash,
+        "export",
+        {"rows": 3, "on": "2026-01-01"},
+        clinician.pk,
     )
     assert stored.patient_id_ref == patient.pk and stored.object_id == "7"
     assert stored.compute_hash() == stored.entry_hash

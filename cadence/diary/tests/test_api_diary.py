@@ -34,7 +34,9 @@ def url(patient, on):
     return f"/patients/{patient.pk}/diary/{on.isoformat()}"
 
 
-def test_a_new_day_answers_201_with_the_entry_and_its_classification(api_for, patient_user, patient):
+def test_a_new_day_answers_201_with_the_entry_and_its_classification(
+    api_for, patient_user, patient
+):
     response = api_for(patient_user).put(url(patient, today()), MIGRAINE_DAY)
     assert response.status_code == 201, response.content
     body = response.json()
@@ -44,7 +46,9 @@ def test_a_new_day_answers_201_with_the_entry_and_its_classification(api_for, pa
     assert body["acute_medications"][0] == MIGRAINE_DAY["acute_medications"][0]
     assert body["notes"] == "Bad one."
     assert (body["is_headache_day"], body["is_migraine_day"], body["is_moderate_severe_day"]) == (
-        True, True, True,
+        True,
+        True,
+        True,
     )
     assert body["entered_on_behalf"] is False
 
@@ -79,7 +83,9 @@ def test_editing_a_past_day_replaces_every_answer(api_for, patient_user, patient
 
 
 def test_a_clinician_enters_a_day_on_the_patients_behalf(api_for, clinician, patient):
-    response = api_for(clinician).put(url(patient, today()), {"headache_hours": 5, "peak_severity": "mild"})
+    response = api_for(clinician).put(
+        url(patient, today()), {"headache_hours": 5, "peak_severity": "mild"}
+    )
     assert response.status_code == 201
     assert response.json()["entered_on_behalf"] is True
     day = DiaryDay.objects.get(patient=patient)
@@ -110,7 +116,9 @@ def test_a_nurse_may_enter_a_day(api_for, nurse, patient):
         ({"headache_hours": 5, "notes": "x" * 5000}, "notes"),
     ],
 )
-def test_bad_input_answers_422_naming_the_field_and_stores_nothing(api_for, patient_user, patient, body, field):
+def test_bad_input_answers_422_naming_the_field_and_stores_nothing(
+    api_for, patient_user, patient, body, field
+):
     response = api_for(patient_user).put(url(patient, today()), body)
     assert response.status_code == 422, response.content
     assert any(field in error["loc"] for error in response.json()["detail"]), response.json()
@@ -118,14 +126,18 @@ def test_bad_input_answers_422_naming_the_field_and_stores_nothing(api_for, pati
 
 
 def test_a_future_date_is_refused(api_for, patient_user, patient):
-    response = api_for(patient_user).put(url(patient, today() + timedelta(days=1)), {"headache_hours": 0})
+    response = api_for(patient_user).put(
+        url(patient, today() + timedelta(days=1)), {"headache_hours": 0}
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["path", "date"]
     assert not DiaryDay.objects.exists()
 
 
 def test_a_malformed_date_is_422(api_for, patient_user, patient):
-    response = api_for(patient_user).put(f"/patients/{patient.pk}/diary/2026-02-30", {"headache_hours": 0})
+    response = api_for(patient_user).put(
+        f"/patients/{patient.pk}/diary/2026-02-30", {"headache_hours": 0}
+    )
     assert response.status_code == 422
 
 
@@ -151,7 +163,9 @@ def test_the_range_get_lists_days_in_the_range_oldest_first(api_for, patient_use
     for offset in (10, 3, 1):
         client.put(url(patient, today() - timedelta(days=offset)), {"headache_hours": offset})
     start, end = today() - timedelta(days=5), today()
-    response = client.get(f"/patients/{patient.pk}/diary", {"start": start.isoformat(), "end": end.isoformat()})
+    response = client.get(
+        f"/patients/{patient.pk}/diary", {"start": start.isoformat(), "end": end.isoformat()}
+    )
     assert response.status_code == 200
     assert [d["headache_hours"] for d in response.json()] == [3, 1]
 
@@ -175,7 +189,11 @@ def test_reads_and_writes_are_audited(api_for, patient_user, patient):
     client.put(url(patient, today()), {"headache_hours": 0})
     client.put(url(patient, today()), {"headache_hours": 0})
     client.get(f"/patients/{patient.pk}/diary")
-    actions = list(AuditEvent.objects.filter(patient_id_ref=patient.pk).order_by("id").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(patient_id_ref=patient.pk)
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions == ["create", "change", "view"]
 
 
@@ -197,14 +215,22 @@ def test_the_openapi_document_describes_the_diary_operations(client):
     assert "/api/v1/patients/{patient_id}/diary/{date}" in document["paths"]
     put = document["paths"]["/api/v1/patients/{patient_id}/diary/{date}"]["put"]
     assert put["summary"] and put["description"]
-    assert {"/api/v1/patients/{patient_id}/questionnaires", "/api/v1/patients/{patient_id}/side-effects"} <= set(document["paths"])
+    assert {
+        "/api/v1/patients/{patient_id}/questionnaires",
+        "/api/v1/patients/{patient_id}/side-effects",
+    } <= set(document["paths"])
 
 
-@pytest.mark.parametrize("raw", ['{"headache_hours": NaN}', '{"headache_hours": Infinity}', "not json", "[]"])
+@pytest.mark.parametrize(
+    "raw", ['{"headache_hours": NaN}', '{"headache_hours": Infinity}', "not json", "[]"]
+)
 def test_odd_bodies_answer_4xx_never_5xx(api_for, patient_user, patient, raw):
     client = api_for(patient_user)
     response = client.client.put(
-        f"/api/v1{url(patient, today())}", data=raw, content_type="application/json", headers=client.headers
+        f"/api/v1{url(patient, today())}",
+        data=raw,
+        content_type="application/json",
+        headers=client.headers,
     )
     assert 400 <= response.status_code < 500
     assert not DiaryDay.objects.exists()

@@ -24,7 +24,8 @@ def se_url(patient):
 
 def test_midas_answers_201_with_score_and_grade(api_for, patient_user, patient):
     response = api_for(patient_user).post(
-        q_url(patient), {"instrument": "MIDAS", "completed_on": today().isoformat(), "answers": [5, 4, 6, 3, 7]}
+        q_url(patient),
+        {"instrument": "MIDAS", "completed_on": today().isoformat(), "answers": [5, 4, 6, 3, 7]},
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -35,7 +36,8 @@ def test_midas_answers_201_with_score_and_grade(api_for, patient_user, patient):
 def test_hit6_answers_201_with_score_and_band(api_for, patient_user, patient):
     answers = ["always", "very_often", "sometimes", "always", "rarely", "never"]
     response = api_for(patient_user).post(
-        q_url(patient), {"instrument": "HIT-6", "completed_on": today().isoformat(), "answers": answers}
+        q_url(patient),
+        {"instrument": "HIT-6", "completed_on": today().isoformat(), "answers": answers},
     )
     assert response.status_code == 201
     body = response.json()
@@ -45,11 +47,20 @@ def test_hit6_answers_201_with_score_and_band(api_for, patient_user, patient):
 def test_a_later_response_shows_its_change_against_the_previous(api_for, patient_user, patient):
     client = api_for(patient_user)
     earlier = (today() - timedelta(days=90)).isoformat()
-    client.post(q_url(patient), {"instrument": "MIDAS", "completed_on": earlier, "answers": [10, 10, 10, 10, 10]})
+    client.post(
+        q_url(patient),
+        {"instrument": "MIDAS", "completed_on": earlier, "answers": [10, 10, 10, 10, 10]},
+    )
     body = client.post(
-        q_url(patient), {"instrument": "MIDAS", "completed_on": today().isoformat(), "answers": [2, 2, 2, 2, 2]}
+        q_url(patient),
+        {"instrument": "MIDAS", "completed_on": today().isoformat(), "answers": [2, 2, 2, 2, 2]},
     ).json()
-    assert body["change"] == {"points": -40, "percent": -80.0, "meaningful": True, "direction": "better"}
+    assert body["change"] == {
+        "points": -40,
+        "percent": -80.0,
+        "meaningful": True,
+        "direction": "better",
+    }
     listed = client.get(q_url(patient)).json()
     assert [item["score"] for item in listed] == [10, 50]
     assert listed[0]["change"]["points"] == -40 and listed[1]["change"] is None
@@ -66,8 +77,12 @@ def test_a_later_response_shows_its_change_against_the_previous(api_for, patient
         ({"instrument": "EQ-5D", "answers": [1, 2, 3, 4, 5]}, "instrument"),
     ],
 )
-def test_bad_questionnaires_answer_422_naming_the_field(api_for, patient_user, patient, body, field):
-    response = api_for(patient_user).post(q_url(patient), {"completed_on": today().isoformat(), **body})
+def test_bad_questionnaires_answer_422_naming_the_field(
+    api_for, patient_user, patient, body, field
+):
+    response = api_for(patient_user).post(
+        q_url(patient), {"completed_on": today().isoformat(), **body}
+    )
     assert response.status_code == 422, response.content
     assert any(field in error["loc"] for error in response.json()["detail"]), response.json()
     assert not QuestionnaireResponse.objects.exists()
@@ -89,19 +104,27 @@ def test_questionnaires_of_another_patient_are_not_found(api_for, patient_user, 
     assert client.get(q_url(other_patient)).status_code == 404
 
 
-def test_a_side_effect_links_to_the_latest_procedure_on_or_before_onset(api_for, patient_user, patient, clinician):
+def test_a_side_effect_links_to_the_latest_procedure_on_or_before_onset(
+    api_for, patient_user, patient, clinician
+):
     from cadence.treatments.models import Procedure
 
     older = Procedure.objects.create(patient=patient, performed_on=today() - timedelta(days=100))
     recent = Procedure.objects.create(patient=patient, performed_on=today() - timedelta(days=10))
     Procedure.objects.create(patient=patient, performed_on=today())  # after onset: ignored
     client = api_for(patient_user)
-    body = {"effect": "neck_pain", "severity": "mild", "onset_on": (today() - timedelta(days=5)).isoformat()}
+    body = {
+        "effect": "neck_pain",
+        "severity": "mild",
+        "onset_on": (today() - timedelta(days=5)).isoformat(),
+    }
     response = client.post(se_url(patient), body)
     assert response.status_code == 201
     assert response.json()["procedure_id"] == recent.pk
     assert response.json()["urgent"] is False
-    early = client.post(se_url(patient), {**body, "onset_on": (today() - timedelta(days=50)).isoformat()})
+    early = client.post(
+        se_url(patient), {**body, "onset_on": (today() - timedelta(days=50)).isoformat()}
+    )
     assert early.json()["procedure_id"] == older.pk
 
 
@@ -114,7 +137,8 @@ def test_a_report_before_any_procedure_has_no_procedure(api_for, patient_user, p
 
 def test_an_urgent_side_effect_is_flagged_with_advice(api_for, patient_user, patient):
     response = api_for(patient_user).post(
-        se_url(patient), {"effect": "difficulty_swallowing", "severity": "mild", "onset_on": today().isoformat()}
+        se_url(patient),
+        {"effect": "difficulty_swallowing", "severity": "mild", "onset_on": today().isoformat()},
     )
     body = response.json()
     assert body["urgent"] is True and "Seek medical care now" in body["advice"]
@@ -122,9 +146,14 @@ def test_an_urgent_side_effect_is_flagged_with_advice(api_for, patient_user, pat
 
 
 def test_ptosis_gets_its_own_advice(api_for, patient_user, patient):
-    body = api_for(patient_user).post(
-        se_url(patient), {"effect": "eyelid_ptosis", "severity": "moderate", "onset_on": today().isoformat()}
-    ).json()
+    body = (
+        api_for(patient_user)
+        .post(
+            se_url(patient),
+            {"effect": "eyelid_ptosis", "severity": "moderate", "onset_on": today().isoformat()},
+        )
+        .json()
+    )
     assert "1-2 weeks" in body["advice"] and body["urgent"] is False
 
 
@@ -137,24 +166,35 @@ def test_ptosis_gets_its_own_advice(api_for, patient_user, patient):
     ],
 )
 def test_bad_side_effect_reports_answer_422(api_for, patient_user, patient, body, field):
-    response = api_for(patient_user).post(se_url(patient), {"onset_on": today().isoformat(), **body})
+    response = api_for(patient_user).post(
+        se_url(patient), {"onset_on": today().isoformat(), **body}
+    )
     assert response.status_code == 422
     assert any(field in error["loc"] for error in response.json()["detail"])
     assert not SideEffectReport.objects.exists()
 
 
 def test_staff_acknowledge_an_urgent_report_through_the_api(api_for, patient_user, patient, nurse):
-    report_id = api_for(patient_user).post(
-        se_url(patient), {"effect": "double_vision", "severity": "severe", "onset_on": today().isoformat()}
-    ).json()["id"]
-    assert api_for(patient_user).post(f"{se_url(patient)}/{report_id}/acknowledge").status_code == 403
+    report_id = (
+        api_for(patient_user)
+        .post(
+            se_url(patient),
+            {"effect": "double_vision", "severity": "severe", "onset_on": today().isoformat()},
+        )
+        .json()["id"]
+    )
+    assert (
+        api_for(patient_user).post(f"{se_url(patient)}/{report_id}/acknowledge").status_code == 403
+    )
     response = api_for(nurse).post(f"{se_url(patient)}/{report_id}/acknowledge")
     assert response.status_code == 200 and response.json()["acknowledged_at"]
     listed = api_for(patient_user).get(se_url(patient)).json()
     assert listed[0]["acknowledged_at"]
 
 
-def test_acknowledging_a_report_through_another_patients_path_is_404(api_for, patient, other_patient, clinician):
+def test_acknowledging_a_report_through_another_patients_path_is_404(
+    api_for, patient, other_patient, clinician
+):
     report = SideEffectReport.objects.create(
         patient=patient, effect="double_vision", severity="mild", onset_on=today(), urgent=True
     )

@@ -11,7 +11,9 @@ from conftest import browser_login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_patient_records_a_headache_day_a_clear_day_and_backfills_a_gap(phone_page, patient_user, patient):
+def test_a_patient_records_a_headache_day_a_clear_day_and_backfills_a_gap(
+    phone_page, patient_user, patient
+):
     page = phone_page
     today = timezone.localdate()
     yesterday = today - timedelta(days=1)
@@ -20,7 +22,9 @@ def test_a_patient_records_a_headache_day_a_clear_day_and_backfills_a_gap(phone_
     assert page.get_by_text("You have missed a few days").is_visible()
 
     # A headache day, from the gap list (yesterday).
-    page.get_by_role("link", name=f"Record a headache on {yesterday:%A} {yesterday.day} {yesterday:%B}").click()
+    page.get_by_role(
+        "link", name=f"Record a headache on {yesterday:%A} {yesterday.day} {yesterday:%B}"
+    ).click()
     page.get_by_label("Hours of headache").fill("6")
     page.get_by_label("Severe", exact=True).check()
     page.get_by_label("Throbbing or pulsating").check()
@@ -38,7 +42,8 @@ def test_a_patient_records_a_headache_day_a_clear_day_and_backfills_a_gap(phone_
     # Backfill another gap with one tap.
     three_days_ago = today - timedelta(days=3)
     page.get_by_role(
-        "button", name=f"No headache on {three_days_ago:%A} {three_days_ago.day} {three_days_ago:%B}"
+        "button",
+        name=f"No headache on {three_days_ago:%A} {three_days_ago.day} {three_days_ago:%B}",
     ).click()
     assert page.get_by_text("Saved: no headache").is_visible()
 
@@ -47,7 +52,9 @@ def test_a_patient_records_a_headache_day_a_clear_day_and_backfills_a_gap(phone_
     assert days[yesterday].is_migraine_day and days[yesterday].is_triptan_day
     assert not days[today].is_headache_day
     page.goto(f"/diary/?month={yesterday:%Y-%m}")
-    assert page.get_by_role("link", name=f"{yesterday.day} {yesterday:%B}: migraine day").is_visible()
+    assert page.get_by_role(
+        "link", name=f"{yesterday.day} {yesterday:%B}: migraine day"
+    ).is_visible()
 
 
 def test_a_patient_fills_midas_and_reports_ptosis(phone_page, patient_user, patient):
@@ -71,7 +78,9 @@ def test_a_patient_fills_midas_and_reports_ptosis(phone_page, patient_user, pati
     assert report.effect == "eyelid_ptosis" and not report.urgent
 
 
-def test_a_clinician_sees_an_urgent_report_flagged_and_acknowledges_it(phone_page, patient_user, patient, clinician):
+def test_a_clinician_sees_an_urgent_report_flagged_and_acknowledges_it(
+    phone_page, patient_user, patient, clinician
+):
     page = phone_page
     browser_login(page, patient_user.username)
     page.goto("/diary/side-effects/")

@@ -18,11 +18,18 @@ from cadence.diary.calendar import (
 TODAY = date(2026, 3, 18)
 days_2026 = st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31))
 marks = st.dictionaries(
-    days_2026, st.builds(DayMark, is_headache_day=st.booleans(), is_migraine_day=st.booleans()), max_size=120
+    days_2026,
+    st.builds(DayMark, is_headache_day=st.booleans(), is_migraine_day=st.booleans()),
+    max_size=120,
 )
 
 
-@given(marks, days_2026, st.integers(min_value=1, max_value=12), st.integers(min_value=2025, max_value=2027))
+@given(
+    marks,
+    days_2026,
+    st.integers(min_value=1, max_value=12),
+    st.integers(min_value=2025, max_value=2027),
+)
 def test_month_counts_never_exceed_the_days_in_the_month(recorded, today, month, year):
     cal = month_calendar(year, month, recorded, today)
     assert cal.migraine_days <= cal.recorded_days <= cal.days_in_month

@@ -20,15 +20,22 @@ def build_context(count: int = 60) -> DemoContext:
     rng = random.Random(7)
     ctx = DemoContext(rng=rng, today=TODAY)
     patients = Patient.objects.bulk_create(
-        [Patient(first_name=f"Demo{i}", last_name="Patient", date_of_birth=date(1980, 1, 1)) for i in range(count)]
+        [
+            Patient(first_name=f"Demo{i}", last_name="Patient", date_of_birth=date(1980, 1, 1))
+            for i in range(count)
+        ]
     )
     for index, patient in enumerate(patients):
         stage, response, sessions = _story(rng, TODAY, index)
         anchor = sessions[0] if sessions else TODAY
         ctx.patients.append(
             DemoPatient(
-                patient=patient, stage=stage, response=response, session_dates=sessions,
-                baseline_headache_days=20, diary_start=anchor - timedelta(days=56),
+                patient=patient,
+                stage=stage,
+                response=response,
+                session_dates=sessions,
+                baseline_headache_days=20,
+                diary_start=anchor - timedelta(days=56),
                 diary_adherence=0.9,
             )
         )
@@ -61,7 +68,11 @@ def test_the_diary_follows_the_story():
     demo.seed(ctx)
     patients_with_gaps = 0
     for story in ctx.patients:
-        start = min(story.session_dates) - timedelta(days=28) if story.session_dates else TODAY - timedelta(days=41)
+        start = (
+            min(story.session_dates) - timedelta(days=28)
+            if story.session_dates
+            else TODAY - timedelta(days=41)
+        )
         recorded = DiaryDay.objects.filter(patient=story.patient, date__gte=start).count()
         expected = (TODAY - start).days + 1
         assert 0.7 * expected <= recorded <= expected or expected < 30
@@ -71,8 +82,12 @@ def test_the_diary_follows_the_story():
     before = after = 0.0
     for story in responders:
         first = min(story.session_dates)
-        base, base_n = headache_days(story.patient, first - timedelta(days=28), first - timedelta(days=1))
-        follow, follow_n = headache_days(story.patient, first + timedelta(days=14), first + timedelta(days=41))
+        base, base_n = headache_days(
+            story.patient, first - timedelta(days=28), first - timedelta(days=1)
+        )
+        follow, follow_n = headache_days(
+            story.patient, first + timedelta(days=14), first + timedelta(days=41)
+        )
         before += base / max(base_n, 1)
         after += follow / max(follow_n, 1)
     assert after <= 0.65 * before  # about half the headache days from week 2
@@ -84,4 +99,7 @@ def test_days_carry_the_rules_classification_and_migraine_dominates():
     headache = DiaryDay.objects.filter(is_headache_day=True)
     assert headache.filter(is_migraine_day=True).count() > 0.6 * headache.count()
     assert DiaryDay.objects.filter(is_triptan_day=True, is_overuse_class_day=False).count() == 0
-    assert DiaryDay.objects.filter(is_headache_day=False, is_migraine_day=True, aura=False).count() == 0
+    assert (
+        DiaryDay.objects.filter(is_headache_day=False, is_migraine_day=True, aura=False).count()
+        == 0
+    )

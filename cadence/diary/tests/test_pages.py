@@ -44,21 +44,35 @@ def test_one_tap_records_a_no_headache_day(client, patient_user, patient):
 
 def test_a_headache_day_with_a_usual_medicine_is_classified(client, patient_user, patient):
     diary_day_record(
-        patient=patient, on=today() - timedelta(days=20), actor=patient_user,
-        entry=DiaryEntry(headache_hours=5, acute_medications=(AcuteMedicationTaken("Rizatriptan", "triptan", True),)),
+        patient=patient,
+        on=today() - timedelta(days=20),
+        actor=patient_user,
+        entry=DiaryEntry(
+            headache_hours=5,
+            acute_medications=(AcuteMedicationTaken("Rizatriptan", "triptan", True),),
+        ),
     )
     client.force_login(patient_user)
     page = client.get(reverse("diary:home")).content.decode()
     assert "Took Rizatriptan" in page  # the quick-pick of usual medicines
     response = client.post(
         reverse("diary:home"),
-        day_form(today(), headache_hours="6", peak_severity="severe", unilateral="on", pulsating="on",
-                 usual_0_taken="on", usual_0_relieved="on"),
+        day_form(
+            today(),
+            headache_hours="6",
+            peak_severity="severe",
+            unilateral="on",
+            pulsating="on",
+            usual_0_taken="on",
+            usual_0_relieved="on",
+        ),
     )
     assert response.status_code == 302
     day = DiaryDay.objects.get(patient=patient, date=today())
     assert day.is_migraine_day and day.is_triptan_day and day.is_moderate_severe_day
-    assert day.acute_medications == [{"name": "Rizatriptan", "drug_class": "triptan", "relieved": True}]
+    assert day.acute_medications == [
+        {"name": "Rizatriptan", "drug_class": "triptan", "relieved": True}
+    ]
 
 
 @pytest.mark.parametrize(
@@ -68,7 +82,10 @@ def test_a_headache_day_with_a_usual_medicine_is_classified(client, patient_user
         ({"headache_hours": "-2"}, "greater than or equal to 0"),
         ({"headache_hours": "0", "peak_severity": "severe"}, "peak_severity must be none"),
         ({"headache_hours": "5", "other_0_name": "Pill"}, "Choose what kind of medicine"),
-        ({"headache_hours": "5", "other_0_name": "Pill", "other_0_class": "homeopathy"}, "Select a valid choice"),
+        (
+            {"headache_hours": "5", "other_0_name": "Pill", "other_0_class": "homeopathy"},
+            "Select a valid choice",
+        ),
     ],
 )
 def test_bad_input_shows_a_message_and_stores_nothing(client, patient_user, fields, message):
@@ -89,7 +106,12 @@ def test_a_future_day_is_refused_on_the_page(client, patient_user):
 
 def test_the_gap_list_offers_missing_days_and_a_reminder_after_three(client, patient_user, patient):
     for offset in (1, 2):
-        diary_day_record(patient=patient, on=today() - timedelta(days=offset), entry=DiaryEntry(), actor=patient_user)
+        diary_day_record(
+            patient=patient,
+            on=today() - timedelta(days=offset),
+            entry=DiaryEntry(),
+            actor=patient_user,
+        )
     client.force_login(patient_user)
     response = client.get(reverse("diary:home"))
     gaps = response.context["gaps"]
@@ -100,7 +122,12 @@ def test_the_gap_list_offers_missing_days_and_a_reminder_after_three(client, pat
 
 def test_no_reminder_when_the_last_two_weeks_are_complete(client, patient_user, patient):
     for offset in range(1, 15):
-        diary_day_record(patient=patient, on=today() - timedelta(days=offset), entry=DiaryEntry(), actor=patient_user)
+        diary_day_record(
+            patient=patient,
+            on=today() - timedelta(days=offset),
+            entry=DiaryEntry(),
+            actor=patient_user,
+        )
     client.force_login(patient_user)
     response = client.get(reverse("diary:home"))
     assert response.context["show_reminder"] is False and response.context["gaps"] == []
@@ -108,7 +135,9 @@ def test_no_reminder_when_the_last_two_weeks_are_complete(client, patient_user, 
 
 def test_editing_a_past_day_prefills_and_replaces_it(client, patient_user, patient):
     on = today() - timedelta(days=2)
-    diary_day_record(patient=patient, on=on, entry=DiaryEntry(headache_hours=7, nausea=True), actor=patient_user)
+    diary_day_record(
+        patient=patient, on=on, entry=DiaryEntry(headache_hours=7, nausea=True), actor=patient_user
+    )
     client.force_login(patient_user)
     page = client.get(reverse("diary:home"), {"date": on.isoformat()})
     assert page.context["form"].initial["headache_hours"] == 7
@@ -117,9 +146,16 @@ def test_editing_a_past_day_prefills_and_replaces_it(client, patient_user, patie
     assert DiaryDay.objects.count() == 1
 
 
-def test_the_portal_home_stays_a_few_queries(client, patient_user, patient, django_assert_max_num_queries):
+def test_the_portal_home_stays_a_few_queries(
+    client, patient_user, patient, django_assert_max_num_queries
+):
     for offset in range(30):
-        diary_day_record(patient=patient, on=today() - timedelta(days=offset), entry=DiaryEntry(headache_hours=5), actor=patient_user)
+        diary_day_record(
+            patient=patient,
+            on=today() - timedelta(days=offset),
+            entry=DiaryEntry(headache_hours=5),
+            actor=patient_user,
+        )
     client.force_login(patient_user)
     with django_assert_max_num_queries(16):
         assert client.get(reverse("diary:home")).status_code == 200
@@ -149,14 +185,20 @@ def test_other_roles_cannot_use_the_staff_diary_page(client, users_by_role, pati
 
 def test_the_staff_diary_page_of_a_missing_patient_is_404(client, clinician):
     client.force_login(clinician)
-    assert client.get(reverse("diary:patient-diary", kwargs={"patient_id": 99999})).status_code == 404
+    assert (
+        client.get(reverse("diary:patient-diary", kwargs={"patient_id": 99999})).status_code == 404
+    )
 
 
 def test_midas_is_scored_and_listed_with_its_change(client, patient_user, patient):
     client.force_login(patient_user)
     QuestionnaireResponse.objects.create(
-        patient=patient, instrument="MIDAS", completed_on=today() - timedelta(days=90),
-        answers=[10, 10, 5, 5, 10], score=40, grade="IV",
+        patient=patient,
+        instrument="MIDAS",
+        completed_on=today() - timedelta(days=90),
+        answers=[10, 10, 5, 5, 10],
+        score=40,
+        grade="IV",
     )
     data = {"completed_on": today().isoformat(), **{f"item_{i}": "2" for i in range(5)}}
     assert client.post(reverse("diary:midas-new"), data).status_code == 302
@@ -168,7 +210,11 @@ def test_midas_is_scored_and_listed_with_its_change(client, patient_user, patien
 
 def test_midas_refuses_an_out_of_range_answer(client, patient_user):
     client.force_login(patient_user)
-    data = {"completed_on": today().isoformat(), **{f"item_{i}": "2" for i in range(5)}, "item_3": "91"}
+    data = {
+        "completed_on": today().isoformat(),
+        **{f"item_{i}": "2" for i in range(5)},
+        "item_3": "91",
+    }
     response = client.post(reverse("diary:midas-new"), data)
     assert response.status_code == 422 and "less than or equal to 90" in response.content.decode()
     assert not QuestionnaireResponse.objects.exists()
@@ -195,7 +241,9 @@ def test_hit6_is_scored(client, patient_user):
     assert (stored.score, stored.band) == (60, "severe")
 
 
-def test_an_urgent_report_shows_advice_and_appears_on_the_alerts(client, patient_user, clinician, patient):
+def test_an_urgent_report_shows_advice_and_appears_on_the_alerts(
+    client, patient_user, clinician, patient
+):
     client.force_login(patient_user)
     response = client.post(
         reverse("diary:side-effect-list"),
@@ -217,15 +265,25 @@ def test_a_side_effect_in_the_future_is_refused(client, patient_user):
     client.force_login(patient_user)
     response = client.post(
         reverse("diary:side-effect-list"),
-        {"effect": "rash", "severity": "mild", "onset_on": (today() + timedelta(days=2)).isoformat()},
+        {
+            "effect": "rash",
+            "severity": "mild",
+            "onset_on": (today() + timedelta(days=2)).isoformat(),
+        },
     )
-    assert response.status_code == 422 and "can&#x27;t be in the future" in response.content.decode()
+    assert (
+        response.status_code == 422 and "can&#x27;t be in the future" in response.content.decode()
+    )
     assert not SideEffectReport.objects.exists()
 
 
 def test_the_patient_cannot_see_another_patients_report_advice(client, patient_user, other_patient):
     report = SideEffectReport.objects.create(
-        patient=other_patient, effect="double_vision", severity="mild", onset_on=today(), urgent=True
+        patient=other_patient,
+        effect="double_vision",
+        severity="mild",
+        onset_on=today(),
+        urgent=True,
     )
     client.force_login(patient_user)
     response = client.get(reverse("diary:side-effect-list"), {"report": report.pk})
@@ -238,11 +296,16 @@ def test_only_clinical_staff_see_alerts(client, users_by_role, role):
     assert client.get(reverse("diary:alerts")).status_code == 403
 
 
-def test_the_alerts_page_stays_a_few_queries(client, clinician, make_patient, django_assert_max_num_queries):
+def test_the_alerts_page_stays_a_few_queries(
+    client, clinician, make_patient, django_assert_max_num_queries
+):
     for n in range(12):
         SideEffectReport.objects.create(
-            patient=make_patient(), effect="double_vision" if n % 2 else "neck_pain",
-            severity="mild", onset_on=today(), urgent=bool(n % 2),
+            patient=make_patient(),
+            effect="double_vision" if n % 2 else "neck_pain",
+            severity="mild",
+            onset_on=today(),
+            urgent=bool(n % 2),
         )
     client.force_login(clinician)
     with django_assert_max_num_queries(20):  # constant: no query per report
@@ -251,9 +314,15 @@ def test_the_alerts_page_stays_a_few_queries(client, clinician, make_patient, dj
 
 def test_the_dashboard_tag_renders_the_urgent_alerts(patient, clinician):
     SideEffectReport.objects.create(
-        patient=patient, effect="generalised_weakness", severity="severe", onset_on=today(), urgent=True
+        patient=patient,
+        effect="generalised_weakness",
+        severity="severe",
+        onset_on=today(),
+        urgent=True,
     )
     request = RequestFactory().get("/outcomes/")
     request.user = clinician
-    html = Template("{% load diary_alerts %}{% urgent_alerts %}").render(Context({"request": request}))
+    html = Template("{% load diary_alerts %}{% urgent_alerts %}").render(
+        Context({"request": request})
+    )
     assert "Generalised muscle weakness" in html and "Pat Owner" in html

@@ -24,7 +24,10 @@ REPEAT_PUT_QUERIES = 6 + 2
 # (SAVEPOINT, INSERT, RELEASE).
 FIRST_PUT_QUERIES = REPEAT_PUT_QUERIES + 3
 
-def test_a_repeat_put_stays_within_its_query_budget(api_for, patient_user, patient, django_assert_max_num_queries):
+
+def test_a_repeat_put_stays_within_its_query_budget(
+    api_for, patient_user, patient, django_assert_max_num_queries
+):
     client = api_for(patient_user)
     on = timezone.localdate()
     assert client.put(url(patient, on), MIGRAINE_DAY).status_code == 201
@@ -32,11 +35,17 @@ def test_a_repeat_put_stays_within_its_query_budget(api_for, patient_user, patie
         assert client.put(url(patient, on), MIGRAINE_DAY).status_code == 200
 
 
-def test_a_first_put_stays_within_its_query_budget(api_for, patient_user, patient, django_assert_max_num_queries):
+def test_a_first_put_stays_within_its_query_budget(
+    api_for, patient_user, patient, django_assert_max_num_queries
+):
     client = api_for(patient_user)
-    client.put(url(patient, timezone.localdate()), {"headache_hours": 0})  # token's last_used_at set
+    client.put(
+        url(patient, timezone.localdate()), {"headache_hours": 0}
+    )  # token's last_used_at set
     with django_assert_max_num_queries(FIRST_PUT_QUERIES):
-        response = client.put(url(patient, timezone.localdate() - timezone.timedelta(days=1)), MIGRAINE_DAY)
+        response = client.put(
+            url(patient, timezone.localdate() - timezone.timedelta(days=1)), MIGRAINE_DAY
+        )
     assert response.status_code == 201
 
 
@@ -60,16 +69,25 @@ def test_the_answer_of_a_replacement_is_what_is_stored(api_for, clinician, patie
 def test_repeated_writes_keep_one_row_and_an_intact_audit_chain(api_for, patient_user, patient):
     client = api_for(patient_user)
     on = timezone.localdate()
-    statuses = [client.put(url(patient, on), {"headache_hours": hours}).status_code for hours in range(5)]
+    statuses = [
+        client.put(url(patient, on), {"headache_hours": hours}).status_code for hours in range(5)
+    ]
     assert statuses == [201, 200, 200, 200, 200]
     assert DiaryDay.objects.filter(patient=patient, date=on).count() == 1
-    assert list(
-        AuditEvent.objects.filter(patient_id_ref=patient.pk).order_by("id").values_list("action", flat=True)
-    ) == ["create"] + ["change"] * 4
+    assert (
+        list(
+            AuditEvent.objects.filter(patient_id_ref=patient.pk)
+            .order_by("id")
+            .values_list("action", flat=True)
+        )
+        == ["create"] + ["change"] * 4
+    )
     assert verify_chain() == []
 
 
-def test_a_failed_write_leaves_neither_the_day_nor_its_audit_entry(patient, patient_user, monkeypatch):
+def test_a_failed_write_leaves_neither_the_day_nor_its_audit_entry(
+    patient, patient_user, monkeypatch
+):
     from cadence.diary import services
 
     def broken_audit(**kwargs):
@@ -79,7 +97,9 @@ def test_a_failed_write_leaves_neither_the_day_nor_its_audit_entry(patient, pati
     before = AuditEvent.objects.count()
     with pytest.raises(RuntimeError):
         services.diary_day_record(
-            patient=patient, on=timezone.localdate(), entry=services.DiaryEntry(headache_hours=3),
+            patient=patient,
+            on=timezone.localdate(),
+            entry=services.DiaryEntry(headache_hours=3),
             actor=patient_user,
         )
     assert not DiaryDay.objects.filter(patient=patient).exists()
@@ -116,14 +136,17 @@ def test_a_revoked_token_cannot_write_a_day(client, patient_user, patient):
     token.revoke()
     response = client.put(
         f"/api/v1/patients/{patient.pk}/diary/{timezone.localdate().isoformat()}",
-        {"headache_hours": 2}, content_type="application/json",
+        {"headache_hours": 2},
+        content_type="application/json",
         headers={"Authorization": f"Bearer {raw}"},
     )
     assert response.status_code == 401
     assert not DiaryDay.objects.filter(patient=patient).exists()
 
 
-@pytest.mark.parametrize("patient_id", ["0", "-1", "9223372036854775808", "99999999999999999999999"])
+@pytest.mark.parametrize(
+    "patient_id", ["0", "-1", "9223372036854775808", "99999999999999999999999"]
+)
 def test_an_impossible_patient_id_answers_404_never_5xx(api_for, clinician, patient_id):
     response = api_for(clinician).put(
         f"/patients/{patient_id}/diary/{timezone.localdate().isoformat()}", {"headache_hours": 1}
@@ -131,7 +154,9 @@ def test_an_impossible_patient_id_answers_404_never_5xx(api_for, clinician, pati
     assert response.status_code in (404, 422)
 
 
-def test_without_update_returning_the_day_is_locked_read_then_replaced(api_for, patient_user, patient, monkeypatch):
+def test_without_update_returning_the_day_is_locked_read_then_replaced(
+    api_for, patient_user, patient, monkeypatch
+):
     from cadence.diary import services
 
     client = api_for(patient_user)

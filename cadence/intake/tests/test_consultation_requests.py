@@ -12,8 +12,13 @@ from cadence.intake.services import CONSULTATION_REQUESTS_PER_ADDRESS
 pytestmark = pytest.mark.django_db
 
 GOOD = {
-    "first_name": "Mara", "last_name": "Quill", "email": "mara@example.com", "phone": "(202) 555-0143",
-    "date_of_birth": "1988-07-09", "preferred_contact": "phone", "message": "Daily headaches.",
+    "first_name": "Mara",
+    "last_name": "Quill",
+    "email": "mara@example.com",
+    "phone": "(202) 555-0143",
+    "date_of_birth": "1988-07-09",
+    "preferred_contact": "phone",
+    "message": "Daily headaches.",
     "consent_to_contact": True,
 }
 
@@ -24,7 +29,11 @@ def test_anyone_can_ask_for_a_consultation(api_for):
     body = response.json()
     stored = ConsultationRequest.objects.get(pk=body["id"])
     assert body["status"] == "new"
-    assert (stored.phone, stored.status, stored.email) == ("+12025550143", "new", "mara@example.com")
+    assert (stored.phone, stored.status, stored.email) == (
+        "+12025550143",
+        "new",
+        "mara@example.com",
+    )
 
 
 def test_the_date_of_birth_is_optional(api_for):
@@ -40,7 +49,9 @@ def test_an_acknowledgement_email_is_sent(api_for):
 
 
 def test_a_filled_honeypot_looks_accepted_but_nothing_is_stored(api_for):
-    response = api_for(None).post("/consultation-requests", {**GOOD, "website": "http://spam.example"})
+    response = api_for(None).post(
+        "/consultation-requests", {**GOOD, "website": "http://spam.example"}
+    )
     assert response.status_code == 201 and response.json()["status"] == "new"
     assert not ConsultationRequest.objects.exists()
     assert mail.outbox == []
@@ -70,8 +81,11 @@ def test_old_hits_expire(api_for):
     from django.utils import timezone
 
     RateLimitHit.objects.bulk_create(
-        RateLimitHit(scope="consultation_request", address="127.0.0.1",
-                     created_at=timezone.now() - timedelta(hours=2))
+        RateLimitHit(
+            scope="consultation_request",
+            address="127.0.0.1",
+            created_at=timezone.now() - timedelta(hours=2),
+        )
         for _ in range(10)
     )
     assert api_for(None).post("/consultation-requests", GOOD).status_code == 201
@@ -121,7 +135,9 @@ def test_the_list_filters_by_status(api_for, clinician):
     anon = api_for(None)
     anon.post("/consultation-requests", GOOD)
     anon.post("/consultation-requests", GOOD)
-    ConsultationRequest.objects.filter(pk=ConsultationRequest.objects.first().pk).update(status="contacted")
+    ConsultationRequest.objects.filter(pk=ConsultationRequest.objects.first().pk).update(
+        status="contacted"
+    )
     client = api_for(clinician)
     assert len(client.get("/consultation-requests", {"status": "contacted"}).json()) == 1
     assert len(client.get("/consultation-requests", {"status": "new"}).json()) == 1
@@ -146,11 +162,19 @@ def test_the_form_stores_the_request_and_confirms(client):
 
 
 def test_the_form_shows_every_error_and_stores_nothing(client):
-    response = client.post("/consultation/", {"email": "x", "phone": "1", "date_of_birth": "2999-01-01"})
+    response = client.post(
+        "/consultation/", {"email": "x", "phone": "1", "date_of_birth": "2999-01-01"}
+    )
     page = response.content.decode()
-    for message in ("Enter your first name.", "Enter your last name.", "Enter a valid email address",
-                    "Enter a valid phone number", "must be in the past", "Choose phone or email.",
-                    "We can only answer if you agree"):
+    for message in (
+        "Enter your first name.",
+        "Enter your last name.",
+        "Enter a valid email address",
+        "Enter a valid phone number",
+        "must be in the past",
+        "Choose phone or email.",
+        "We can only answer if you agree",
+    ):
         assert message in page, message
     assert not ConsultationRequest.objects.exists()
 
@@ -170,21 +194,33 @@ def test_the_form_shows_a_friendly_page_when_rate_limited(client):
 
 
 def test_the_self_check_result_prefills_the_form(client):
-    response = client.post("/self-check/", {
-        "headache_days_per_month": 20, "months_with_pattern": 8, "migraine_feature_days": 10,
-        "preventive_classes_tried": 2,
-    })
+    response = client.post(
+        "/self-check/",
+        {
+            "headache_days_per_month": 20,
+            "months_with_pattern": 8,
+            "migraine_feature_days": 10,
+            "preventive_classes_tried": 2,
+        },
+    )
     page = response.content.decode()
     assert "likely to be worthwhile" in page and "not a diagnosis" in page
-    form = client.get("/consultation/", {"self_check": "Self-check: headaches on 20 days"}).content.decode()
+    form = client.get(
+        "/consultation/", {"self_check": "Self-check: headaches on 20 days"}
+    ).content.decode()
     assert "Self-check: headaches on 20 days" in form
 
 
 def test_the_self_check_explains_bad_answers(client):
-    response = client.post("/self-check/", {
-        "headache_days_per_month": 10, "months_with_pattern": 8, "migraine_feature_days": 12,
-        "preventive_classes_tried": 9,
-    })
+    response = client.post(
+        "/self-check/",
+        {
+            "headache_days_per_month": 10,
+            "months_with_pattern": 8,
+            "migraine_feature_days": 12,
+            "preventive_classes_tried": 9,
+        },
+    )
     page = response.content.decode()
     assert "cannot be more" in page and "less than or equal to 6" in page
 

@@ -14,8 +14,14 @@ pytestmark = pytest.mark.django_db
 
 
 def make_request(**fields):
-    defaults = {"first_name": "Ivo", "last_name": "Renn", "email": "ivo@example.com",
-                "phone": "+12025550143", "preferred_contact": "email", "consent_to_contact": True}
+    defaults = {
+        "first_name": "Ivo",
+        "last_name": "Renn",
+        "email": "ivo@example.com",
+        "phone": "+12025550143",
+        "preferred_contact": "email",
+        "consent_to_contact": True,
+    }
     return ConsultationRequest.objects.create(**{**defaults, **fields})
 
 
@@ -31,8 +37,15 @@ def test_new_requests_come_first(client, frontdesk):
 
 def test_the_inbox_pages_and_filters_in_few_queries(client, nurse, django_assert_max_num_queries):
     ConsultationRequest.objects.bulk_create(
-        ConsultationRequest(first_name=f"P{i}", last_name="X", email="p@example.com", phone="+12025550143",
-                            preferred_contact="phone", consent_to_contact=True, status="new" if i % 2 else "closed")
+        ConsultationRequest(
+            first_name=f"P{i}",
+            last_name="X",
+            email="p@example.com",
+            phone="+12025550143",
+            preferred_contact="phone",
+            consent_to_contact=True,
+            status="new" if i % 2 else "closed",
+        )
         for i in range(60)
     )
     client.force_login(nurse)
@@ -61,10 +74,18 @@ def test_the_status_moves_forward_and_closing_needs_a_reason(client, frontdesk):
     response = client.post(url, {"status": "closed"})
     assert response.status_code == 422 and "Say why" in response.content.decode()
     assert client.post(url, {"status": "new"}).status_code == 422
-    assert client.post(url, {"status": "closed", "reason": "Chose a CGRP antibody elsewhere"}).status_code == 302
+    assert (
+        client.post(
+            url, {"status": "closed", "reason": "Chose a CGRP antibody elsewhere"}
+        ).status_code
+        == 302
+    )
     request.refresh_from_db()
     assert (request.status, request.closed_reason, request.status_changed_by) == (
-        "closed", "Chose a CGRP antibody elsewhere", frontdesk)
+        "closed",
+        "Chose a CGRP antibody elsewhere",
+        frontdesk,
+    )
 
 
 def test_staff_add_notes(client, frontdesk):
@@ -81,8 +102,14 @@ def test_convert_creates_the_patient_without_retyping(client, frontdesk):
     response = client.post(f"/staff/requests/{request.pk}/convert/", {"sex": "male"})
     patient = Patient.objects.get()
     assert response.url == f"/patients/{patient.pk}/record/"
-    assert (patient.first_name, patient.last_name, patient.email, patient.phone, patient.date_of_birth,
-            patient.sex) == ("Ivo", "Renn", "ivo@example.com", "+12025550143", date(1990, 2, 3), "male")
+    assert (
+        patient.first_name,
+        patient.last_name,
+        patient.email,
+        patient.phone,
+        patient.date_of_birth,
+        patient.sex,
+    ) == ("Ivo", "Renn", "ivo@example.com", "+12025550143", date(1990, 2, 3), "male")
     request.refresh_from_db()
     assert request.patient == patient
     assert client.post(f"/staff/requests/{request.pk}/convert/", {"sex": "male"}).status_code == 422
@@ -95,7 +122,9 @@ def test_convert_asks_for_a_missing_date_of_birth(client, frontdesk):
     response = client.post(f"/staff/requests/{request.pk}/convert/", {"sex": "unknown"})
     assert response.status_code == 422 and "date of birth" in response.content.decode()
     assert not Patient.objects.exists()
-    client.post(f"/staff/requests/{request.pk}/convert/", {"sex": "unknown", "date_of_birth": "1975-05-05"})
+    client.post(
+        f"/staff/requests/{request.pk}/convert/", {"sex": "unknown", "date_of_birth": "1975-05-05"}
+    )
     assert Patient.objects.get().date_of_birth == date(1975, 5, 5)
 
 

@@ -27,7 +27,9 @@ from pydantic import ValidationError
 from cadence.interop.fhir import codes as c
 from cadence.rules.sites import MAX_UNITS_PER_SESSION, SITE_CATALOGUE
 
-IMPORTED_TYPES = frozenset({"Patient", "Condition", "MedicationStatement", "Procedure", "MedicationAdministration"})
+IMPORTED_TYPES = frozenset(
+    {"Patient", "Condition", "MedicationStatement", "Procedure", "MedicationAdministration"}
+)
 BUNDLE_TYPES = frozenset({"transaction", "collection", "searchset"})
 SEXES = frozenset({"female", "male", "other", "unknown"})
 
@@ -174,23 +176,36 @@ class _Checker:
             self.problem(f"{where}.birthDate", "the birth date is in the future")
         if len(family) > 100 or len(given) > 100:
             self.problem(f"{where}.name", "names are limited to 100 characters")
-        telecom = {t.get("system"): str(t.get("value") or "") for t in resource.get("telecom") or [] if isinstance(t, dict)}
+        telecom = {
+            t.get("system"): str(t.get("value") or "")
+            for t in resource.get("telecom") or []
+            if isinstance(t, dict)
+        }
         if len(telecom.get("phone", "")) > 32:
             self.problem(f"{where}.telecom", "the phone number is longer than 32 characters")
         email = telecom.get("email", "")
         if email and ("@" not in email or len(email) > 254):
             self.problem(f"{where}.telecom", f"'{email[:60]}' is not an email address")
         referrer = " ".join(
-            str(gp.get("display") or "") for gp in resource.get("generalPractitioner") or [] if isinstance(gp, dict)
+            str(gp.get("display") or "")
+            for gp in resource.get("generalPractitioner") or []
+            if isinstance(gp, dict)
         ).strip()
         if len(referrer) > 200:
-            self.problem(f"{where}.generalPractitioner", "the referring clinician is longer than 200 characters")
+            self.problem(
+                f"{where}.generalPractitioner",
+                "the referring clinician is longer than 200 characters",
+            )
         if self.problems or born is None:
             return None
         sex = resource.get("gender") or "unknown"
         return ImportedPatient(
-            first_name=given, last_name=family, date_of_birth=born,
-            sex=sex if sex in SEXES else "unknown", email=email, phone=telecom.get("phone", ""),
+            first_name=given,
+            last_name=family,
+            date_of_birth=born,
+            sex=sex if sex in SEXES else "unknown",
+            email=email,
+            phone=telecom.get("phone", ""),
             referring_clinician=referrer,
         )
 
@@ -200,22 +215,38 @@ class _Checker:
         icd10 = _code_in(code, c.ICD10CM_SYSTEM)
         ok = True
         if icd10 is None:
-            self.problem(f"{where}.code", "a Condition needs an ICD-10-CM code (system http://hl7.org/fhir/sid/icd-10-cm)")
+            self.problem(
+                f"{where}.code",
+                "a Condition needs an ICD-10-CM code (system http://hl7.org/fhir/sid/icd-10-cm)",
+            )
             return None
         if icd10 not in c.CHRONIC_MIGRAINE_ICD10:
-            self.problem(f"{where}.code", f"ICD-10-CM {icd10} is not a chronic-migraine code (G43.709, G43.719, G43.701, G43.711)")
+            self.problem(
+                f"{where}.code",
+                f"ICD-10-CM {icd10} is not a chronic-migraine code (G43.709, G43.719, G43.701, G43.711)",
+            )
             ok = False
         for cd in _codings(code):
-            if cd.get("system") == c.SNOMED_SYSTEM and cd.get("code") == c.SNOMED_US_CHRONIC_MIGRAINE:
+            if (
+                cd.get("system") == c.SNOMED_SYSTEM
+                and cd.get("code") == c.SNOMED_US_CHRONIC_MIGRAINE
+            ):
                 if cd.get("version") != c.SNOMED_US_EDITION:
-                    self.problem(f"{where}.code", "SNOMED CT 124171000119105 exists only in the US edition; name it (version http://snomed.info/sct/731000124108)")
+                    self.problem(
+                        f"{where}.code",
+                        "SNOMED CT 124171000119105 exists only in the US edition; name it (version http://snomed.info/sct/731000124108)",
+                    )
                     ok = False
                 if icd10 != c.SNOMED_US_ICD10_MATCH:
-                    self.problem(f"{where}.code", f"SNOMED CT 124171000119105 maps to G43.719, not {icd10}")
+                    self.problem(
+                        f"{where}.code", f"SNOMED CT 124171000119105 maps to G43.719, not {icd10}"
+                    )
                     ok = False
         verification = _code_in(resource.get("verificationStatus"), c.CONDITION_VERIFICATION_SYSTEM)
         if verification in ("refuted", "entered-in-error"):
-            self.problem(f"{where}.verificationStatus", f"a {verification} diagnosis cannot be imported")
+            self.problem(
+                f"{where}.verificationStatus", f"a {verification} diagnosis cannot be imported"
+            )
             ok = False
         ext = _extension(resource, c.EXT_NEUROLOGIST)
         confirmed = bool(ext.get("valueBoolean")) if ext else verification == "confirmed"
@@ -225,7 +256,9 @@ class _Checker:
             ok = False
         neurologist = str((resource.get("asserter") or {}).get("display") or "")
         if len(neurologist) > 200:
-            self.problem(f"{where}.asserter.display", "the neurologist's name is longer than 200 characters")
+            self.problem(
+                f"{where}.asserter.display", "the neurologist's name is longer than 200 characters"
+            )
             ok = False
         if not ok:
             return None
@@ -235,15 +268,28 @@ class _Checker:
     def trial(self, where: str, resource: dict) -> ImportedTrial | None:
         ok = True
         medication = resource.get("medicationCodeableConcept") or {}
-        drug = str(medication.get("text") or next((cd.get("display") for cd in _codings(medication) if cd.get("display")), "") or "").strip()
+        drug = str(
+            medication.get("text")
+            or next((cd.get("display") for cd in _codings(medication) if cd.get("display")), "")
+            or ""
+        ).strip()
         if not drug:
-            self.problem(f"{where}.medicationCodeableConcept.text", "the preventive medicine's name is required")
+            self.problem(
+                f"{where}.medicationCodeableConcept.text",
+                "the preventive medicine's name is required",
+            )
             ok = False
         elif len(drug) > 100:
-            self.problem(f"{where}.medicationCodeableConcept.text", "the medicine's name is longer than 100 characters")
+            self.problem(
+                f"{where}.medicationCodeableConcept.text",
+                "the medicine's name is longer than 100 characters",
+            )
             ok = False
         class_ext = _extension(resource, c.EXT_DRUG_CLASS)
-        drug_class = _code_in((class_ext or {}).get("valueCodeableConcept"), c.PREVENTIVE_DRUG_CLASS_CS) or "other"
+        drug_class = (
+            _code_in((class_ext or {}).get("valueCodeableConcept"), c.PREVENTIVE_DRUG_CLASS_CS)
+            or "other"
+        )
         if drug_class not in c.PREVENTIVE_DRUG_CLASS_CODES:
             self.problem(f"{where}.extension", f"unknown preventive drug class '{drug_class}'")
             ok = False
@@ -253,9 +299,14 @@ class _Checker:
             for reason in resource.get("statusReason") or []:
                 outcome = outcome or _code_in(reason, c.PREVENTIVE_OUTCOME_CS)
         if outcome is None:
-            outcome = {"active": "ongoing", "not-taken": "contraindicated"}.get(resource.get("status"))
+            outcome = {"active": "ongoing", "not-taken": "contraindicated"}.get(
+                resource.get("status")
+            )
         if outcome is None:
-            self.problem(f"{where}.extension", "the trial's outcome is required (ineffective, not_tolerated, contraindicated, effective or ongoing)")
+            self.problem(
+                f"{where}.extension",
+                "the trial's outcome is required (ineffective, not_tolerated, contraindicated, effective or ongoing)",
+            )
             ok = False
         elif outcome not in c.PREVENTIVE_OUTCOME_CODES:
             self.problem(f"{where}.extension", f"unknown preventive outcome '{outcome}'")
@@ -267,26 +318,43 @@ class _Checker:
             self.problem(f"{where}.effectivePeriod.start", "the trial's start date is required")
             ok = False
         elif start > self.today:
-            self.problem(f"{where}.effectivePeriod.start", "the trial's start date is in the future")
+            self.problem(
+                f"{where}.effectivePeriod.start", "the trial's start date is in the future"
+            )
             ok = False
         if start and end and end < start:
             self.problem(f"{where}.effectivePeriod.end", "the trial ends before it starts")
             ok = False
-        dose = " ".join(str(d.get("text") or "") for d in resource.get("dosage") or [] if isinstance(d, dict)).strip()
+        dose = " ".join(
+            str(d.get("text") or "") for d in resource.get("dosage") or [] if isinstance(d, dict)
+        ).strip()
         if not ok or start is None or outcome is None:
             return None
-        return ImportedTrial(drug=drug, drug_class=drug_class, start=start, end=end, outcome=outcome, dose=dose[:100])
+        return ImportedTrial(
+            drug=drug, drug_class=drug_class, start=start, end=end, outcome=outcome, dose=dose[:100]
+        )
 
     # Procedure -----------------------------------------------------------
-    def procedure(self, where: str, resource: dict, administrations: list[tuple[str, dict]]) -> ImportedProcedure | None:
+    def procedure(
+        self, where: str, resource: dict, administrations: list[tuple[str, dict]]
+    ) -> ImportedProcedure | None:
         ok = True
         if _code_in(resource.get("code"), c.CPT_SYSTEM) != c.CPT_CHEMODENERVATION_MIGRAINE:
-            self.problem(f"{where}.code", "only chemodenervation sessions for chronic migraine (CPT 64615) can be imported")
+            self.problem(
+                f"{where}.code",
+                "only chemodenervation sessions for chronic migraine (CPT 64615) can be imported",
+            )
             ok = False
         if resource.get("status") in ("not-done", "entered-in-error", "preparation"):
-            self.problem(f"{where}.status", f"a procedure with status '{resource.get('status')}' was not performed")
+            self.problem(
+                f"{where}.status",
+                f"a procedure with status '{resource.get('status')}' was not performed",
+            )
             ok = False
-        performed = _date(resource.get("performedDateTime") or (resource.get("performedPeriod") or {}).get("start"))
+        performed = _date(
+            resource.get("performedDateTime")
+            or (resource.get("performedPeriod") or {}).get("start")
+        )
         if performed is None:
             self.problem(f"{where}.performedDateTime", "the session's date is required")
             ok = False
@@ -299,7 +367,9 @@ class _Checker:
             dosage = administration.get("dosage") or {}
             units = _units(dosage.get("dose"))
             if units is None or units <= 0:
-                self.problem(f"{ma_where}.dosage.dose", "the dose must be a positive number of units (U)")
+                self.problem(
+                    f"{ma_where}.dosage.dose", "the dose must be a positive number of units (U)"
+                )
                 ok = False
                 continue
             total += units
@@ -314,12 +384,17 @@ class _Checker:
             ext = _extension(resource, c.EXT_TOTAL_UNITS)
             units = _units((ext or {}).get("valueQuantity"))
             if units is None:
-                self.problem(f"{where}", "the units injected are required (a MedicationAdministration partOf this Procedure, or the total-units extension)")
+                self.problem(
+                    f"{where}",
+                    "the units injected are required (a MedicationAdministration partOf this Procedure, or the total-units extension)",
+                )
                 ok = False
             else:
                 total = units
         if total < 0 or total > MAX_UNITS_PER_SESSION:
-            self.problem(f"{where}", f"{total} U is outside 0-{MAX_UNITS_PER_SESSION} U per session")
+            self.problem(
+                f"{where}", f"{total} U is outside 0-{MAX_UNITS_PER_SESSION} U per session"
+            )
             ok = False
         sites = [s for s, _ in injections]
         if len(sites) != len(set(sites)):
@@ -332,12 +407,16 @@ class _Checker:
             ok = False
         if not ok or performed is None:
             return None
-        return ImportedProcedure(performed_on=performed, total_units=total, wasted_units=wasted, injections=injections)
+        return ImportedProcedure(
+            performed_on=performed, total_units=total, wasted_units=wasted, injections=injections
+        )
 
 
 def _reference_targets(entry: dict, resource: dict) -> set[str]:
     """The ways other entries may refer to this entry."""
-    targets = {f"{resource.get('resourceType')}/{resource.get('id')}"} if resource.get("id") else set()
+    targets = (
+        {f"{resource.get('resourceType')}/{resource.get('id')}"} if resource.get("id") else set()
+    )
     full_url = entry.get("fullUrl")
     if full_url:
         targets.add(full_url)
@@ -353,17 +432,25 @@ def parse_bundle(data: Any, *, today: date) -> tuple[ImportPlan | None, list[Pro
         return None, problems
     checker = _Checker(today)
     if data.get("type") not in BUNDLE_TYPES:
-        checker.problem("Bundle.type", "the Bundle's type must be transaction (or collection/searchset)")
+        checker.problem(
+            "Bundle.type", "the Bundle's type must be transaction (or collection/searchset)"
+        )
     entries = [e for e in data.get("entry") or [] if isinstance(e, dict)]
-    located = [(f"Bundle.entry[{i}].resource", e, e.get("resource") or {}) for i, e in enumerate(entries)]
+    located = [
+        (f"Bundle.entry[{i}].resource", e, e.get("resource") or {}) for i, e in enumerate(entries)
+    ]
     if data.get("type") == "transaction":
         for i, entry in enumerate(entries):
             method = (entry.get("request") or {}).get("method")
             if method not in ("POST", "PUT"):
-                checker.problem(f"Bundle.entry[{i}].request.method", "transaction entries must be POST or PUT")
+                checker.problem(
+                    f"Bundle.entry[{i}].request.method", "transaction entries must be POST or PUT"
+                )
     patients = [(w, e, r) for w, e, r in located if r.get("resourceType") == "Patient"]
     if len(patients) != 1:
-        checker.problem("Bundle.entry", f"the Bundle must hold exactly one Patient (found {len(patients)})")
+        checker.problem(
+            "Bundle.entry", f"the Bundle must hold exactly one Patient (found {len(patients)})"
+        )
         return None, checker.problems
     p_where, p_entry, p_resource = patients[0]
     patient_refs = _reference_targets(p_entry, p_resource)
@@ -387,13 +474,21 @@ def parse_bundle(data: Any, *, today: date) -> tuple[ImportPlan | None, list[Pro
             continue
         subject = (resource.get("subject") or {}).get("reference")
         if subject not in patient_refs:
-            checker.problem(f"{where}.subject", f"refers to '{subject}', not to the Bundle's Patient")
+            checker.problem(
+                f"{where}.subject", f"refers to '{subject}', not to the Bundle's Patient"
+            )
             continue
         if kind == "MedicationAdministration":
-            owners = [procedure_refs.get((ref or {}).get("reference")) for ref in resource.get("partOf") or []]
+            owners = [
+                procedure_refs.get((ref or {}).get("reference"))
+                for ref in resource.get("partOf") or []
+            ]
             owners = [o for o in owners if o is not None]
             if not owners:
-                checker.problem(f"{where}.partOf", "a MedicationAdministration must be partOf a Procedure in the Bundle")
+                checker.problem(
+                    f"{where}.partOf",
+                    "a MedicationAdministration must be partOf a Procedure in the Bundle",
+                )
                 continue
             administrations.setdefault(owners[0], []).append((where, resource))
 

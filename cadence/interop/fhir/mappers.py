@@ -64,11 +64,15 @@ def _drop_empty(resource: FhirDict) -> FhirDict:
     return cleaned
 
 
-def coding(system: str, code: str, display: str | None = None, version: str | None = None) -> FhirDict:
+def coding(
+    system: str, code: str, display: str | None = None, version: str | None = None
+) -> FhirDict:
     return _drop_empty({"system": system, "version": version, "code": code, "display": display})
 
 
-def concept(system: str, code: str, table: dict[str, str] | None = None, text: str | None = None) -> FhirDict:
+def concept(
+    system: str, code: str, table: dict[str, str] | None = None, text: str | None = None
+) -> FhirDict:
     display = (table or {}).get(code)
     return _drop_empty({"coding": [coding(system, code, display)], "text": text or display})
 
@@ -116,7 +120,9 @@ def patient_resource(patient) -> FhirDict:
             "id": str(patient.pk),
             "identifier": [{"system": c.IDENTIFIER_SYSTEM_PATIENT, "value": str(patient.pk)}],
             "active": True,
-            "name": [{"use": "official", "family": patient.last_name, "given": [patient.first_name]}],
+            "name": [
+                {"use": "official", "family": patient.last_name, "given": [patient.first_name]}
+            ],
             "telecom": telecom,
             "gender": sex if sex in ("female", "male", "other", "unknown") else "unknown",
             "birthDate": _iso(patient.date_of_birth),
@@ -196,14 +202,22 @@ def medication_statement_resource(trial, *, patient_id: int) -> FhirDict:
             "resourceType": "MedicationStatement",
             "id": f"trial-{trial.pk}",
             "extension": [
-                {"url": c.EXT_DRUG_CLASS, "valueCodeableConcept": concept(
-                    c.PREVENTIVE_DRUG_CLASS_CS, drug_class, c.PREVENTIVE_DRUG_CLASS_CODES)}
-                if drug_class else None,
+                {
+                    "url": c.EXT_DRUG_CLASS,
+                    "valueCodeableConcept": concept(
+                        c.PREVENTIVE_DRUG_CLASS_CS, drug_class, c.PREVENTIVE_DRUG_CLASS_CODES
+                    ),
+                }
+                if drug_class
+                else None,
                 {"url": c.EXT_PREVENTIVE_OUTCOME, "valueCodeableConcept": outcome_concept}
-                if outcome_concept else None,
+                if outcome_concept
+                else None,
             ],
             "status": status,
-            "statusReason": [outcome_concept] if outcome_concept and status in ("stopped", "not-taken") else None,
+            "statusReason": [outcome_concept]
+            if outcome_concept and status in ("stopped", "not-taken")
+            else None,
             "medicationCodeableConcept": {"text": getattr(trial, "drug", "")},
             "subject": patient_ref(patient_id),
             "effectivePeriod": {"start": _iso(start), "end": _iso(end)},
@@ -227,14 +241,19 @@ def procedure_resource(
     """One treatment session: CPT 64615, once per session (section 2)."""
     performed_at = getattr(procedure, "performed_at", None)
     status = getattr(procedure, "status", "signed")
-    clinician = getattr(procedure, "clinician", None) if getattr(procedure, "clinician_id", None) else None
+    clinician = (
+        getattr(procedure, "clinician", None) if getattr(procedure, "clinician_id", None) else None
+    )
     return _drop_empty(
         {
             "resourceType": "Procedure",
             "id": f"procedure-{procedure.pk}",
             "extension": [
                 {"url": c.EXT_TOTAL_UNITS, "valueQuantity": units_quantity(procedure.total_units)},
-                {"url": c.EXT_WASTED_UNITS, "valueQuantity": units_quantity(procedure.wasted_units)},
+                {
+                    "url": c.EXT_WASTED_UNITS,
+                    "valueQuantity": units_quantity(procedure.wasted_units),
+                },
             ],
             "status": "completed" if status == "signed" else "in-progress",
             "code": {
@@ -242,7 +261,9 @@ def procedure_resource(
                 "text": c.CPT_CHEMODENERVATION_TEXT,
             },
             "subject": patient_ref(patient_id),
-            "performedDateTime": _iso(performed_at) if performed_at else _iso(procedure.performed_on),
+            "performedDateTime": _iso(performed_at)
+            if performed_at
+            else _iso(procedure.performed_on),
             "performer": [{"actor": {"display": person_display(clinician)}}] if clinician else None,
             "reasonReference": [reference("Condition", cid) for cid in condition_ids],
             "bodySite": [site_concept(code) for code in site_codes],
@@ -264,7 +285,10 @@ def toxin_medication(vials: Sequence = ()) -> FhirDict:
                 "coding": [coding(c.HCPCS_SYSTEM, c.HCPCS_ONABOTULINUMTOXINA)],
                 "text": c.TOXIN_TEXT,
             },
-            "amount": {"numerator": units_quantity(next(iter(sizes))), "denominator": {"value": 1, "unit": "vial"}}
+            "amount": {
+                "numerator": units_quantity(next(iter(sizes))),
+                "denominator": {"value": 1, "unit": "vial"},
+            }
             if len(sizes) == 1
             else None,
             "batch": {"lotNumber": lot, "expirationDate": _iso(expires_on)} if lot else None,
@@ -308,12 +332,15 @@ def medication_administration_resource(
             "status": "completed" if status == "signed" else "in-progress",
             "medicationReference": {"reference": "#toxin"},
             "subject": patient_ref(patient_id),
-            "effectiveDateTime": _iso(performed_at) if performed_at else _iso(procedure.performed_on),
+            "effectiveDateTime": _iso(performed_at)
+            if performed_at
+            else _iso(procedure.performed_on),
             "dosage": {
                 "site": site,
                 "route": {"text": "intramuscular"},
                 "dose": units_quantity(units),
-                "text": f"{format_units(Decimal(str(units)))} U" + (f" at {site['text']}" if site else ""),
+                "text": f"{format_units(Decimal(str(units)))} U"
+                + (f" at {site['text']}" if site else ""),
             },
         }
     )
@@ -321,8 +348,10 @@ def medication_administration_resource(
 
 # ---------------------------------------------------------------------------- Observation
 def _obs_code(code: str) -> FhirDict:
-    return {"coding": [coding(c.OBSERVATION_CS, code, c.OBSERVATION_CODES.get(code))],
-            "text": c.OBSERVATION_CODES.get(code, code)}
+    return {
+        "coding": [coding(c.OBSERVATION_CS, code, c.OBSERVATION_CODES.get(code))],
+        "text": c.OBSERVATION_CODES.get(code, code),
+    }
 
 
 _SURVEY = [concept(c.OBSERVATION_CATEGORY_SYSTEM, "survey")]
@@ -334,25 +363,38 @@ def diary_day_resource(day, *, patient_id: int | None = None) -> FhirDict:
     components: list[FhirDict] = [
         {
             "code": _obs_code("headache-hours"),
-            "valueQuantity": {"value": _number(day.headache_hours), "unit": "h", "system": c.UCUM_SYSTEM, "code": "h"},
+            "valueQuantity": {
+                "value": _number(day.headache_hours),
+                "unit": "h",
+                "system": c.UCUM_SYSTEM,
+                "code": "h",
+            },
         },
         {
             "code": _obs_code("peak-severity"),
-            "valueCodeableConcept": concept(c.PEAK_SEVERITY_CS, day.peak_severity, c.PEAK_SEVERITY_CODES),
+            "valueCodeableConcept": concept(
+                c.PEAK_SEVERITY_CS, day.peak_severity, c.PEAK_SEVERITY_CODES
+            ),
         },
     ]
     for field_name, code in c.DIARY_BOOLEAN_FIELDS:
-        components.append({"code": _obs_code(code), "valueBoolean": bool(getattr(day, field_name, False))})
+        components.append(
+            {"code": _obs_code(code), "valueBoolean": bool(getattr(day, field_name, False))}
+        )
     for medicine in getattr(day, "acute_medications", None) or []:
         if not isinstance(medicine, dict):
             continue
         drug_class = str(medicine.get("drug_class") or "other")
         components.append(
             {
-                "extension": [{"url": c.EXT_RELIEVED, "valueBoolean": bool(medicine.get("relieved"))}],
+                "extension": [
+                    {"url": c.EXT_RELIEVED, "valueBoolean": bool(medicine.get("relieved"))}
+                ],
                 "code": _obs_code("acute-medication"),
                 "valueCodeableConcept": concept(
-                    c.ACUTE_DRUG_CLASS_CS, drug_class, c.ACUTE_DRUG_CLASS_CODES,
+                    c.ACUTE_DRUG_CLASS_CS,
+                    drug_class,
+                    c.ACUTE_DRUG_CLASS_CODES,
                     text=str(medicine.get("name") or "") or None,
                 ),
             }
@@ -381,19 +423,36 @@ def period_resource(period, *, patient_id: int, baseline: bool) -> FhirDict:
     days; counts are absent (data-absent-reason) when fewer than 20 days were recorded."""
     components: list[FhirDict] = [
         {"code": _obs_code("period-baseline"), "valueBoolean": baseline},
-        {"code": _obs_code("days-recorded"),
-         "valueQuantity": {"value": period.days_recorded, "unit": "d", "system": c.UCUM_SYSTEM, "code": "d"}},
+        {
+            "code": _obs_code("days-recorded"),
+            "valueQuantity": {
+                "value": period.days_recorded,
+                "unit": "d",
+                "system": c.UCUM_SYSTEM,
+                "code": "d",
+            },
+        },
     ]
     for attribute, code, unit in c.PERIOD_COUNT_FIELDS:
         value = getattr(period, attribute)
         if value is None:
             components.append(
-                {"code": _obs_code(code), "dataAbsentReason": concept(c.DATA_ABSENT_SYSTEM, "unknown")}
+                {
+                    "code": _obs_code(code),
+                    "dataAbsentReason": concept(c.DATA_ABSENT_SYSTEM, "unknown"),
+                }
             )
         else:
             components.append(
-                {"code": _obs_code(code),
-                 "valueQuantity": {"value": _number(value), "unit": unit, "system": c.UCUM_SYSTEM, "code": unit}}
+                {
+                    "code": _obs_code(code),
+                    "valueQuantity": {
+                        "value": _number(value),
+                        "unit": unit,
+                        "system": c.UCUM_SYSTEM,
+                        "code": unit,
+                    },
+                }
             )
     return _drop_empty(
         {
@@ -418,25 +477,64 @@ def questionnaire_resource(instrument: str) -> FhirDict:
     """The MIDAS or HIT-6 Questionnaire. HIT-6 carries neutral labels only (licensed text)."""
     if instrument == c.MIDAS:
         items = [
-            {"linkId": f"midas-{n}", "code": [_q_code(f"midas-{n}")], "text": text, "type": "integer", "required": True}
+            {
+                "linkId": f"midas-{n}",
+                "code": [_q_code(f"midas-{n}")],
+                "text": text,
+                "type": "integer",
+                "required": True,
+            }
             for n, text in enumerate(MIDAS_ITEMS, start=1)
         ]
         url, title = c.QUESTIONNAIRE_MIDAS_URL, "MIDAS"
         score_items = [
-            {"linkId": "midas-score", "code": [_q_code("midas-score")], "text": "Total score", "type": "integer", "readOnly": True},
-            {"linkId": "midas-grade", "code": [_q_code("midas-grade")], "text": "Grade", "type": "string", "readOnly": True},
+            {
+                "linkId": "midas-score",
+                "code": [_q_code("midas-score")],
+                "text": "Total score",
+                "type": "integer",
+                "readOnly": True,
+            },
+            {
+                "linkId": "midas-grade",
+                "code": [_q_code("midas-grade")],
+                "text": "Grade",
+                "type": "string",
+                "readOnly": True,
+            },
         ]
     else:
-        answer_options = [{"valueCoding": coding(c.HIT6_ANSWER_CS, code, label)} for code, label in c.HIT6_ANSWER_CODES.items()]
+        answer_options = [
+            {"valueCoding": coding(c.HIT6_ANSWER_CS, code, label)}
+            for code, label in c.HIT6_ANSWER_CODES.items()
+        ]
         items = [
-            {"linkId": f"hit-6-{n}", "code": [_q_code(f"hit-6-{n}")], "text": label, "type": "choice",
-             "required": True, "answerOption": answer_options}
+            {
+                "linkId": f"hit-6-{n}",
+                "code": [_q_code(f"hit-6-{n}")],
+                "text": label,
+                "type": "choice",
+                "required": True,
+                "answerOption": answer_options,
+            }
             for n, label in enumerate(HIT6_NEUTRAL_LABELS, start=1)
         ]
         url, title = c.QUESTIONNAIRE_HIT6_URL, "HIT-6"
         score_items = [
-            {"linkId": "hit-6-score", "code": [_q_code("hit-6-score")], "text": "Total score", "type": "integer", "readOnly": True},
-            {"linkId": "hit-6-band", "code": [_q_code("hit-6-band")], "text": "Impact band", "type": "string", "readOnly": True},
+            {
+                "linkId": "hit-6-score",
+                "code": [_q_code("hit-6-score")],
+                "text": "Total score",
+                "type": "integer",
+                "readOnly": True,
+            },
+            {
+                "linkId": "hit-6-band",
+                "code": [_q_code("hit-6-band")],
+                "text": "Impact band",
+                "type": "string",
+                "readOnly": True,
+            },
         ]
     return {
         "resourceType": "Questionnaire",
@@ -464,7 +562,13 @@ def questionnaire_response_resource(response, *, patient_id: int) -> FhirDict:
     items: list[FhirDict] = []
     if instrument == c.MIDAS:
         for n, value in enumerate(answers[: len(MIDAS_ITEMS)], start=1):
-            items.append({"linkId": f"midas-{n}", "text": MIDAS_ITEMS[n - 1], "answer": [{"valueInteger": int(value)}]})
+            items.append(
+                {
+                    "linkId": f"midas-{n}",
+                    "text": MIDAS_ITEMS[n - 1],
+                    "answer": [{"valueInteger": int(value)}],
+                }
+            )
         if score is None and len(answers) == len(MIDAS_ITEMS):
             score = sum(int(v) for v in answers)
         if score is not None:
@@ -474,8 +578,19 @@ def questionnaire_response_resource(response, *, patient_id: int) -> FhirDict:
         url = c.QUESTIONNAIRE_MIDAS_URL
     else:
         for n, value in enumerate(answers[: len(HIT6_NEUTRAL_LABELS)], start=1):
-            items.append({"linkId": f"hit-6-{n}", "text": HIT6_NEUTRAL_LABELS[n - 1],
-                          "answer": [{"valueCoding": coding(c.HIT6_ANSWER_CS, str(value), c.HIT6_ANSWER_CODES.get(str(value)))}]})
+            items.append(
+                {
+                    "linkId": f"hit-6-{n}",
+                    "text": HIT6_NEUTRAL_LABELS[n - 1],
+                    "answer": [
+                        {
+                            "valueCoding": coding(
+                                c.HIT6_ANSWER_CS, str(value), c.HIT6_ANSWER_CODES.get(str(value))
+                            )
+                        }
+                    ],
+                }
+            )
         if score is not None:
             band = getattr(response, "band", None) or hit6_band(int(score))
             items.append({"linkId": "hit-6-score", "answer": [{"valueInteger": int(score)}]})
@@ -496,10 +611,19 @@ def questionnaire_response_resource(response, *, patient_id: int) -> FhirDict:
 
 # ------------------------------------------------------------------------- Appointment
 _APPOINTMENT_STATUS = {
-    "booked": "booked", "scheduled": "booked", "confirmed": "booked", "arrived": "arrived",
-    "attended": "fulfilled", "completed": "fulfilled", "fulfilled": "fulfilled",
-    "cancelled": "cancelled", "canceled": "cancelled", "no_show": "noshow", "noshow": "noshow",
-    "proposed": "proposed", "pending": "pending",
+    "booked": "booked",
+    "scheduled": "booked",
+    "confirmed": "booked",
+    "arrived": "arrived",
+    "attended": "fulfilled",
+    "completed": "fulfilled",
+    "fulfilled": "fulfilled",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "no_show": "noshow",
+    "noshow": "noshow",
+    "proposed": "proposed",
+    "pending": "pending",
 }
 
 
@@ -523,8 +647,12 @@ def appointment_resource(appointment, *, patient_id: int) -> FhirDict:
             "end": _iso(end) if has_times else None,
             "participant": [
                 {"actor": patient_ref(patient_id), "status": "accepted"},
-                {"actor": {"display": person_display(getattr(appointment, "clinician", None))}, "status": "accepted"}
-                if getattr(appointment, "clinician_id", None) else None,
+                {
+                    "actor": {"display": person_display(getattr(appointment, "clinician", None))},
+                    "status": "accepted",
+                }
+                if getattr(appointment, "clinician_id", None)
+                else None,
             ],
         }
     )
@@ -552,9 +680,15 @@ def adverse_event_resource(report, *, patient_id: int) -> FhirDict:
             "subject": patient_ref(patient_id),
             "date": _iso(getattr(report, "onset_on", None)),
             "recordedDate": _iso(getattr(report, "created_at", None)),
-            "seriousness": concept(c.ADVERSE_SERIOUSNESS_SYSTEM, "serious" if urgent else "non-serious"),
-            "severity": concept(c.ADVERSE_SEVERITY_SYSTEM, severity) if severity in ("mild", "moderate", "severe") else None,
-            "suspectEntity": [{"instance": reference("Procedure", f"procedure-{procedure_id}")}] if procedure_id else None,
+            "seriousness": concept(
+                c.ADVERSE_SERIOUSNESS_SYSTEM, "serious" if urgent else "non-serious"
+            ),
+            "severity": concept(c.ADVERSE_SEVERITY_SYSTEM, severity)
+            if severity in ("mild", "moderate", "severe")
+            else None,
+            "suspectEntity": [{"instance": reference("Procedure", f"procedure-{procedure_id}")}]
+            if procedure_id
+            else None,
         }
     )
 
@@ -568,14 +702,23 @@ def bundle_entry(resource: FhirDict, base_url: str) -> FhirDict:
     }
 
 
-def searchset_bundle(resources: Iterable[FhirDict], base_url: str, *, total: int | None = None) -> FhirDict:
+def searchset_bundle(
+    resources: Iterable[FhirDict], base_url: str, *, total: int | None = None
+) -> FhirDict:
     entries = [bundle_entry(r, base_url) for r in resources]
     return _drop_empty(
-        {"resourceType": "Bundle", "type": "searchset", "total": len(entries) if total is None else total, "entry": entries}
+        {
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "total": len(entries) if total is None else total,
+            "entry": entries,
+        }
     )
 
 
-def operation_outcome(issues: Iterable[tuple[str, str]] | str, *, severity: str = "error", code: str = "processing") -> FhirDict:
+def operation_outcome(
+    issues: Iterable[tuple[str, str]] | str, *, severity: str = "error", code: str = "processing"
+) -> FhirDict:
     """An OperationOutcome. ``issues`` is a message or (location, message) pairs."""
     if isinstance(issues, str):
         issue_list = [{"severity": severity, "code": code, "diagnostics": issues}]
@@ -586,4 +729,7 @@ def operation_outcome(issues: Iterable[tuple[str, str]] | str, *, severity: str 
             if location:
                 issue["expression"] = [location]
             issue_list.append(issue)
-    return {"resourceType": "OperationOutcome", "issue": issue_list or [{"severity": severity, "code": code}]}
+    return {
+        "resourceType": "OperationOutcome",
+        "issue": issue_list or [{"severity": severity, "code": code}],
+    }

@@ -18,7 +18,11 @@ def validate_bundle(bundle: dict) -> Bundle:
 
 
 def resources_of(bundle: dict, resource_type: str) -> list[dict]:
-    return [e["resource"] for e in bundle.get("entry", []) if e["resource"]["resourceType"] == resource_type]
+    return [
+        e["resource"]
+        for e in bundle.get("entry", [])
+        if e["resource"]["resourceType"] == resource_type
+    ]
 
 
 def as_transaction(bundle: dict) -> dict:
@@ -26,9 +30,11 @@ def as_transaction(bundle: dict) -> dict:
     entries = []
     for entry in bundle["entry"]:
         resource = entry["resource"]
-        entries.append({
-            "fullUrl": entry["fullUrl"],
-            "resource": resource,
-            "request": {"method": "POST", "url": resource["resourceType"]},
-        })
+        entries.append(
+            {
+                "fullUrl": entry["fullUrl"],
+                "resource": resource,
+                "request": {"method": "POST", "url": resource["resourceType"]},
+            }
+        )
     return {"resourceType": "Bundle", "type": "transaction", "entry": entries}

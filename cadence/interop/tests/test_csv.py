@@ -23,16 +23,29 @@ def rows(response) -> list[list[str]]:
 def diary(patient):
     first = date(2025, 1, 1)
     for offset in range(30):
-        DiaryDay.objects.create(patient=patient, date=first + timedelta(days=offset),
-                                headache_hours=5 if offset % 2 else 0, is_headache_day=bool(offset % 2),
-                                notes="=cmd|' /C calc'!A0" if offset == 0 else "")
+        DiaryDay.objects.create(
+            patient=patient,
+            date=first + timedelta(days=offset),
+            headache_hours=5 if offset % 2 else 0,
+            is_headache_day=bool(offset % 2),
+            notes="=cmd|' /C calc'!A0" if offset == 0 else "",
+        )
     return patient
 
 
-@pytest.mark.parametrize("cell,expected", [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("fine", "fine"),
-    (3.5, 3.5), (True, "yes"), (None, ""),
-])
+@pytest.mark.parametrize(
+    "cell,expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("fine", "fine"),
+        (3.5, 3.5),
+        (True, "yes"),
+        (None, ""),
+    ],
+)
 def test_cells_that_look_like_formulas_are_defused(cell, expected):
     assert safe_cell(cell) == expected
 
@@ -48,17 +61,24 @@ def test_the_diary_csv_is_streamed_and_injection_safe(api_for, nurse, diary):
 
 
 def test_the_patient_exports_their_own_diary(api_for, patient_user, diary):
-    assert api_for(patient_user).get(f"/fhir/r4/export/patients/{diary.pk}/diary.csv").status_code == 200
+    assert (
+        api_for(patient_user).get(f"/fhir/r4/export/patients/{diary.pk}/diary.csv").status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize("role", ["frontdesk", "admin_user", "other_patient_user"])
 def test_others_cannot_export_the_diary(api_for, request, role, diary):
-    response = api_for(request.getfixturevalue(role)).get(f"/fhir/r4/export/patients/{diary.pk}/diary.csv")
+    response = api_for(request.getfixturevalue(role)).get(
+        f"/fhir/r4/export/patients/{diary.pk}/diary.csv"
+    )
     assert response.status_code in (403, 404)
 
 
 def test_the_outcome_table_has_a_row_per_treated_patient(api_for, clinician, diary, other_patient):
-    Procedure.objects.create(patient=diary, performed_on=date(2025, 1, 20), total_units=Decimal(155), status="signed")
+    Procedure.objects.create(
+        patient=diary, performed_on=date(2025, 1, 20), total_units=Decimal(155), status="signed"
+    )
     response = api_for(clinician).get("/fhir/r4/export/outcomes.csv")
     assert response.status_code == 200
     table = rows(response)
@@ -68,7 +88,9 @@ def test_the_outcome_table_has_a_row_per_treated_patient(api_for, clinician, dia
 
 
 def test_the_admin_outcome_table_has_no_names(api_for, admin_user, diary):
-    Procedure.objects.create(patient=diary, performed_on=date(2025, 1, 20), total_units=Decimal(155), status="signed")
+    Procedure.objects.create(
+        patient=diary, performed_on=date(2025, 1, 20), total_units=Decimal(155), status="signed"
+    )
     table = rows(api_for(admin_user).get("/fhir/r4/export/outcomes.csv"))
     assert table[0][0] == "patient_id"
     assert diary.last_name not in "".join(",".join(r) for r in table)
@@ -76,4 +98,7 @@ def test_the_admin_outcome_table_has_no_names(api_for, admin_user, diary):
 
 @pytest.mark.parametrize("role", ["nurse", "frontdesk", "patient_user"])
 def test_others_cannot_export_the_outcome_table(api_for, request, role):
-    assert api_for(request.getfixturevalue(role)).get("/fhir/r4/export/outcomes.csv").status_code == 403
+    assert (
+        api_for(request.getfixturevalue(role)).get("/fhir/r4/export/outcomes.csv").status_code
+        == 403
+    )

@@ -21,14 +21,26 @@ def record(patient, clinician):
     first = date(2025, 1, 6)
     for offset in range(-30, 60):
         DiaryDay.objects.create(
-            patient=patient, date=first + timedelta(days=offset), headache_hours=6 if offset % 2 else 0,
-            peak_severity="moderate" if offset % 2 else "none", unilateral=True, nausea=bool(offset % 3),
+            patient=patient,
+            date=first + timedelta(days=offset),
+            headache_hours=6 if offset % 2 else 0,
+            peak_severity="moderate" if offset % 2 else "none",
+            unilateral=True,
+            nausea=bool(offset % 3),
             is_headache_day=bool(offset % 2),
-            acute_medications=[{"name": "sumatriptan", "drug_class": "triptan", "relieved": True}] if offset % 5 == 0 else [],
-            notes="=HYPERLINK(\"x\")" if offset == 3 else "",
+            acute_medications=[{"name": "sumatriptan", "drug_class": "triptan", "relieved": True}]
+            if offset % 5 == 0
+            else [],
+            notes='=HYPERLINK("x")' if offset == 3 else "",
         )
-    Procedure.objects.create(patient=patient, performed_on=first, total_units=Decimal("155"),
-                             wasted_units=Decimal("45"), status="signed", clinician=clinician)
+    Procedure.objects.create(
+        patient=patient,
+        performed_on=first,
+        total_units=Decimal("155"),
+        wasted_units=Decimal("45"),
+        status="signed",
+        clinician=clinician,
+    )
     return patient
 
 
@@ -50,7 +62,9 @@ def test_it_codes_the_procedure_with_cpt_64615(api_for, clinician, record):
     assert procedure["code"]["coding"] == [{"system": c.CPT_SYSTEM, "code": "64615"}]
     (administration,) = resources_of(bundle, "MedicationAdministration")
     assert administration["dosage"]["dose"]["value"] == 155
-    assert administration["partOf"] == [{"reference": procedure["resourceType"] + "/" + procedure["id"]}]
+    assert administration["partOf"] == [
+        {"reference": procedure["resourceType"] + "/" + procedure["id"]}
+    ]
 
 
 def test_it_exports_28_day_periods_with_headache_and_migraine_days(api_for, clinician, record):
@@ -63,7 +77,9 @@ def test_it_exports_28_day_periods_with_headache_and_migraine_days(api_for, clin
 
 def test_it_writes_an_export_audit_entry(api_for, clinician, record):
     everything(api_for(clinician), record)
-    assert AuditEvent.objects.filter(action="export", patient_id_ref=record.pk, actor=clinician).exists()
+    assert AuditEvent.objects.filter(
+        action="export", patient_id_ref=record.pk, actor=clinician
+    ).exists()
 
 
 def test_front_desk_gets_demographics_and_appointments_only(api_for, frontdesk, record):
@@ -91,7 +107,9 @@ def test_anonymous_gets_401_operation_outcome(client, record):
 
 
 def test_a_bad_token_gets_401(client, record):
-    response = client.get(f"/fhir/r4/Patient/{record.pk}/$everything", headers={"Authorization": "Bearer nope"})
+    response = client.get(
+        f"/fhir/r4/Patient/{record.pk}/$everything", headers={"Authorization": "Bearer nope"}
+    )
     assert response.status_code == 401
 
 

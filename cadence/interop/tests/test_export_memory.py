@@ -15,17 +15,30 @@ DIARY_DAYS = 730
 PEAK_LIMIT_BYTES = 8 * 1024 * 1024
 
 
-def test_two_years_of_diary_export_streams_in_little_memory(api_for, clinician, patient, other_patient):
+def test_two_years_of_diary_export_streams_in_little_memory(
+    api_for, clinician, patient, other_patient
+):
     first = date(2024, 1, 1)
     DiaryDay.objects.bulk_create(
-        DiaryDay(patient=patient, date=first + timedelta(days=n), headache_hours=n % 9, peak_severity="moderate",
-                 notes="a note " * 20,
-                 acute_medications=[{"name": "ibuprofen", "drug_class": "simple_analgesic", "relieved": False}])
+        DiaryDay(
+            patient=patient,
+            date=first + timedelta(days=n),
+            headache_hours=n % 9,
+            peak_severity="moderate",
+            notes="a note " * 20,
+            acute_medications=[
+                {"name": "ibuprofen", "drug_class": "simple_analgesic", "relieved": False}
+            ],
+        )
         for n in range(DIARY_DAYS)
     )
     for n in range(8):
-        Procedure.objects.create(patient=patient, performed_on=first + timedelta(days=30 + 84 * n),
-                                 total_units=Decimal(155), status="signed")
+        Procedure.objects.create(
+            patient=patient,
+            performed_on=first + timedelta(days=30 + 84 * n),
+            total_units=Decimal(155),
+            status="signed",
+        )
     client = api_for(clinician)
     warm_up = client.get(f"/fhir/r4/Patient/{other_patient.pk}/$everything")  # imports, URLconf
     b"".join(warm_up.streaming_content)

@@ -20,40 +20,95 @@ def valid_bundle() -> dict:
         "resourceType": "Bundle",
         "type": "transaction",
         "entry": [
-            {"fullUrl": "urn:uuid:p1", "request": {"method": "POST", "url": "Patient"}, "resource": {
-                "resourceType": "Patient", "name": [{"family": "Referred", "given": ["Robin"]}],
-                "gender": "female", "birthDate": "1979-05-04",
-                "telecom": [{"system": "email", "value": "robin@example.invalid"}]}},
-            {"fullUrl": "urn:uuid:c1", "request": {"method": "POST", "url": "Condition"}, "resource": {
-                "resourceType": "Condition", "subject": subject,
-                "verificationStatus": {"coding": [{"system": c.CONDITION_VERIFICATION_SYSTEM, "code": "confirmed"}]},
-                "code": {"coding": [{"system": c.ICD10CM_SYSTEM, "code": "G43.709"}]},
-                "asserter": {"display": "Dr Neuro"}, "recordedDate": "2024-02-01"}},
-            {"fullUrl": "urn:uuid:m1", "request": {"method": "POST", "url": "MedicationStatement"}, "resource": {
-                "resourceType": "MedicationStatement", "status": "stopped", "subject": subject,
-                "medicationCodeableConcept": {"text": "topiramate"},
-                "extension": [
-                    {"url": c.EXT_DRUG_CLASS, "valueCodeableConcept": {"coding": [{"system": c.PREVENTIVE_DRUG_CLASS_CS, "code": "antiepileptic"}]}},
-                    {"url": c.EXT_PREVENTIVE_OUTCOME, "valueCodeableConcept": {"coding": [{"system": c.PREVENTIVE_OUTCOME_CS, "code": "ineffective"}]}},
-                ],
-                "effectivePeriod": {"start": "2023-01-01", "end": "2023-04-01"}}},
-            {"fullUrl": "urn:uuid:x1", "request": {"method": "POST", "url": "Procedure"}, "resource": {
-                "resourceType": "Procedure", "status": "completed", "subject": subject,
-                "code": {"coding": [{"system": c.CPT_SYSTEM, "code": "64615"}]},
-                "performedDateTime": "2025-06-01"}},
-            {"fullUrl": "urn:uuid:a1", "request": {"method": "POST", "url": "MedicationAdministration"}, "resource": {
-                "resourceType": "MedicationAdministration", "status": "completed", "subject": subject,
-                "medicationCodeableConcept": {"text": "onabotulinumtoxinA"},
-                "partOf": [{"reference": "urn:uuid:x1"}],
-                "effectiveDateTime": "2025-06-01",
-                "dosage": {"dose": {"value": 155, "unit": "U", "system": c.UCUM_SYSTEM, "code": "[U]"}}}},
+            {
+                "fullUrl": "urn:uuid:p1",
+                "request": {"method": "POST", "url": "Patient"},
+                "resource": {
+                    "resourceType": "Patient",
+                    "name": [{"family": "Referred", "given": ["Robin"]}],
+                    "gender": "female",
+                    "birthDate": "1979-05-04",
+                    "telecom": [{"system": "email", "value": "robin@example.invalid"}],
+                },
+            },
+            {
+                "fullUrl": "urn:uuid:c1",
+                "request": {"method": "POST", "url": "Condition"},
+                "resource": {
+                    "resourceType": "Condition",
+                    "subject": subject,
+                    "verificationStatus": {
+                        "coding": [{"system": c.CONDITION_VERIFICATION_SYSTEM, "code": "confirmed"}]
+                    },
+                    "code": {"coding": [{"system": c.ICD10CM_SYSTEM, "code": "G43.709"}]},
+                    "asserter": {"display": "Dr Neuro"},
+                    "recordedDate": "2024-02-01",
+                },
+            },
+            {
+                "fullUrl": "urn:uuid:m1",
+                "request": {"method": "POST", "url": "MedicationStatement"},
+                "resource": {
+                    "resourceType": "MedicationStatement",
+                    "status": "stopped",
+                    "subject": subject,
+                    "medicationCodeableConcept": {"text": "topiramate"},
+                    "extension": [
+                        {
+                            "url": c.EXT_DRUG_CLASS,
+                            "valueCodeableConcept": {
+                                "coding": [
+                                    {"system": c.PREVENTIVE_DRUG_CLASS_CS, "code": "antiepileptic"}
+                                ]
+                            },
+                        },
+                        {
+                            "url": c.EXT_PREVENTIVE_OUTCOME,
+                            "valueCodeableConcept": {
+                                "coding": [
+                                    {"system": c.PREVENTIVE_OUTCOME_CS, "code": "ineffective"}
+                                ]
+                            },
+                        },
+                    ],
+                    "effectivePeriod": {"start": "2023-01-01", "end": "2023-04-01"},
+                },
+            },
+            {
+                "fullUrl": "urn:uuid:x1",
+                "request": {"method": "POST", "url": "Procedure"},
+                "resource": {
+                    "resourceType": "Procedure",
+                    "status": "completed",
+                    "subject": subject,
+                    "code": {"coding": [{"system": c.CPT_SYSTEM, "code": "64615"}]},
+                    "performedDateTime": "2025-06-01",
+                },
+            },
+            {
+                "fullUrl": "urn:uuid:a1",
+                "request": {"method": "POST", "url": "MedicationAdministration"},
+                "resource": {
+                    "resourceType": "MedicationAdministration",
+                    "status": "completed",
+                    "subject": subject,
+                    "medicationCodeableConcept": {"text": "onabotulinumtoxinA"},
+                    "partOf": [{"reference": "urn:uuid:x1"}],
+                    "effectiveDateTime": "2025-06-01",
+                    "dosage": {
+                        "dose": {"value": 155, "unit": "U", "system": c.UCUM_SYSTEM, "code": "[U]"}
+                    },
+                },
+            },
         ],
     }
 
 
 def post(client, bundle, **extra):
     body = bundle if isinstance(bundle, (bytes, str)) else json.dumps(bundle)
-    return client.post("/fhir/r4/Bundle", body, content_type=extra.pop("content_type", FHIR), **extra)
+    return client.post(
+        "/fhir/r4/Bundle", body, content_type=extra.pop("content_type", FHIR), **extra
+    )
 
 
 @pytest.fixture
@@ -63,8 +118,12 @@ def clinician_client(client, clinician):
 
 
 def nothing_stored():
-    return not Patient.objects.filter(last_name="Referred").exists() and not Diagnosis.objects.exists() \
-        and not PreventiveTrial.objects.exists() and not Procedure.objects.exists()
+    return (
+        not Patient.objects.filter(last_name="Referred").exists()
+        and not Diagnosis.objects.exists()
+        and not PreventiveTrial.objects.exists()
+        and not Procedure.objects.exists()
+    )
 
 
 def test_it_imports_a_referred_patient(clinician_client):
@@ -92,12 +151,17 @@ INVALID = {
     "no patient": lambda b: b["entry"].pop(0),
     "two patients": lambda b: b["entry"].append(copy.deepcopy(b["entry"][0])),
     "future session": lambda b: b["entry"][3]["resource"].update(performedDateTime="2999-01-01"),
-    "not chronic migraine": lambda b: b["entry"][1]["resource"]["code"]["coding"][0].update(code="G43.009"),
+    "not chronic migraine": lambda b: b["entry"][1]["resource"]["code"]["coding"][0].update(
+        code="G43.009"
+    ),
     "snomed without US edition": lambda b: b["entry"][1]["resource"]["code"]["coding"].append(
-        {"system": c.SNOMED_SYSTEM, "code": c.SNOMED_US_CHRONIC_MIGRAINE}),
+        {"system": c.SNOMED_SYSTEM, "code": c.SNOMED_US_CHRONIC_MIGRAINE}
+    ),
     "trial without outcome": lambda b: b["entry"][2]["resource"].pop("extension"),
     "too many units": lambda b: b["entry"][4]["resource"]["dosage"]["dose"].update(value=400),
-    "other patient's subject": lambda b: b["entry"][3]["resource"].update(subject={"reference": "Patient/77"}),
+    "other patient's subject": lambda b: b["entry"][3]["resource"].update(
+        subject={"reference": "Patient/77"}
+    ),
     "not cpt 64615": lambda b: b["entry"][3]["resource"]["code"]["coding"][0].update(code="64612"),
     "no request in transaction": lambda b: b["entry"][2].pop("request"),
 }
@@ -144,8 +208,12 @@ def test_a_non_json_content_type_is_415(clinician_client):
 @pytest.mark.parametrize("role", ["nurse", "frontdesk", "admin_user", "patient_user"])
 def test_only_clinicians_import(api_for, request, role):
     user = request.getfixturevalue(role)
-    response = api_for(user).client.post("/fhir/r4/Bundle", json.dumps(valid_bundle()), content_type=FHIR,
-                                         headers=api_for(user).headers)
+    response = api_for(user).client.post(
+        "/fhir/r4/Bundle",
+        json.dumps(valid_bundle()),
+        content_type=FHIR,
+        headers=api_for(user).headers,
+    )
     assert response.status_code == 403
     assert nothing_stored()
 
@@ -155,7 +223,9 @@ def test_a_bearer_token_needs_no_csrf_token(api_for, clinician):
 
     api = api_for(clinician)
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post("/fhir/r4/Bundle", json.dumps(valid_bundle()), content_type=FHIR, headers=api.headers)
+    response = strict.post(
+        "/fhir/r4/Bundle", json.dumps(valid_bundle()), content_type=FHIR, headers=api.headers
+    )
     assert response.status_code == 200
 
 

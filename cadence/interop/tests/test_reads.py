@@ -27,33 +27,91 @@ TZ = ZoneInfo("America/New_York")
 @pytest.fixture
 def full_record(patient, clinician):
     day = date(2025, 3, 3)
-    DiaryDay.objects.create(patient=patient, date=day, headache_hours=8, peak_severity="severe", pulsating=True,
-                            is_headache_day=True, is_migraine_day=True,
-                            acute_medications=[{"name": "rizatriptan", "drug_class": "triptan", "relieved": True}])
-    Diagnosis.objects.create(patient=patient, icd10_code="G43.719", neurologist="Dr Neuro", confirmed_on=date(2024, 1, 2))
+    DiaryDay.objects.create(
+        patient=patient,
+        date=day,
+        headache_hours=8,
+        peak_severity="severe",
+        pulsating=True,
+        is_headache_day=True,
+        is_migraine_day=True,
+        acute_medications=[{"name": "rizatriptan", "drug_class": "triptan", "relieved": True}],
+    )
+    Diagnosis.objects.create(
+        patient=patient, icd10_code="G43.719", neurologist="Dr Neuro", confirmed_on=date(2024, 1, 2)
+    )
     Diagnosis.objects.create(patient=patient, icd10_code="G43.709", confirmed_by_neurologist=False)
-    PreventiveTrial.objects.create(patient=patient, drug="amitriptyline", drug_class="tricyclic",
-                                   start=date(2023, 1, 1), end=date(2023, 5, 1), outcome="ineffective")
-    procedure = Procedure.objects.create(patient=patient, performed_on=day, total_units=Decimal("155"),
-                                         wasted_units=Decimal("45"), status="signed", clinician=clinician)
+    PreventiveTrial.objects.create(
+        patient=patient,
+        drug="amitriptyline",
+        drug_class="tricyclic",
+        start=date(2023, 1, 1),
+        end=date(2023, 5, 1),
+        outcome="ineffective",
+    )
+    procedure = Procedure.objects.create(
+        patient=patient,
+        performed_on=day,
+        total_units=Decimal("155"),
+        wasted_units=Decimal("45"),
+        status="signed",
+        clinician=clinician,
+    )
     for site in InjectionSite.objects.filter(follow_the_pain=False):
         ProcedureInjection.objects.create(procedure=procedure, site=site, units=site.default_units)
-    lot = VialLot.objects.create(lot_number="C1234A", expires_on=date(2026, 1, 1), size_units=200,
-                                 quantity_received=2, quantity_remaining=1)
-    ProcedureVial.objects.create(procedure=procedure, lot=lot, lot_number="C1234A", size_units=200,
-                                 expires_on=date(2026, 1, 1))
-    QuestionnaireResponse.objects.create(patient=patient, instrument="MIDAS", completed_on=day,
-                                         answers=[3, 4, 5, 2, 1], score=15, grade="III")
-    QuestionnaireResponse.objects.create(patient=patient, instrument="HIT-6", completed_on=day,
-                                         answers=["always", "very_often", "sometimes",
-                                                  "rarely", "never", "always"], score=61, band="severe")
-    SideEffectReport.objects.create(patient=patient, procedure=procedure, effect="neck_pain", severity="mild",
-                                    onset_on=day + timedelta(days=2))
-    SideEffectReport.objects.create(patient=patient, procedure=procedure, effect="double_vision", severity="moderate",
-                                    onset_on=day + timedelta(days=3), urgent=True)
+    lot = VialLot.objects.create(
+        lot_number="C1234A",
+        expires_on=date(2026, 1, 1),
+        size_units=200,
+        quantity_received=2,
+        quantity_remaining=1,
+    )
+    ProcedureVial.objects.create(
+        procedure=procedure,
+        lot=lot,
+        lot_number="C1234A",
+        size_units=200,
+        expires_on=date(2026, 1, 1),
+    )
+    QuestionnaireResponse.objects.create(
+        patient=patient,
+        instrument="MIDAS",
+        completed_on=day,
+        answers=[3, 4, 5, 2, 1],
+        score=15,
+        grade="III",
+    )
+    QuestionnaireResponse.objects.create(
+        patient=patient,
+        instrument="HIT-6",
+        completed_on=day,
+        answers=["always", "very_often", "sometimes", "rarely", "never", "always"],
+        score=61,
+        band="severe",
+    )
+    SideEffectReport.objects.create(
+        patient=patient,
+        procedure=procedure,
+        effect="neck_pain",
+        severity="mild",
+        onset_on=day + timedelta(days=2),
+    )
+    SideEffectReport.objects.create(
+        patient=patient,
+        procedure=procedure,
+        effect="double_vision",
+        severity="moderate",
+        onset_on=day + timedelta(days=3),
+        urgent=True,
+    )
     start = datetime(2025, 5, 26, 9, 0, tzinfo=TZ)
-    Appointment.objects.create(patient=patient, clinician=clinician, kind="treatment_session",
-                               starts_at=start, ends_at=start + timedelta(minutes=15))
+    Appointment.objects.create(
+        patient=patient,
+        clinician=clinician,
+        kind="treatment_session",
+        starts_at=start,
+        ends_at=start + timedelta(minutes=15),
+    )
     return patient
 
 
@@ -70,8 +128,14 @@ def test_the_condition_uses_snomed_us_edition_only_for_g43_719(api_for, clinicia
     bundle = response_json(api_for(clinician).get(f"/fhir/r4/Patient/{full_record.pk}/$everything"))
     by_icd = {r["code"]["coding"][0]["code"]: r for r in resources_of(bundle, "Condition")}
     snomed = [cd for cd in by_icd["G43.719"]["code"]["coding"] if cd["system"] == c.SNOMED_SYSTEM]
-    assert snomed == [{"system": c.SNOMED_SYSTEM, "version": c.SNOMED_US_EDITION,
-                       "code": "124171000119105", "display": "Chronic migraine without aura"}]
+    assert snomed == [
+        {
+            "system": c.SNOMED_SYSTEM,
+            "version": c.SNOMED_US_EDITION,
+            "code": "124171000119105",
+            "display": "Chronic migraine without aura",
+        }
+    ]
     assert [cd["system"] for cd in by_icd["G43.709"]["code"]["coding"]] == [c.ICD10CM_SYSTEM]
     assert by_icd["G43.709"]["verificationStatus"]["coding"][0]["code"] == "provisional"
 
@@ -91,9 +155,20 @@ def test_administrations_carry_sites_lot_and_expiry(api_for, clinician, full_rec
 def test_hit6_item_text_is_not_exported(api_for, clinician, full_record):
     bundle = response_json(api_for(clinician).get(f"/fhir/r4/Patient/{full_record.pk}/$everything"))
     (hit6,) = [q for q in resources_of(bundle, "Questionnaire") if q["id"] == "hit-6"]
-    assert [i["text"] for i in hit6["item"][:6]] == [f"Item {n} – " + s for n, s in enumerate(
-        ["pain severity", "limits on daily activities", "need to lie down", "fatigue", "irritability",
-         "concentration"], start=1)]
+    assert [i["text"] for i in hit6["item"][:6]] == [
+        f"Item {n} – " + s
+        for n, s in enumerate(
+            [
+                "pain severity",
+                "limits on daily activities",
+                "need to lie down",
+                "fatigue",
+                "irritability",
+                "concentration",
+            ],
+            start=1,
+        )
+    ]
     scores = {r["questionnaire"]: r for r in resources_of(bundle, "QuestionnaireResponse")}
     hit6_items = {i["linkId"]: i for i in scores[c.QUESTIONNAIRE_HIT6_URL]["item"]}
     assert hit6_items["hit-6-score"]["answer"] == [{"valueInteger": 61}]
@@ -104,8 +179,10 @@ def test_hit6_item_text_is_not_exported(api_for, clinician, full_record):
 
 def test_an_urgent_side_effect_is_a_serious_adverse_event(api_for, clinician, full_record):
     bundle = response_json(api_for(clinician).get(f"/fhir/r4/Patient/{full_record.pk}/$everything"))
-    seriousness = {a["event"]["coding"][0]["code"]: a["seriousness"]["coding"][0]["code"]
-                   for a in resources_of(bundle, "AdverseEvent")}
+    seriousness = {
+        a["event"]["coding"][0]["code"]: a["seriousness"]["coding"][0]["code"]
+        for a in resources_of(bundle, "AdverseEvent")
+    }
     assert seriousness == {"neck_pain": "non-serious", "double_vision": "serious"}
 
 
@@ -115,7 +192,11 @@ def test_every_exported_resource_reads_back_by_id(api_for, clinician, full_recor
     for entry in bundle["entry"]:
         resource = entry["resource"]
         response = client.get(f"/fhir/r4/{resource['resourceType']}/{resource['id']}")
-        assert response.status_code == 200, (resource["resourceType"], resource["id"], response.content)
+        assert response.status_code == 200, (
+            resource["resourceType"],
+            resource["id"],
+            response.content,
+        )
         assert response["Content-Type"] == "application/fhir+json"
         assert response.json() == resource
 
@@ -123,7 +204,9 @@ def test_every_exported_resource_reads_back_by_id(api_for, clinician, full_recor
 def test_a_read_is_audited_as_view(api_for, nurse, full_record):
     diagnosis = full_record.diagnoses.first()
     api_for(nurse).get(f"/fhir/r4/Condition/diagnosis-{diagnosis.pk}")
-    assert AuditEvent.objects.filter(action="view", actor=nurse, patient_id_ref=full_record.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="view", actor=nurse, patient_id_ref=full_record.pk
+    ).exists()
 
 
 def test_front_desk_reads_demographics_and_appointments_only(api_for, frontdesk, full_record):
@@ -149,9 +232,17 @@ def test_the_patient_reads_their_own_observation(api_for, patient_user, full_rec
     assert api_for(patient_user).get(f"/fhir/r4/Observation/diary-{day.pk}").status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/fhir/r4/Observation/diary-x", "/fhir/r4/Observation/nope-1",
-                                  "/fhir/r4/Procedure/procedure-999999", "/fhir/r4/Patient/abc",
-                                  "/fhir/r4/Observation/period-1-2025", "/fhir/r4/Questionnaire/sf-36"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/fhir/r4/Observation/diary-x",
+        "/fhir/r4/Observation/nope-1",
+        "/fhir/r4/Procedure/procedure-999999",
+        "/fhir/r4/Patient/abc",
+        "/fhir/r4/Observation/period-1-2025",
+        "/fhir/r4/Questionnaire/sf-36",
+    ],
+)
 def test_unknown_ids_are_404_operation_outcomes(api_for, clinician, path):
     response = api_for(clinician).get(path)
     assert response.status_code == 404
@@ -159,7 +250,9 @@ def test_unknown_ids_are_404_operation_outcomes(api_for, clinician, path):
 
 
 def test_search_by_family_and_birthdate(api_for, frontdesk, full_record, other_patient):
-    response = api_for(frontdesk).get(f"/fhir/r4/Patient?family=own&birthdate={full_record.date_of_birth}")
+    response = api_for(frontdesk).get(
+        f"/fhir/r4/Patient?family=own&birthdate={full_record.date_of_birth}"
+    )
     bundle = response.json()
     validate_bundle(bundle)
     assert [e["resource"]["id"] for e in bundle["entry"]] == [str(full_record.pk)]

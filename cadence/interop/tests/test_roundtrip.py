@@ -26,37 +26,75 @@ def enrich(story, index):
         patient.referring_clinician = "Dr Ada Referrer, Northside Practice"
         patient.save(update_fields=["referring_clinician"])
     if not patient.diagnoses.exists():
-        Diagnosis.objects.create(patient=patient, icd10_code=["G43.709", "G43.719", "G43.701", "G43.711"][index % 4],
-                                 confirmed_by_neurologist=index % 3 != 0, neurologist="Dr Rowan Vale" if index % 3 else "",
-                                 confirmed_on=TODAY - timedelta(days=400))
+        Diagnosis.objects.create(
+            patient=patient,
+            icd10_code=["G43.709", "G43.719", "G43.701", "G43.711"][index % 4],
+            confirmed_by_neurologist=index % 3 != 0,
+            neurologist="Dr Rowan Vale" if index % 3 else "",
+            confirmed_on=TODAY - timedelta(days=400),
+        )
     if not patient.preventive_trials.exists():
-        PreventiveTrial.objects.create(patient=patient, drug="topiramate", drug_class="antiepileptic",
-                                       start=TODAY - timedelta(days=700), end=TODAY - timedelta(days=600),
-                                       dose="100 mg daily", outcome="not_tolerated")
-        PreventiveTrial.objects.create(patient=patient, drug="propranolol", drug_class="beta_blocker",
-                                       start=TODAY - timedelta(days=500), outcome="ongoing")
+        PreventiveTrial.objects.create(
+            patient=patient,
+            drug="topiramate",
+            drug_class="antiepileptic",
+            start=TODAY - timedelta(days=700),
+            end=TODAY - timedelta(days=600),
+            dose="100 mg daily",
+            outcome="not_tolerated",
+        )
+        PreventiveTrial.objects.create(
+            patient=patient,
+            drug="propranolol",
+            drug_class="beta_blocker",
+            start=TODAY - timedelta(days=500),
+            outcome="ongoing",
+        )
     if not patient.procedures.exists():
         sites = list(InjectionSite.objects.filter(follow_the_pain=False))
         for session in story.session_dates or [TODAY - timedelta(days=30 + index)]:
-            procedure = Procedure.objects.create(patient=patient, performed_on=session, total_units=Decimal("155"),
-                                                 wasted_units=Decimal("45"), status="signed")
+            procedure = Procedure.objects.create(
+                patient=patient,
+                performed_on=session,
+                total_units=Decimal("155"),
+                wasted_units=Decimal("45"),
+                status="signed",
+            )
             ProcedureInjection.objects.bulk_create(
-                [ProcedureInjection(procedure=procedure, site=site, units=site.default_units) for site in sites]
+                [
+                    ProcedureInjection(procedure=procedure, site=site, units=site.default_units)
+                    for site in sites
+                ]
             )
 
 
 def record_of(patient):
     """What import creates, in comparable form ("equal" for the round trip)."""
     return {
-        "demographics": (patient.first_name, patient.last_name, patient.date_of_birth, patient.sex,
-                         patient.email, patient.phone, patient.referring_clinician),
-        "diagnoses": sorted((d.icd10_code, d.confirmed_by_neurologist, d.neurologist, d.confirmed_on)
-                            for d in patient.diagnoses.all()),
-        "trials": sorted((t.drug, t.drug_class, t.start, t.end, t.dose, t.outcome)
-                         for t in patient.preventive_trials.all()),
+        "demographics": (
+            patient.first_name,
+            patient.last_name,
+            patient.date_of_birth,
+            patient.sex,
+            patient.email,
+            patient.phone,
+            patient.referring_clinician,
+        ),
+        "diagnoses": sorted(
+            (d.icd10_code, d.confirmed_by_neurologist, d.neurologist, d.confirmed_on)
+            for d in patient.diagnoses.all()
+        ),
+        "trials": sorted(
+            (t.drug, t.drug_class, t.start, t.end, t.dose, t.outcome)
+            for t in patient.preventive_trials.all()
+        ),
         "procedures": sorted(
-            (p.performed_on, p.total_units, p.wasted_units,
-             tuple(sorted((i.site.code, i.units) for i in p.injections.all())))
+            (
+                p.performed_on,
+                p.total_units,
+                p.wasted_units,
+                tuple(sorted((i.site.code, i.units) for i in p.injections.all())),
+            )
             for p in patient.procedures.all()
         ),
     }

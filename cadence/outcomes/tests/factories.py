@@ -14,7 +14,11 @@ from cadence.treatments.models import Procedure, ProcedureStatus
 
 NO_HEADACHE = DiaryDayFacts(headache_hours=0)
 MIGRAINE = DiaryDayFacts(
-    headache_hours=8, peak_severity=PeakSeverity.severe, unilateral=True, pulsating=True, nausea=True
+    headache_hours=8,
+    peak_severity=PeakSeverity.severe,
+    unilateral=True,
+    pulsating=True,
+    nausea=True,
 )
 TENSION = DiaryDayFacts(headache_hours=5, peak_severity=PeakSeverity.mild)
 TRIPTAN_MIGRAINE = DiaryDayFacts(
@@ -80,9 +84,15 @@ def write_pattern(patient, start: date, end: date, headache_on) -> list[DiaryDay
     return write_days(patient, days)
 
 
-def session(patient, on: date, *, units: str = "155", wasted: str = "45", status=ProcedureStatus.SIGNED):
+def session(
+    patient, on: date, *, units: str = "155", wasted: str = "45", status=ProcedureStatus.SIGNED
+):
     return Procedure.objects.create(
-        patient=patient, performed_on=on, total_units=Decimal(units), wasted_units=Decimal(wasted), status=status
+        patient=patient,
+        performed_on=on,
+        total_units=Decimal(units),
+        wasted_units=Decimal(wasted),
+        status=status,
     )
 
 

@@ -13,8 +13,15 @@ from cadence.outcomes.tests.factories import build_story, session
 pytestmark = pytest.mark.django_db
 
 CONTRACT_PERIOD_FIELDS = {
-    "start", "end", "days_recorded", "headache_days", "migraine_days", "moderate_severe_days",
-    "acute_medication_days", "triptan_days", "headache_hours",
+    "start",
+    "end",
+    "days_recorded",
+    "headache_days",
+    "migraine_days",
+    "moderate_severe_days",
+    "acute_medication_days",
+    "triptan_days",
+    "headache_hours",
 }
 
 
@@ -27,7 +34,9 @@ def test_it_returns_the_contract_shape_for_a_responder(api_for, clinician, patie
     assert body["response"]["status"] == "responder"
     assert body["response"]["percent_change"] <= -50
     assert body["response"]["headache_day_change"] < 0
-    assert body["periods"][0]["start"] == body["baseline"]["end"][:8] + body["periods"][0]["start"][8:]
+    assert (
+        body["periods"][0]["start"] == body["baseline"]["end"][:8] + body["periods"][0]["start"][8:]
+    )
 
 
 def test_a_patient_without_sessions_gets_a_null_baseline(api_for, patient_user, patient):
@@ -35,8 +44,11 @@ def test_a_patient_without_sessions_gets_a_null_baseline(api_for, patient_user, 
     assert body["baseline"] is None
     assert body["periods"] == []
     assert body["response"] == {
-        "status": "insufficient_data", "headache_day_change": None, "percent_change": None,
-        "reason": "no baseline period: no procedure has been recorded", "rule": "percent_50",
+        "status": "insufficient_data",
+        "headache_day_change": None,
+        "percent_change": None,
+        "reason": "no baseline period: no procedure has been recorded",
+        "rule": "percent_50",
     }
 
 
@@ -53,7 +65,9 @@ def test_null_counts_when_a_period_has_fewer_than_20_days(api_for, nurse, patien
     [("clinician", 200), ("nurse", 200), ("patient", 200), ("frontdesk", 403), ("admin", 403)],
 )
 def test_who_may_read_outcomes(api_for, users_by_role, patient, role, status):
-    assert api_for(users_by_role[role]).get(f"/patients/{patient.pk}/outcomes").status_code == status
+    assert (
+        api_for(users_by_role[role]).get(f"/patients/{patient.pk}/outcomes").status_code == status
+    )
 
 
 def test_another_patient_gets_404(api_for, other_patient_user, patient):

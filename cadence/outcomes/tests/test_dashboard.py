@@ -61,10 +61,13 @@ def test_week_24_counts_match_the_per_patient_outcome(make_patient):
     today = timezone.localdate()
     patient = make_patient()
     build_story(patient, today, kind="responder", sessions=3, seed=5)
-    (_pk, first, base_n, base_hd, w24_n, w24_hd), = selectors.week_24_counts(today)
+    ((_pk, first, base_n, base_hd, w24_n, w24_hd),) = selectors.week_24_counts(today)
     outcome = selectors.patient_outcomes(patient, today=today)
     assert (base_n, base_hd) == (outcome.baseline.days_recorded, outcome.baseline.raw.headache_days)
-    assert (w24_n, w24_hd) == (outcome.periods[5].days_recorded, outcome.periods[5].raw.headache_days)
+    assert (w24_n, w24_hd) == (
+        outcome.periods[5].days_recorded,
+        outcome.periods[5].raw.headache_days,
+    )
 
 
 def test_an_empty_clinic_has_no_rates():
@@ -74,7 +77,9 @@ def test_an_empty_clinic_has_no_rates():
 
 
 @pytest.mark.parametrize("patients", [2, 40])
-def test_the_dashboard_uses_a_bounded_number_of_queries(client, clinician, make_patient, patients, django_assert_max_num_queries):
+def test_the_dashboard_uses_a_bounded_number_of_queries(
+    client, clinician, make_patient, patients, django_assert_max_num_queries
+):
     today = timezone.localdate()
     for n in range(patients):
         patient = make_patient()
@@ -90,7 +95,9 @@ def test_the_dashboard_uses_a_bounded_number_of_queries(client, clinician, make_
     assert "Response at 24 weeks" in page.content.decode()
 
 
-@pytest.mark.parametrize(("role", "status"), [("admin", 200), ("nurse", 200), ("frontdesk", 403), ("patient", 403)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("admin", 200), ("nurse", 200), ("frontdesk", 403), ("patient", 403)]
+)
 def test_who_may_open_the_dashboard(client, users_by_role, role, status):
     client.force_login(users_by_role[role])
     assert client.get(reverse("outcomes:dashboard")).status_code == status

@@ -44,7 +44,10 @@ def test_the_dashboard_shows_an_urgent_alert_first_until_acknowledged(client, cl
     urgent.acknowledged_at = timezone.now()
     urgent.acknowledged_by = clinician
     urgent.save()
-    assert 'data-testid="urgent-report"' not in client.get(reverse("outcomes:dashboard")).content.decode()
+    assert (
+        'data-testid="urgent-report"'
+        not in client.get(reverse("outcomes:dashboard")).content.decode()
+    )
 
 
 def test_side_effect_rates_are_shares_of_sessions_with_a_report_within_the_window(make_patient):
@@ -54,7 +57,9 @@ def test_side_effect_rates_are_shares_of_sessions_with_a_report_within_the_windo
         session(patient, today - timedelta(days=60))
     report(first, "neck_pain", today - timedelta(days=55))
     report(second, "neck_pain", today - timedelta(days=60))  # the session day counts
-    report(third, "neck_pain", today - timedelta(days=60 - selectors.SIDE_EFFECT_WINDOW_DAYS - 1))  # too late
+    report(
+        third, "neck_pain", today - timedelta(days=60 - selectors.SIDE_EFFECT_WINDOW_DAYS - 1)
+    )  # too late
     report(fourth, "bruising", today - timedelta(days=58))
     session(fourth, today - timedelta(days=5))  # window not ended: not counted
     rates = {rate.effect: rate for rate in selectors.clinic_report(today).side_effects}
@@ -89,22 +94,33 @@ def test_the_dashboard_links_sessions_due_and_overdue_to_the_worklists(client, c
 
 def test_the_patient_page_links_record_candidacy_and_booking(client, clinician, patient):
     client.force_login(clinician)
-    page = client.get(reverse("outcomes:patient-detail", kwargs={"patient_id": patient.pk})).content.decode()
+    page = client.get(
+        reverse("outcomes:patient-detail", kwargs={"patient_id": patient.pk})
+    ).content.decode()
     for name in ("patients:patient-record", "patients:candidacy", "scheduling:patient-book"):
         assert f'href="{reverse(name, kwargs={"patient_id": patient.pk})}"' in page
     assert "No appointment booked." in page
 
 
 def test_the_patient_page_shows_the_next_booked_appointment(client, clinician, patient):
-    starts = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=9), datetime.min.time())) + timedelta(hours=10)
+    starts = timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=9), datetime.min.time())
+    ) + timedelta(hours=10)
     appointment = Appointment.objects.create(
-        patient=patient, clinician=clinician, kind=AppointmentKind.TREATMENT_SESSION,
-        starts_at=starts, ends_at=starts + timedelta(minutes=30),
+        patient=patient,
+        clinician=clinician,
+        kind=AppointmentKind.TREATMENT_SESSION,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=30),
     )
     client.force_login(clinician)
-    page = client.get(reverse("outcomes:patient-detail", kwargs={"patient_id": patient.pk})).content.decode()
+    page = client.get(
+        reverse("outcomes:patient-detail", kwargs={"patient_id": patient.pk})
+    ).content.decode()
     assert "Next appointment: <strong>Treatment session</strong>" in page
-    assert reverse("scheduling:appointment-detail", kwargs={"appointment_id": appointment.pk}) in page
+    assert (
+        reverse("scheduling:appointment-detail", kwargs={"appointment_id": appointment.pk}) in page
+    )
 
 
 def test_the_patient_page_alerts_an_open_urgent_report(client, clinician, patient):
@@ -112,7 +128,9 @@ def test_the_patient_page_alerts_an_open_urgent_report(client, clinician, patien
     session(patient, today - timedelta(days=4))
     report(patient, "double_vision", today - timedelta(days=2), urgent=True)
     client.force_login(clinician)
-    page = client.get(reverse("outcomes:patient-detail", kwargs={"patient_id": patient.pk})).content.decode()
+    page = client.get(
+        reverse("outcomes:patient-detail", kwargs={"patient_id": patient.pk})
+    ).content.decode()
     assert 'data-alert="urgent"' in page and "Double vision" in page
 
 
@@ -120,25 +138,43 @@ def test_the_patient_page_alerts_an_open_urgent_report(client, clinician, patien
 
 
 def pdf_text(response) -> str:
-    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages)
+    return " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(io.BytesIO(response.content)).pages
+    )
 
 
-def test_the_continuation_packet_states_diagnosis_failed_preventives_and_sessions(client, clinician, patient):
+def test_the_continuation_packet_states_diagnosis_failed_preventives_and_sessions(
+    client, clinician, patient
+):
     today = timezone.localdate()
     build_story(patient, today, kind="responder", sessions=2)
     Diagnosis.objects.create(
-        patient=patient, icd10_code="G43.709", confirmed_by_neurologist=True,
-        neurologist="Dr Ada Nerve", confirmed_on=date(2024, 3, 1),
+        patient=patient,
+        icd10_code="G43.709",
+        confirmed_by_neurologist=True,
+        neurologist="Dr Ada Nerve",
+        confirmed_on=date(2024, 3, 1),
     )
     PreventiveTrial.objects.create(
-        patient=patient, drug="Topiramate", drug_class="antiepileptic", start=date(2023, 1, 1),
-        end=date(2023, 4, 1), outcome="not_tolerated",
+        patient=patient,
+        drug="Topiramate",
+        drug_class="antiepileptic",
+        start=date(2023, 1, 1),
+        end=date(2023, 4, 1),
+        outcome="not_tolerated",
     )
     PreventiveTrial.objects.create(
-        patient=patient, drug="Magnesium", drug_class="other", start=date(2023, 5, 1), outcome="effective",
+        patient=patient,
+        drug="Magnesium",
+        drug_class="other",
+        start=date(2023, 5, 1),
+        outcome="effective",
     )
     client.force_login(clinician)
-    text = pdf_text(client.get(reverse("outcomes:continuation-packet", kwargs={"patient_id": patient.pk})))
+    text = pdf_text(
+        client.get(reverse("outcomes:continuation-packet", kwargs={"patient_id": patient.pk}))
+    )
     assert "G43.709" in text and "Chronic migraine without aura" in text
     assert "Dr Ada Nerve" in text
     assert "Topiramate" in text and "Not tolerated" in text and "1 Jan 2023" in text
@@ -150,7 +186,9 @@ def test_the_referrer_letter_states_the_diagnosis(client, clinician, patient):
     session(patient, timezone.localdate() - timedelta(days=20))
     Diagnosis.objects.create(patient=patient, icd10_code="G43.709", neurologist="Dr Ada Nerve")
     client.force_login(clinician)
-    text = pdf_text(client.get(reverse("outcomes:referrer-letter", kwargs={"patient_id": patient.pk})))
+    text = pdf_text(
+        client.get(reverse("outcomes:referrer-letter", kwargs={"patient_id": patient.pk}))
+    )
     assert "G43.709" in text and "Dr Ada Nerve" in text
 
 
@@ -159,10 +197,18 @@ def test_the_referrer_letter_states_the_diagnosis(client, clinician, patient):
 
 def _rules_response(base_n: int, base_hd: int, w24_n: int, w24_hd: int):
     first = date(2025, 1, 1)
-    baseline = period_from_counts(first - timedelta(days=28), first - timedelta(days=1), base_n,
-                                  rules.PeriodCounts(headache_days=base_hd))
-    period = period_from_counts(first + timedelta(days=140), first + timedelta(days=167), w24_n,
-                                rules.PeriodCounts(headache_days=w24_hd))
+    baseline = period_from_counts(
+        first - timedelta(days=28),
+        first - timedelta(days=1),
+        base_n,
+        rules.PeriodCounts(headache_days=base_hd),
+    )
+    period = period_from_counts(
+        first + timedelta(days=140),
+        first + timedelta(days=167),
+        w24_n,
+        rules.PeriodCounts(headache_days=w24_hd),
+    )
     outcome = rules.response(baseline, [period])
     return outcome.status, outcome.headache_day_change
 
@@ -174,12 +220,22 @@ def test_the_week_24_classification_equals_the_rules_at_every_count(base_n):
             for w24_hd in range(w24_n + 1):
                 expected = _rules_response(base_n, base_hd, w24_n, w24_hd)
                 assert selectors.week_24_response(base_n, base_hd, w24_n, w24_hd) == expected, (
-                    base_n, base_hd, w24_n, w24_hd)
+                    base_n,
+                    base_hd,
+                    w24_n,
+                    w24_hd,
+                )
 
 
 @pytest.mark.parametrize(
     ("base_hd", "w24_hd", "status"),
-    [(20, 10, "responder"), (20, 11, "partial"), (20, 14, "partial"), (20, 15, "non_responder"), (10, 7, "partial")],
+    [
+        (20, 10, "responder"),
+        (20, 11, "partial"),
+        (20, 14, "partial"),
+        (20, 15, "non_responder"),
+        (10, 7, "partial"),
+    ],
 )
 def test_the_50_and_30_percent_boundaries_are_exact(base_hd, w24_hd, status):
     assert selectors.week_24_response(28, base_hd, 28, w24_hd)[0] == status

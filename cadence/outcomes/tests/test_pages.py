@@ -30,7 +30,7 @@ def test_the_patient_page_shows_summary_chart_and_periods(clinician_client, pati
     build_story(patient, timezone.localdate(), kind="responder")
     page = clinician_client.get(detail_url(patient)).content.decode()
     assert "Responder" in page
-    assert "<svg" in page and "<title id=\"headache-days-chart-title\">" in page
+    assert "<svg" in page and '<title id="headache-days-chart-title">' in page
     assert "Baseline:" in page
     assert "Maintenance" in page
     assert f"/diary/patients/{patient.pk}/" in page
@@ -72,7 +72,11 @@ def test_the_patient_page_needs_at_most_12_queries(client, clinician, patient):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(detail_url(patient))
     assert response.status_code == 200
-    queries = [q["sql"] for q in captured.captured_queries if not q["sql"].lstrip().upper().startswith(TRANSACTION_CONTROL)]
+    queries = [
+        q["sql"]
+        for q in captured.captured_queries
+        if not q["sql"].lstrip().upper().startswith(TRANSACTION_CONTROL)
+    ]
     assert len(queries) <= 12, "\n".join(queries)
 
 
@@ -88,14 +92,21 @@ def test_the_patient_page_renders_within_the_time_budget(clinician_client, patie
     assert time.perf_counter() - started < 1.0
 
 
-@pytest.mark.parametrize(("role", "status"), [("nurse", 200), ("frontdesk", 403), ("admin", 403), ("patient", 403)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("nurse", 200), ("frontdesk", 403), ("admin", 403), ("patient", 403)]
+)
 def test_who_may_open_the_patient_page(client, users_by_role, patient, role, status):
     client.force_login(users_by_role[role])
     assert client.get(detail_url(patient)).status_code == status
 
 
 def test_an_unknown_patient_is_404(clinician_client):
-    assert clinician_client.get(reverse("outcomes:patient-detail", kwargs={"patient_id": 987654})).status_code == 404
+    assert (
+        clinician_client.get(
+            reverse("outcomes:patient-detail", kwargs={"patient_id": 987654})
+        ).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("name", ["progress-report", "referrer-letter", "continuation-packet"])
@@ -110,7 +121,9 @@ def test_each_report_is_a_real_pdf_and_audited_as_export(clinician_client, patie
 
 def test_the_continuation_packet_says_not_recorded_for_missing_data(clinician_client, patient):
     session(patient, timezone.localdate() - timedelta(days=10))
-    response = clinician_client.get(reverse("outcomes:continuation-packet", kwargs={"patient_id": patient.pk}))
+    response = clinician_client.get(
+        reverse("outcomes:continuation-packet", kwargs={"patient_id": patient.pk})
+    )
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "not recorded" in text
     assert "155" in text
@@ -118,7 +131,12 @@ def test_the_continuation_packet_says_not_recorded_for_missing_data(clinician_cl
 
 def test_front_desk_may_not_download_reports(client, frontdesk, patient):
     client.force_login(frontdesk)
-    assert client.get(reverse("outcomes:progress-report", kwargs={"patient_id": patient.pk})).status_code == 403
+    assert (
+        client.get(
+            reverse("outcomes:progress-report", kwargs={"patient_id": patient.pk})
+        ).status_code
+        == 403
+    )
 
 
 def test_the_patient_list_searches_by_name(clinician_client, make_patient):
@@ -138,7 +156,10 @@ def test_the_patient_list_paginates(clinician_client, make_patient, django_asser
 
 
 def test_the_patient_list_has_an_empty_state(clinician_client):
-    assert "No patient matches" in clinician_client.get(reverse("outcomes:patient-list"), {"q": "nobody"}).content.decode()
+    assert (
+        "No patient matches"
+        in clinician_client.get(reverse("outcomes:patient-list"), {"q": "nobody"}).content.decode()
+    )
 
 
 def test_my_progress_speaks_plainly_to_the_patient(client, patient_user, patient):
@@ -151,7 +172,9 @@ def test_my_progress_speaks_plainly_to_the_patient(client, patient_user, patient
 
 def test_my_progress_before_treatment(client, patient_user):
     client.force_login(patient_user)
-    assert "after your first treatment" in client.get(reverse("outcomes:my-progress")).content.decode()
+    assert (
+        "after your first treatment" in client.get(reverse("outcomes:my-progress")).content.decode()
+    )
 
 
 def test_navigation_offers_the_pages_by_role(client, clinician, patient_user):

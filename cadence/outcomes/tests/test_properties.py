@@ -28,7 +28,12 @@ facts = st.builds(
     pulsating=st.booleans(),
     nausea=st.booleans(),
     acute_medications=st.lists(
-        st.builds(AcuteMedicationTaken, name=st.just("x"), drug_class=st.sampled_from(CLASSES), relieved=st.booleans()),
+        st.builds(
+            AcuteMedicationTaken,
+            name=st.just("x"),
+            drug_class=st.sampled_from(CLASSES),
+            relieved=st.booleans(),
+        ),
         max_size=2,
     ).map(tuple),
 )
@@ -41,7 +46,9 @@ class Rollback(Exception):
     pass
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(diary=diaries, second=second_sessions)
 def test_sql_outcomes_equal_the_pure_rules(make_patient, diary, second):
     origin = FIRST - timedelta(days=40)

@@ -30,7 +30,12 @@ def test_it_counts_every_metric_of_a_fully_recorded_period(patient):
     session(patient, FIRST)
     # baseline: 28 recorded days; 7 migraine, 7 tension-type, 14 free.
     pattern = {0: MIGRAINE, 1: TENSION, 2: NO_HEADACHE, 3: NO_HEADACHE}
-    write_pattern(patient, FIRST - timedelta(days=28), FIRST - timedelta(days=1), lambda on: pattern[on.toordinal() % 4])
+    write_pattern(
+        patient,
+        FIRST - timedelta(days=28),
+        FIRST - timedelta(days=1),
+        lambda on: pattern[on.toordinal() % 4],
+    )
     outcome = selectors.patient_outcomes(patient, today=TODAY)
     baseline = outcome.baseline
     assert baseline.days_recorded == 28
@@ -47,7 +52,9 @@ def test_it_scales_a_short_period_to_28_days(patient):
     # 21 recorded days, 7 of them triptan-treated migraines.
     start = FIRST - timedelta(days=28)
     write_pattern(
-        patient, start, FIRST - timedelta(days=8),
+        patient,
+        start,
+        FIRST - timedelta(days=8),
         lambda on: TRIPTAN_MIGRAINE if (on - start).days % 3 == 0 else NO_HEADACHE,
     )
     baseline = selectors.patient_outcomes(patient, today=TODAY).baseline
@@ -84,7 +91,9 @@ def test_it_answers_insufficient_data_with_a_reason(patient, story, expected_sta
     if story == "gap_in_follow_up":
         write_pattern(patient, base_start, base_end, every_nth(2))
         # only 10 days of every follow-up period recorded
-        write_pattern(patient, FIRST, TODAY, lambda on: MIGRAINE if (on - FIRST).days % 28 < 10 else None)
+        write_pattern(
+            patient, FIRST, TODAY, lambda on: MIGRAINE if (on - FIRST).days % 28 < 10 else None
+        )
     outcome = selectors.patient_outcomes(patient, today=TODAY)
     assert outcome.response.status == expected_status
     assert outcome.response.percent_change is None
@@ -111,11 +120,17 @@ def test_it_decides_the_responder_status_against_the_baseline(patient, follow_up
 def test_it_applies_the_payer_responder_rule(patient, monkeypatch, rule, status):
     from cadence.rules.payer import PayerProfile
 
-    monkeypatch.setattr(selectors, "payer_profile", lambda p: PayerProfile(name="Payer", responder_rule=rule))
+    monkeypatch.setattr(
+        selectors, "payer_profile", lambda p: PayerProfile(name="Payer", responder_rule=rule)
+    )
     session(patient, FIRST)
     # 20 headache days in the baseline, 12 in each follow-up period: 8 fewer, 40% fewer.
-    write_pattern(patient, FIRST - timedelta(days=28), TODAY, lambda on: MIGRAINE if (
-        (on - FIRST).days % 7 < (5 if on < FIRST else 3)) else NO_HEADACHE)
+    write_pattern(
+        patient,
+        FIRST - timedelta(days=28),
+        TODAY,
+        lambda on: MIGRAINE if ((on - FIRST).days % 7 < (5 if on < FIRST else 3)) else NO_HEADACHE,
+    )
     outcome = selectors.patient_outcomes(patient, today=TODAY)
     assert outcome.baseline.headache_days == 20
     assert outcome.response.headache_day_change == -8
@@ -123,7 +138,12 @@ def test_it_applies_the_payer_responder_rule(patient, monkeypatch, rule, status)
 
 
 def test_it_flags_medication_overuse_over_three_periods(patient):
-    write_pattern(patient, TODAY - timedelta(days=83), TODAY, lambda on: SIMPLE_ANALGESIC if on.day % 28 < 16 else NO_HEADACHE)
+    write_pattern(
+        patient,
+        TODAY - timedelta(days=83),
+        TODAY,
+        lambda on: SIMPLE_ANALGESIC if on.day % 28 < 16 else NO_HEADACHE,
+    )
     flagged = selectors.patient_outcomes(patient, today=TODAY).overuse
     assert [p.simple_analgesic_days >= 15 for p in flagged.periods] == [True, True, True]
     assert flagged.flagged

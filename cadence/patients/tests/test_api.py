@@ -13,11 +13,20 @@ from cadence.patients.models import Patient, PreventiveTrial
 pytestmark = pytest.mark.django_db
 
 NEW_PATIENT = {
-    "first_name": "Rosa", "last_name": "Lind", "date_of_birth": "1979-03-02", "sex": "female",
-    "email": "rosa@example.com", "phone": "(202) 555-0143",
+    "first_name": "Rosa",
+    "last_name": "Lind",
+    "date_of_birth": "1979-03-02",
+    "sex": "female",
+    "email": "rosa@example.com",
+    "phone": "(202) 555-0143",
 }
-TRIAL = {"drug": "topiramate", "drug_class": "antiepileptic", "start": "2024-01-01",
-         "end": "2024-05-01", "outcome": "ineffective"}
+TRIAL = {
+    "drug": "topiramate",
+    "drug_class": "antiepileptic",
+    "start": "2024-01-01",
+    "end": "2024-05-01",
+    "outcome": "ineffective",
+}
 
 
 @pytest.mark.parametrize("role", ["clinician", "nurse", "frontdesk", "admin"])
@@ -35,8 +44,13 @@ def test_a_patient_may_not_create_patients(api_for, patient_user):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("date_of_birth", "2999-01-01"), ("sex", "x"), ("email", "not-an-email"), ("phone", "123"),
-     ("first_name", "  ")],
+    [
+        ("date_of_birth", "2999-01-01"),
+        ("sex", "x"),
+        ("email", "not-an-email"),
+        ("phone", "123"),
+        ("first_name", "  "),
+    ],
 )
 def test_bad_patient_fields_answer_422_naming_the_field(api_for, clinician, field, value):
     response = api_for(clinician).post("/patients", {**NEW_PATIENT, field: value})
@@ -47,7 +61,11 @@ def test_bad_patient_fields_answer_422_naming_the_field(api_for, clinician, fiel
 
 def test_front_desk_gets_demographics_only(api_for, frontdesk, patient):
     body = api_for(frontdesk).get(f"/patients/{patient.pk}").json()
-    assert body["first_name"] == "Pat" and body["history"] is None and body["preventive_trials"] is None
+    assert (
+        body["first_name"] == "Pat"
+        and body["history"] is None
+        and body["preventive_trials"] is None
+    )
 
 
 def test_a_clinician_gets_the_clinical_record(api_for, clinician, patient):
@@ -88,11 +106,17 @@ def test_others_may_not_touch_preventive_trials(api_for, users_by_role, patient,
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"end": "2023-01-01"}, "end"), ({"start": "2999-01-01", "end": None}, "start"),
-     ({"drug_class": "opioid"}, "drug_class"), ({"outcome": "great"}, "outcome")],
+    [
+        ({"end": "2023-01-01"}, "end"),
+        ({"start": "2999-01-01", "end": None}, "start"),
+        ({"drug_class": "opioid"}, "drug_class"),
+        ({"outcome": "great"}, "outcome"),
+    ],
 )
 def test_bad_trials_are_refused(api_for, clinician, patient, changes, field):
-    response = api_for(clinician).post(f"/patients/{patient.pk}/preventive-trials", {**TRIAL, **changes})
+    response = api_for(clinician).post(
+        f"/patients/{patient.pk}/preventive-trials", {**TRIAL, **changes}
+    )
     assert response.status_code == 422 and field in str(response.json()["detail"])
     assert not PreventiveTrial.objects.exists()
 
@@ -102,7 +126,11 @@ def test_candidacy_has_the_contract_shape(api_for, clinician, make_patient):
     body = api_for(clinician).get(f"/patients/{young.pk}/candidacy").json()
     assert body["eligible"] is False
     assert [c["code"] for c in body["criteria"]] == [
-        "chronic_migraine", "neurologist_diagnosis", "preventive_failures", "no_contraindication", "adult",
+        "chronic_migraine",
+        "neurologist_diagnosis",
+        "preventive_failures",
+        "no_contraindication",
+        "adult",
     ]
     assert {k: body["criteria"][4][k] for k in ("code", "met")} == {"code": "adult", "met": False}
     assert body["flags"][0]["code"] == "off_label_age"

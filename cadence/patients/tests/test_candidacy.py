@@ -22,10 +22,17 @@ from cadence.treatments.models import Procedure
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 6, 15)
-ALL_NO = {name: Answer.NO for name in (
-    "infection_at_site", "hypersensitivity", "neuromuscular_disease", "aminoglycosides",
-    "swallowing_or_breathing_difficulty", "pregnant_or_breastfeeding",
-)}
+ALL_NO = {
+    name: Answer.NO
+    for name in (
+        "infection_at_site",
+        "hypersensitivity",
+        "neuromuscular_disease",
+        "aminoglycosides",
+        "swallowing_or_breathing_difficulty",
+        "pregnant_or_breastfeeding",
+    )
+}
 
 
 def criterion(patient, code):
@@ -40,15 +47,22 @@ def flags(patient):
 def add_trials(clinician, patient, *classes, outcome="ineffective"):
     for index, drug_class in enumerate(classes):
         preventive_trial_add(
-            actor=clinician, patient=patient, drug=f"drug {index}", drug_class=drug_class,
-            start=date(2024, 1, 1), end=date(2024, 6, 1), outcome=outcome,
+            actor=clinician,
+            patient=patient,
+            drug=f"drug {index}",
+            drug_class=drug_class,
+            start=date(2024, 1, 1),
+            end=date(2024, 6, 1),
+            outcome=outcome,
         )
 
 
 def diary(patient, *, start, days, headache_every=1, migraine_every=1, medicines=()):
     DiaryDay.objects.bulk_create(
         DiaryDay(
-            patient=patient, date=start + timedelta(days=i), headache_hours=6,
+            patient=patient,
+            date=start + timedelta(days=i),
+            headache_hours=6,
             is_headache_day=i % headache_every == 0,
             is_migraine_day=i % headache_every == 0 and i % migraine_every == 0,
             acute_medications=list(medicines),
@@ -61,12 +75,23 @@ def diary(patient, *, start, days, headache_every=1, migraine_every=1, medicines
 def candidate(make_patient, clinician):
     """A patient who meets every criterion from the history."""
     patient = make_patient(date_of_birth=date(1980, 1, 1))
-    medical_history_update(actor=clinician, patient=patient, changes={
-        "headache_days_per_month": 20, "migraine_days_per_month": 12, "months_with_pattern": 12,
-        **ALL_NO,
-    })
-    diagnosis_record(actor=clinician, patient=patient, icd10_code="G43.709", neurologist="Dr N. Eurologist",
-                     confirmed_on=date(2025, 5, 1))
+    medical_history_update(
+        actor=clinician,
+        patient=patient,
+        changes={
+            "headache_days_per_month": 20,
+            "migraine_days_per_month": 12,
+            "months_with_pattern": 12,
+            **ALL_NO,
+        },
+    )
+    diagnosis_record(
+        actor=clinician,
+        patient=patient,
+        icd10_code="G43.709",
+        neurologist="Dr N. Eurologist",
+        confirmed_on=date(2025, 5, 1),
+    )
     add_trials(clinician, patient, "antiepileptic", "beta_blocker")
     return patient
 
@@ -86,8 +111,15 @@ def test_a_complete_record_is_eligible(candidate):
         ({"migraine_days_per_month": 7}, False, "under the 8 required"),
         ({"months_with_pattern": 3}, False, "not more than 3"),
         ({"months_with_pattern": None}, None, "how many months"),
-        ({"headache_days_per_month": None, "migraine_days_per_month": None, "months_with_pattern": None},
-         None, "no baseline diary"),
+        (
+            {
+                "headache_days_per_month": None,
+                "migraine_days_per_month": None,
+                "months_with_pattern": None,
+            },
+            None,
+            "no baseline diary",
+        ),
     ],
 )
 def test_chronic_migraine_from_the_history(candidate, clinician, changes, met, words):
@@ -126,8 +158,14 @@ def test_a_sparse_diary_falls_back_to_the_history(candidate):
 def test_neurologist_diagnosis(make_patient, clinician, code, confirmed, met):
     patient = make_patient()
     if code:
-        diagnosis_record(actor=clinician, patient=patient, icd10_code=code, confirmed_on=None,
-                         neurologist="Dr N" if confirmed else "", confirmed_by_neurologist=confirmed)
+        diagnosis_record(
+            actor=clinician,
+            patient=patient,
+            icd10_code=code,
+            confirmed_on=None,
+            neurologist="Dr N" if confirmed else "",
+            confirmed_by_neurologist=confirmed,
+        )
     assert criterion(patient, "neurologist_diagnosis").met is met
 
 
@@ -150,13 +188,19 @@ def test_preventive_failures(make_patient, clinician, classes, outcome, met):
 def test_preventive_history_not_taken_is_unknown_and_none_tried_is_unmet(make_patient, clinician):
     patient = make_patient()
     assert criterion(patient, "preventive_failures").met is None
-    medical_history_update(actor=clinician, patient=patient, changes={"preventive_history_taken": True})
+    medical_history_update(
+        actor=clinician, patient=patient, changes={"preventive_history_taken": True}
+    )
     assert criterion(patient, "preventive_failures").met is False
 
 
 def test_the_patients_payer_profile_sets_the_number_of_classes(candidate):
     strict = PayerProfile.objects.create(
-        name="Strict", min_preventive_classes=3, min_interval_days=84, responder_rule="percent_50", review_weeks=24
+        name="Strict",
+        min_preventive_classes=3,
+        min_interval_days=84,
+        responder_rule="percent_50",
+        review_weeks=24,
     )
     candidate.payer_profile = strict
     candidate.save()
@@ -168,18 +212,27 @@ def test_the_patients_payer_profile_sets_the_number_of_classes(candidate):
 def test_without_a_profile_the_default_profile_row_applies(make_patient):
     profile = payer_profile_for(make_patient())
     assert (profile.name, profile.min_preventive_classes, profile.min_interval_days) == (
-        "Default (clinic-reference.md)", 2, 84
+        "Default (clinic-reference.md)",
+        2,
+        84,
     )
 
 
 @pytest.mark.parametrize(
     ("infection", "hypersensitivity", "met"),
-    [(Answer.NO, Answer.NO, True), (Answer.YES, Answer.NO, False), (Answer.NO, Answer.YES, False),
-     (Answer.UNKNOWN, Answer.NO, None)],
+    [
+        (Answer.NO, Answer.NO, True),
+        (Answer.YES, Answer.NO, False),
+        (Answer.NO, Answer.YES, False),
+        (Answer.UNKNOWN, Answer.NO, None),
+    ],
 )
 def test_no_contraindication(candidate, clinician, infection, hypersensitivity, met):
-    medical_history_update(actor=clinician, patient=candidate,
-                           changes={"infection_at_site": infection, "hypersensitivity": hypersensitivity})
+    medical_history_update(
+        actor=clinician,
+        patient=candidate,
+        changes={"infection_at_site": infection, "hypersensitivity": hypersensitivity},
+    )
     assert criterion(candidate, "no_contraindication").met is met
 
 
@@ -194,12 +247,18 @@ def test_adult(candidate, born, met, flagged):
     assert ("off_label_age" in flags(candidate)) is flagged
 
 
-def test_an_age_override_makes_the_minor_eligible_but_keeps_the_flag(candidate, clinician, settings):
+def test_an_age_override_makes_the_minor_eligible_but_keeps_the_flag(
+    candidate, clinician, settings
+):
     candidate.date_of_birth = timezone.localdate() - timedelta(days=17 * 365)
     candidate.save()
     today = timezone.localdate()
-    candidacy_decide(actor=clinician, patient=candidate, decision="botox",
-                     age_override_reason="Refractory, discussed with parents")
+    candidacy_decide(
+        actor=clinician,
+        patient=candidate,
+        decision="botox",
+        age_override_reason="Refractory, discussed with parents",
+    )
     result = candidacy_for(candidate, today=today).result
     assert next(c for c in result.criteria if c.code == "adult").met is True
     assert "off_label_age" in {f.code for f in result.flags}
@@ -222,7 +281,9 @@ def test_each_warning_raises_its_flag_without_excluding(candidate, clinician, fi
 
 
 def test_unanswered_warnings_are_listed(candidate, clinician):
-    medical_history_update(actor=clinician, patient=candidate, changes={"pregnant_or_breastfeeding": Answer.UNKNOWN})
+    medical_history_update(
+        actor=clinician, patient=candidate, changes={"pregnant_or_breastfeeding": Answer.UNKNOWN}
+    )
     assert "pregnancy" in candidacy_for(candidate, today=TODAY).result.unanswered_screening
 
 
@@ -235,7 +296,10 @@ def test_medication_overuse_in_the_diary_raises_its_flag(candidate):
 def test_no_overuse_flag_with_a_clean_diary(candidate):
     diary(candidate, start=TODAY - timedelta(days=84), days=84)
     assert "medication_overuse" not in flags(candidate)
-    assert "medication_overuse" not in candidacy_for(candidate, today=TODAY).result.unanswered_screening
+    assert (
+        "medication_overuse"
+        not in candidacy_for(candidate, today=TODAY).result.unanswered_screening
+    )
 
 
 def test_medical_history_is_created_on_first_save(make_patient, clinician):

@@ -20,15 +20,23 @@ TODAY = date(2026, 11, 25)
 
 @pytest.fixture
 def ctx(make_patient, clinician, frontdesk):
-    context = DemoContext(rng=random.Random(1), today=TODAY, staff={"clinician": clinician, "frontdesk": frontdesk})
+    context = DemoContext(
+        rng=random.Random(1), today=TODAY, staff={"clinician": clinician, "frontdesk": frontdesk}
+    )
     for index in range(10):
         born = date(2009, 1, 1) if index == 3 else date(1980, 1, 1)
         sessions = [] if index < 8 else [TODAY - timedelta(days=50)]
-        context.patients.append(DemoPatient(
-            patient=make_patient(date_of_birth=born), stage="work_up" if index < 8 else "first_course",
-            response="responder", session_dates=sessions, baseline_headache_days=20,
-            diary_start=TODAY - timedelta(days=60), diary_adherence=0.9,
-        ))
+        context.patients.append(
+            DemoPatient(
+                patient=make_patient(date_of_birth=born),
+                stage="work_up" if index < 8 else "first_course",
+                response="responder",
+                session_dates=sessions,
+                baseline_headache_days=20,
+                diary_start=TODAY - timedelta(days=60),
+                diary_adherence=0.9,
+            )
+        )
     patients_demo.seed(context)
     intake_demo.seed(context)
     return context
@@ -48,5 +56,10 @@ def test_the_demo_shows_each_kind_of_candidacy(ctx):
 
 def test_the_demo_has_requests_in_every_status(ctx):
     assert 15 <= ConsultationRequest.objects.count() <= 20
-    assert set(ConsultationRequest.objects.values_list("status", flat=True)) == {"new", "contacted", "booked", "closed"}
+    assert set(ConsultationRequest.objects.values_list("status", flat=True)) == {
+        "new",
+        "contacted",
+        "booked",
+        "closed",
+    }
     assert ConsultationRequest.objects.filter(patient__isnull=False).count() == 2

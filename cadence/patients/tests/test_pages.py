@@ -13,7 +13,9 @@ from cadence.patients.models import CandidacyDecision, Diagnosis, PreventiveTria
 pytestmark = pytest.mark.django_db
 
 
-def test_front_desk_searches_patients_in_few_queries(client, frontdesk, make_patient, django_assert_max_num_queries):
+def test_front_desk_searches_patients_in_few_queries(
+    client, frontdesk, make_patient, django_assert_max_num_queries
+):
     for index in range(30):
         make_patient(last_name=f"Smith{index:02d}")
     make_patient(last_name="Jones")
@@ -43,10 +45,18 @@ def test_front_desk_sees_demographics_but_not_clinical_data(client, frontdesk, p
 
 def test_front_desk_edits_demographics(client, frontdesk, patient):
     client.force_login(frontdesk)
-    response = client.post(f"/patients/{patient.pk}/demographics/", {
-        "first_name": "Pat", "last_name": "Owner", "date_of_birth": "1985-04-12", "sex": "female",
-        "email": "pat@example.com", "phone": "202 555 0100", "referring_clinician": "Dr Gale, Elm St",
-    })
+    response = client.post(
+        f"/patients/{patient.pk}/demographics/",
+        {
+            "first_name": "Pat",
+            "last_name": "Owner",
+            "date_of_birth": "1985-04-12",
+            "sex": "female",
+            "email": "pat@example.com",
+            "phone": "202 555 0100",
+            "referring_clinician": "Dr Gale, Elm St",
+        },
+    )
     assert response.status_code == 302
     patient.refresh_from_db()
     assert (patient.phone, patient.referring_clinician) == ("+12025550100", "Dr Gale, Elm St")
@@ -56,9 +66,16 @@ def test_front_desk_edits_demographics(client, frontdesk, patient):
 def test_bad_demographics_are_refused(client, frontdesk, patient):
     client.force_login(frontdesk)
     future = (timezone.localdate() + timedelta(days=1)).isoformat()
-    response = client.post(f"/patients/{patient.pk}/demographics/", {
-        "first_name": "", "last_name": "Owner", "date_of_birth": future, "sex": "female", "phone": "12",
-    })
+    response = client.post(
+        f"/patients/{patient.pk}/demographics/",
+        {
+            "first_name": "",
+            "last_name": "Owner",
+            "date_of_birth": future,
+            "sex": "female",
+            "phone": "12",
+        },
+    )
     page = response.content.decode()
     assert "must be in the past" in page and "valid phone" in page
     patient.refresh_from_db()
@@ -68,16 +85,44 @@ def test_bad_demographics_are_refused(client, frontdesk, patient):
 def test_a_clinician_works_up_a_patient_through_the_pages(client, clinician, patient):
     client.force_login(clinician)
     base = f"/patients/{patient.pk}"
-    client.post(f"{base}/diagnoses/new/", {"icd10_code": "G43.719", "confirmed_by_neurologist": "on",
-                                           "neurologist": "Dr Ames", "confirmed_on": "2025-01-02"})
-    client.post(f"{base}/preventive-trials/new/", {"drug": "propranolol", "drug_class": "beta_blocker",
-                                                    "start": "2024-01-01", "end": "2024-04-01",
-                                                    "outcome": "ineffective"})
-    client.post(f"{base}/history/", {"headache_days_per_month": 22, "migraine_days_per_month": 10,
-                                     "months_with_pattern": 9, **{n: "no" for n in (
-                                         "infection_at_site", "hypersensitivity", "neuromuscular_disease",
-                                         "aminoglycosides", "swallowing_or_breathing_difficulty",
-                                         "pregnant_or_breastfeeding")}})
+    client.post(
+        f"{base}/diagnoses/new/",
+        {
+            "icd10_code": "G43.719",
+            "confirmed_by_neurologist": "on",
+            "neurologist": "Dr Ames",
+            "confirmed_on": "2025-01-02",
+        },
+    )
+    client.post(
+        f"{base}/preventive-trials/new/",
+        {
+            "drug": "propranolol",
+            "drug_class": "beta_blocker",
+            "start": "2024-01-01",
+            "end": "2024-04-01",
+            "outcome": "ineffective",
+        },
+    )
+    client.post(
+        f"{base}/history/",
+        {
+            "headache_days_per_month": 22,
+            "migraine_days_per_month": 10,
+            "months_with_pattern": 9,
+            **{
+                n: "no"
+                for n in (
+                    "infection_at_site",
+                    "hypersensitivity",
+                    "neuromuscular_disease",
+                    "aminoglycosides",
+                    "swallowing_or_breathing_difficulty",
+                    "pregnant_or_breastfeeding",
+                )
+            },
+        },
+    )
     assert Diagnosis.objects.get(patient=patient).neurologist == "Dr Ames"
     assert PreventiveTrial.objects.get(patient=patient).drug == "propranolol"
     page = client.get(f"{base}/candidacy/").content.decode()
@@ -88,21 +133,33 @@ def test_a_clinician_works_up_a_patient_through_the_pages(client, clinician, pat
 
 def test_a_bad_trial_shows_its_message(client, nurse, patient):
     client.force_login(nurse)
-    response = client.post(f"/patients/{patient.pk}/preventive-trials/new/", {
-        "drug": "topiramate", "drug_class": "antiepileptic", "start": "2024-05-01", "end": "2024-01-01",
-        "outcome": "ineffective"})
+    response = client.post(
+        f"/patients/{patient.pk}/preventive-trials/new/",
+        {
+            "drug": "topiramate",
+            "drug_class": "antiepileptic",
+            "start": "2024-05-01",
+            "end": "2024-01-01",
+            "outcome": "ineffective",
+        },
+    )
     assert "before the start date" in response.content.decode()
     assert not PreventiveTrial.objects.exists()
 
 
 def test_a_clinician_records_a_decision(client, clinician, patient):
     client.force_login(clinician)
-    response = client.post(f"/patients/{patient.pk}/candidacy/decision/", {"decision": "surgery_evaluation",
-                                                                           "note": "Refer to Dr Kahn"})
+    response = client.post(
+        f"/patients/{patient.pk}/candidacy/decision/",
+        {"decision": "surgery_evaluation", "note": "Refer to Dr Kahn"},
+    )
     assert response.status_code == 302
     decision = CandidacyDecision.objects.get()
     assert (decision.decision, decision.decided_by, decision.eligible_when_decided) == (
-        "surgery_evaluation", clinician, None)
+        "surgery_evaluation",
+        clinician,
+        None,
+    )
     assert AuditEvent.objects.filter(summary__startswith="Candidacy decision").exists()
 
 
@@ -119,8 +176,16 @@ def test_a_minor_needs_an_override_reason(client, clinician, make_patient):
 
 def test_a_nurse_sees_candidacy_but_may_not_decide(client, nurse, patient):
     client.force_login(nurse)
-    assert "A clinician records the decision" in client.get(f"/patients/{patient.pk}/candidacy/").content.decode()
-    assert client.post(f"/patients/{patient.pk}/candidacy/decision/", {"decision": "botox"}).status_code == 403
+    assert (
+        "A clinician records the decision"
+        in client.get(f"/patients/{patient.pk}/candidacy/").content.decode()
+    )
+    assert (
+        client.post(
+            f"/patients/{patient.pk}/candidacy/decision/", {"decision": "botox"}
+        ).status_code
+        == 403
+    )
 
 
 def test_a_missing_patient_is_404(client, clinician):

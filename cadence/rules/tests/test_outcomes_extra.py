@@ -24,7 +24,16 @@ from cadence.rules.outcomes_extra import (
 )
 
 START = date(2025, 1, 1)
-CLASSES = ["triptan", "ergot", "opioid", "combination_analgesic", "simple_analgesic", "gepant", "antiemetic", "other"]
+CLASSES = [
+    "triptan",
+    "ergot",
+    "opioid",
+    "combination_analgesic",
+    "simple_analgesic",
+    "gepant",
+    "antiemetic",
+    "other",
+]
 
 facts_strategy = st.builds(
     DiaryDayFacts,
@@ -35,7 +44,12 @@ facts_strategy = st.builds(
     nausea=st.booleans(),
     aura=st.booleans(),
     acute_medications=st.lists(
-        st.builds(AcuteMedicationTaken, name=st.just("x"), drug_class=st.sampled_from(CLASSES), relieved=st.booleans()),
+        st.builds(
+            AcuteMedicationTaken,
+            name=st.just("x"),
+            drug_class=st.sampled_from(CLASSES),
+            relieved=st.booleans(),
+        ),
         max_size=2,
     ).map(tuple),
 )
@@ -67,7 +81,11 @@ def test_period_from_counts_equals_period_metrics(diary, offset, as_of_offset):
 
 
 @settings(max_examples=60, deadline=None)
-@given(diary=diary_strategy, gap=st.one_of(st.none(), st.integers(50, 90)), as_of_offset=st.integers(28, 120))
+@given(
+    diary=diary_strategy,
+    gap=st.one_of(st.none(), st.integers(50, 90)),
+    as_of_offset=st.integers(28, 120),
+)
 def test_effect_curve_from_counts_equals_cycle_effect_curve(diary, gap, as_of_offset):
     days = recorded(diary)
     session = START + timedelta(days=28)
@@ -78,12 +96,21 @@ def test_effect_curve_from_counts_equals_cycle_effect_curve(diary, gap, as_of_of
     for week in range(1, 13):
         first = session + timedelta(days=7 * (week - 1))
         in_week = [
-            d for d in days
-            if first <= d.on <= first + timedelta(days=6) and (following is None or d.on < following) and d.on <= as_of
+            d
+            for d in days
+            if first <= d.on <= first + timedelta(days=6)
+            and (following is None or d.on < following)
+            and d.on <= as_of
         ]
         weeks[week] = (len(in_week), sum(d.classification.is_headache_day for d in in_week))
     pre = [d for d in days if session - timedelta(days=28) <= d.on < session]
-    got = effect_curve_from_counts(session, following, as_of, weeks, (len(pre), sum(d.classification.is_headache_day for d in pre)))
+    got = effect_curve_from_counts(
+        session,
+        following,
+        as_of,
+        weeks,
+        (len(pre), sum(d.classification.is_headache_day for d in pre)),
+    )
     assert got == expected
 
 
@@ -97,11 +124,17 @@ def test_overuse_from_counts_agrees_with_medication_overuse(diary):
     for start, end in overuse_windows(as_of):
         in_range = [d for d in days if start <= d.on <= end]
         flags = [overuse_day_flags(d.acute_drug_classes) for d in in_range]
-        periods.append(OveruseCounts(start, end, len(in_range), sum(f[0] for f in flags), sum(f[1] for f in flags)))
+        periods.append(
+            OveruseCounts(
+                start, end, len(in_range), sum(f[0] for f in flags), sum(f[1] for f in flags)
+            )
+        )
     got = overuse_from_counts(periods, as_of)
     assert got.flagged == expected.flagged
     assert [p.met for p in got.periods] == [p.met for p in expected.periods]
-    assert [p.specific_or_mix_days for p in got.periods] == [p.specific_or_mix_days for p in expected.periods]
+    assert [p.specific_or_mix_days for p in got.periods] == [
+        p.specific_or_mix_days for p in expected.periods
+    ]
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,10 @@ from cadence.scheduling.models import WorkingHours
 def working_week(clinician):
     """The clinician works every day 08:00-18:00 (so tests may book any date)."""
     WorkingHours.objects.bulk_create(
-        [WorkingHours(clinician=clinician, weekday=d, starts=time(8), ends=time(18)) for d in range(7)]
+        [
+            WorkingHours(clinician=clinician, weekday=d, starts=time(8), ends=time(18))
+            for d in range(7)
+        ]
     )
     return clinician
 

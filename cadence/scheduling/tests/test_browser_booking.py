@@ -41,4 +41,7 @@ def test_front_desk_books_at_the_suggested_date_and_sees_why_earlier_is_refused(
     page.get_by_role("button", name="Book appointment").click()
     page.wait_for_url("**/schedule/?date=*")
     assert "Booked treatment session" in page.get_by_role("status").inner_text()
-    assert Appointment.objects.get().starts_at.date().isoformat() in (suggested, in_days(5).isoformat())
+    assert Appointment.objects.get().starts_at.date().isoformat() in (
+        suggested,
+        in_days(5).isoformat(),
+    )

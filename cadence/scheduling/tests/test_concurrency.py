@@ -23,8 +23,13 @@ def _race(target_args):
     def run(patient, clinician, actor, starts_at):
         try:
             barrier.wait()
-            appointment_book(patient=patient, clinician=clinician, kind=AppointmentKind.CONSULTATION,
-                             starts_at=starts_at, actor=actor)
+            appointment_book(
+                patient=patient,
+                clinician=clinician,
+                kind=AppointmentKind.CONSULTATION,
+                starts_at=starts_at,
+                actor=actor,
+            )
             result = "booked"
         except SlotTaken:
             result = "taken"
@@ -44,7 +49,9 @@ def _race(target_args):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_only_one_of_many_concurrent_overlapping_bookings_wins(working_week, make_patient, frontdesk):
+def test_only_one_of_many_concurrent_overlapping_bookings_wins(
+    working_week, make_patient, frontdesk
+):
     patients = [make_patient() for _ in range(THREADS)]
     day = in_days(5)
     # Consultations (45 minutes) starting 10 minutes apart: every pair overlaps.

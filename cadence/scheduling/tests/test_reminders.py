@@ -36,8 +36,13 @@ def _clean_sms_outbox():
 def appointment_in_two_days(patient, clinician):
     patient.phone = "+1 202 555 0100"
     patient.save()
-    return Appointment.objects.create(patient=patient, clinician=clinician, kind="treatment_session",
-                                      starts_at=at(in_days(2), 10), ends_at=at(in_days(2), 10, 15))
+    return Appointment.objects.create(
+        patient=patient,
+        clinician=clinician,
+        kind="treatment_session",
+        starts_at=at(in_days(2), 10),
+        ends_at=at(in_days(2), 10, 15),
+    )
 
 
 def _email_reminder(appointment) -> Reminder:
@@ -45,7 +50,9 @@ def _email_reminder(appointment) -> Reminder:
     return Reminder.objects.get(appointment=appointment, channel=ReminderChannel.EMAIL)
 
 
-def test_the_command_sends_an_appointment_reminder_by_email_and_sms(appointment_in_two_days, patient):
+def test_the_command_sends_an_appointment_reminder_by_email_and_sms(
+    appointment_in_two_days, patient
+):
     call_command("send_due_reminders")
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [patient.email]
@@ -61,7 +68,9 @@ def test_running_the_command_again_sends_nothing_more(appointment_in_two_days):
     assert len(sms.outbox) == 1
 
 
-def test_a_reminder_is_sent_exactly_once_across_a_worker_killed_after_its_claim(appointment_in_two_days, monkeypatch):
+def test_a_reminder_is_sent_exactly_once_across_a_worker_killed_after_its_claim(
+    appointment_in_two_days, monkeypatch
+):
     reminder = _email_reminder(appointment_in_two_days)
 
     def killed(reminder_id):
@@ -144,8 +153,13 @@ def test_a_cancelled_appointment_is_not_reminded(appointment_in_two_days):
 
 
 def test_no_appointment_reminder_three_days_ahead(patient, clinician):
-    Appointment.objects.create(patient=patient, clinician=clinician, kind="consultation",
-                               starts_at=at(in_days(3), 10), ends_at=at(in_days(3), 11))
+    Appointment.objects.create(
+        patient=patient,
+        clinician=clinician,
+        kind="consultation",
+        starts_at=at(in_days(3), 10),
+        ends_at=at(in_days(3), 11),
+    )
     call_command("send_due_reminders")
     assert len(mail.outbox) == 0
 
@@ -159,8 +173,13 @@ def test_it_reminds_to_book_70_days_after_a_session(patient, sign_session):
 
 def test_no_booking_reminder_when_a_session_is_booked(patient, clinician, sign_session):
     sign_session(patient, in_days(-70))
-    Appointment.objects.create(patient=patient, clinician=clinician, kind="treatment_session",
-                               starts_at=at(in_days(14), 10), ends_at=at(in_days(14), 10, 15))
+    Appointment.objects.create(
+        patient=patient,
+        clinician=clinician,
+        kind="treatment_session",
+        starts_at=at(in_days(14), 10),
+        ends_at=at(in_days(14), 10, 15),
+    )
     call_command("send_due_reminders")
     assert len(mail.outbox) == 0
 
@@ -171,7 +190,9 @@ def test_no_booking_reminder_before_day_70(patient, sign_session):
     assert len(mail.outbox) == 0
 
 
-@pytest.mark.parametrize(("days_since_entry", "nudged"), [(2, False), (3, True), (5, True), (20, False)])
+@pytest.mark.parametrize(
+    ("days_since_entry", "nudged"), [(2, False), (3, True), (5, True), (20, False)]
+)
 def test_it_nudges_after_three_days_without_a_diary_entry(patient, days_since_entry, nudged):
     from cadence.diary.models import DiaryDay
 

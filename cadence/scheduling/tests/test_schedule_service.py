@@ -15,14 +15,31 @@ from cadence.treatments.models import Procedure
 pytestmark = pytest.mark.django_db
 
 EDGE_DAYS = st.sampled_from(
-    [date(2023, 12, 31), date(2024, 2, 29), date(2024, 2, 28), date(2023, 12, 8), date(2024, 1, 31),
-     date(2024, 10, 10), date(2027, 11, 30), date(2028, 2, 29), date(2025, 3, 1)]
+    [
+        date(2023, 12, 31),
+        date(2024, 2, 29),
+        date(2024, 2, 28),
+        date(2023, 12, 8),
+        date(2024, 1, 31),
+        date(2024, 10, 10),
+        date(2027, 11, 30),
+        date(2028, 2, 29),
+        date(2025, 3, 1),
+    ]
 )
-SESSION_DAYS = st.one_of(EDGE_DAYS, st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)))
+SESSION_DAYS = st.one_of(
+    EDGE_DAYS, st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
+)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(last=SESSION_DAYS, gap=st.integers(min_value=84, max_value=150), offset=st.integers(min_value=0, max_value=200))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    last=SESSION_DAYS,
+    gap=st.integers(min_value=84, max_value=150),
+    offset=st.integers(min_value=0, max_value=200),
+)
 def test_due_earliest_and_window_follow_the_last_session(patient, last, gap, offset):
     Procedure.objects.filter(patient=patient).delete()
     first = last - timedelta(days=gap)
@@ -71,7 +88,9 @@ def test_the_payer_profile_sets_the_earliest_date(patient, monkeypatch):
     from cadence.rules.payer import PayerProfile
     from cadence.scheduling import selectors
 
-    monkeypatch.setattr(selectors, "payer_profile_for", lambda p: PayerProfile(name="Strict", min_interval_days=90))
+    monkeypatch.setattr(
+        selectors, "payer_profile_for", lambda p: PayerProfile(name="Strict", min_interval_days=90)
+    )
     Procedure.objects.create(patient=patient, performed_on=date(2024, 12, 20), status="signed")
     schedule = treatment_schedule_for(patient, today=date(2025, 1, 1))
     assert schedule.earliest == date(2025, 3, 20)

@@ -98,11 +98,17 @@ def page_routes() -> list[Route]:
                 text = prefix + _pattern_text(pattern.pattern)
                 params = re.findall(r"<(?:\w+:)?(\w+)>", text)
                 params += re.findall(r"\(\?P<(\w+)>", text)
-                routes.append(Route(
-                    kind="page", method="get", template="/" + text, params=params,
-                    roles=getattr(pattern.callback, "cadence_roles", None),
-                    where=_view_location(pattern.callback), defaults=dict(pattern.default_args or {}),
-                ))
+                routes.append(
+                    Route(
+                        kind="page",
+                        method="get",
+                        template="/" + text,
+                        params=params,
+                        roles=getattr(pattern.callback, "cadence_roles", None),
+                        where=_view_location(pattern.callback),
+                        defaults=dict(pattern.default_args or {}),
+                    )
+                )
 
     walk(get_resolver(), "")
     return routes
@@ -139,16 +145,30 @@ def api_routes(openapi: dict) -> list[Route]:
                 continue
             view = views.get(operation.get("operationId"))
             parameters = operation.get("parameters", [])
-            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
-            routes.append(Route(
-                kind="api", method=method, template=path,
-                params=[p["name"] for p in parameters if p.get("in") == "path"],
-                roles=getattr(view, "cadence_roles", None) if view is not None else None,
-                where=_view_location(view) if view is not None else operation.get("operationId", "?"),
-                query=[(p["name"], p.get("schema", {})) for p in parameters
-                       if p.get("in") == "query" and p.get("required")],
-                body_schema=body,
-            ))
+            body = (
+                operation.get("requestBody", {})
+                .get("content", {})
+                .get("application/json", {})
+                .get("schema")
+            )
+            routes.append(
+                Route(
+                    kind="api",
+                    method=method,
+                    template=path,
+                    params=[p["name"] for p in parameters if p.get("in") == "path"],
+                    roles=getattr(view, "cadence_roles", None) if view is not None else None,
+                    where=_view_location(view)
+                    if view is not None
+                    else operation.get("operationId", "?"),
+                    query=[
+                        (p["name"], p.get("schema", {}))
+                        for p in parameters
+                        if p.get("in") == "query" and p.get("required")
+                    ],
+                    body_schema=body,
+                )
+            )
     return routes
 
 
@@ -256,7 +276,10 @@ def fill_value(world: World, name: str, owner: str, defaults: dict) -> str:
 
 def fill(route: Route, world: World, owners: dict[str, str]) -> str:
     """The concrete URL, each parameter filled for owners[param] ('own' or 'other')."""
-    values = {name: fill_value(world, name, owners.get(name, "own"), route.defaults) for name in route.params}
+    values = {
+        name: fill_value(world, name, owners.get(name, "own"), route.defaults)
+        for name in route.params
+    }
     if route.kind == "page":
         url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route.template)
     else:
@@ -264,12 +287,16 @@ def fill(route: Route, world: World, owners: dict[str, str]) -> str:
     if route.query:
         from urllib.parse import urlencode
 
-        url += "?" + urlencode({name: example_value(schema, name, world) for name, schema in route.query})
+        url += "?" + urlencode(
+            {name: example_value(schema, name, world) for name, schema in route.query}
+        )
     return url
 
 
 # ------------------------------------------------------------------ request bodies
-def example_value(schema: dict, name: str = "", world: World | None = None, spec: dict | None = None, depth=0):
+def example_value(
+    schema: dict, name: str = "", world: World | None = None, spec: dict | None = None, depth=0
+):
     """A plausible value for a JSON schema, so that a role check (which runs after ninja
     validates the body) is reached."""
     if depth > 6:
@@ -305,7 +332,10 @@ def example_value(schema: dict, name: str = "", world: World | None = None, spec
         return True
     if kind == "array":
         count = int(schema.get("minItems", 0))
-        return [example_value(schema.get("items", {}), name, world, spec, depth + 1) for _ in range(count)]
+        return [
+            example_value(schema.get("items", {}), name, world, spec, depth + 1)
+            for _ in range(count)
+        ]
     if kind == "object" or "properties" in schema:
         return {
             prop: example_value(sub, prop, world, spec, depth + 1)
@@ -317,8 +347,13 @@ def example_value(schema: dict, name: str = "", world: World | None = None, spec
 
 # ------------------------------------------------------------------ side effects
 EXCLUDED_FROM_FINGERPRINT = {
-    "audit.AuditEvent", "audit.AuditChainHead", "sessions.Session", "axes.AccessAttempt",
-    "axes.AccessLog", "axes.AccessFailureLog", "intake.RateLimitHit",
+    "audit.AuditEvent",
+    "audit.AuditChainHead",
+    "sessions.Session",
+    "axes.AccessAttempt",
+    "axes.AccessLog",
+    "axes.AccessFailureLog",
+    "intake.RateLimitHit",
 }
 
 
@@ -340,7 +375,9 @@ class Answer:
     error: str = ""
 
 
-def send(client, method: str, url: str, *, headers=None, body=None, check_side_effects=False) -> Answer:
+def send(
+    client, method: str, url: str, *, headers=None, body=None, check_side_effects=False
+) -> Answer:
     """One request inside a transaction that is rolled back, so requests never affect
     each other; optionally report the tables whose row counts it changed."""
     import json
@@ -366,4 +403,9 @@ def send(client, method: str, url: str, *, headers=None, body=None, check_side_e
         if connection.needs_rollback:
             connection.needs_rollback = False
         return Answer(500, "", "", [], error=f"{type(exc).__name__}: {exc}"[:300])
-    return Answer(response.status_code, content.decode("utf-8", "replace"), response.get("Location", ""), changed)
+    return Answer(
+        response.status_code,
+        content.decode("utf-8", "replace"),
+        response.get("Location", ""),
+        changed,
+    )

@@ -41,7 +41,9 @@ pytestmark = pytest.mark.django_db
 
 def openapi_document() -> dict:
     response = Client().get("/api/v1/openapi.json")
-    assert response.status_code == 200, "the OpenAPI document must be served (it lists the API's operations)"
+    assert response.status_code == 200, (
+        "the OpenAPI document must be served (it lists the API's operations)"
+    )
     return response.json()
 
 
@@ -67,7 +69,9 @@ def world(db) -> World:
     own = ctx.staff["patient"].patient
     other = ctx.staff["patient2"].patient
     assert own.full_name != other.full_name
-    world = World(day=today - timezone.timedelta(days=2), users=users, own_patient=own, other_patient=other)
+    world = World(
+        day=today - timezone.timedelta(days=2), users=users, own_patient=own, other_patient=other
+    )
     world.tokens = {role: ApiToken.issue(user)[1] for role, user in users.items()}
     world.fhir_ids = _fhir_ids(world)
     return world
@@ -111,7 +115,9 @@ def request(world: World, route, role: str | None, url: str, method: str | None 
     if route.kind == "api" and method in UNSAFE_METHODS and route.body_schema is not None:
         body = example_value(route.body_schema, world=world, spec=world.spec)
     if route.kind == "api":
-        return send(page_client(world, None), method, url, headers=api_headers(world, role), body=body, **kw)
+        return send(
+            page_client(world, None), method, url, headers=api_headers(world, role), body=body, **kw
+        )
     return send(page_client(world, role), method, url, **kw)
 
 
@@ -159,7 +165,11 @@ def judge(route, role: str | None, answer) -> str | None:
     if role is None:
         if route.kind == "api":
             return None if status == 401 else f"anonymous got {status}, expected 401"
-        if status == 401 or status == 405 or (status in (301, 302) and "/login/" in answer.location):
+        if (
+            status == 401
+            or status == 405
+            or (status in (301, 302) and "/login/" in answer.location)
+        ):
             return None
         return f"anonymous got {status} (Location {answer.location!r}), expected a redirect to the login page"
     if role in route.roles:
@@ -192,7 +202,9 @@ def test_every_route_answers_each_role_as_declared(world):
             if role == "patient" and answer.status < 400:
                 for secret in secrets_of(world.other_patient):
                     if secret and secret in answer.body:
-                        failures.append(f"{route.label} as patient: shows another patient's data ({secret!r})")
+                        failures.append(
+                            f"{route.label} as patient: shows another patient's data ({secret!r})"
+                        )
     assert checked > 0
     report(failures, "access-matrix failures")
 
@@ -216,7 +228,9 @@ def test_a_patient_never_reaches_another_patients_data(world):
                 continue  # the world has no object of the other patient to ask for
             methods = [route.method] if route.kind == "api" else ["get", "post"]
             for method in methods:
-                answer = request(world, route, "patient", url, method=method, check_side_effects=method != "get")
+                answer = request(
+                    world, route, "patient", url, method=method, check_side_effects=method != "get"
+                )
                 where = f"{route.label} [{method.upper()} {url}] as patient"
                 if answer.status >= 500:
                     failures.append(f"{where}: {answer.status} {answer.error}")
@@ -237,7 +251,9 @@ def test_unsafe_methods_are_refused_without_side_effects(world):
     world.spec = openapi_document()
     failures: list[str] = []
     page_targets = [(route, "post") for route in page_routes()]
-    api_targets = [(route, route.method) for route in api_routes(world.spec) if route.method in UNSAFE_METHODS]
+    api_targets = [
+        (route, route.method) for route in api_routes(world.spec) if route.method in UNSAFE_METHODS
+    ]
     for route, method in page_targets + api_targets:
         if route.roles is None or route.roles == PUBLIC:
             continue
@@ -249,12 +265,20 @@ def test_unsafe_methods_are_refused_without_side_effects(world):
             answer = request(world, route, role, url, method=method, check_side_effects=True)
             who = role or "anonymous"
             if answer.status >= 500:
-                failures.append(f"{route.label} {method.upper()} as {who}: {answer.status} {answer.error}")
+                failures.append(
+                    f"{route.label} {method.upper()} as {who}: {answer.status} {answer.error}"
+                )
             elif role is None and route.kind == "page":
                 if not (answer.status in (401, 403, 405) or "/login/" in answer.location):
-                    failures.append(f"{route.label} {method.upper()} as anonymous: not refused ({answer.status})")
+                    failures.append(
+                        f"{route.label} {method.upper()} as anonymous: not refused ({answer.status})"
+                    )
             elif answer.status not in (401, 403, 404, 405):
-                failures.append(f"{route.label} {method.upper()} as {who}: not refused ({answer.status})")
+                failures.append(
+                    f"{route.label} {method.upper()} as {who}: not refused ({answer.status})"
+                )
             if answer.changed:
-                failures.append(f"{route.label} {method.upper()} as {who}: side effects in {answer.changed}")
+                failures.append(
+                    f"{route.label} {method.upper()} as {who}: side effects in {answer.changed}"
+                )
     report(failures, "unsafe requests not refused cleanly")

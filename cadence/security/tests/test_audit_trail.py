@@ -35,8 +35,13 @@ def verify_failure() -> tuple[str, str]:
 
 def some_entries(actor, patient, n=4):
     return [
-        audit_record(actor=actor, action=AuditAction.VIEW, summary=f"Viewed record {i}", patient=patient,
-                     details={"on": date(2026, 1, i + 1), "n": i})
+        audit_record(
+            actor=actor,
+            action=AuditAction.VIEW,
+            summary=f"Viewed record {i}",
+            patient=patient,
+            details={"on": date(2026, 1, i + 1), "n": i},
+        )
         for i in range(n)
     ]
 
@@ -58,11 +63,18 @@ def test_an_intact_trail_verifies(clinician, patient):
 def test_it_records_who_which_patient_what_when_and_from_where(rf, clinician, patient, settings):
     settings.CADENCE_PROXY_COUNT = 1
     request = rf.get("/x", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9")
-    event = audit_record(actor=clinician, action=AuditAction.VIEW, summary="Viewed", patient=patient,
-                         request=request)
+    event = audit_record(
+        actor=clinician, action=AuditAction.VIEW, summary="Viewed", patient=patient, request=request
+    )
     event.refresh_from_db()
-    assert (event.actor_username, event.actor_role, event.patient_id_ref) == (clinician.username, "clinician", patient.pk)
-    assert event.ip_address == "203.0.113.9"  # the address the trusted proxy saw, not the spoofable left part
+    assert (event.actor_username, event.actor_role, event.patient_id_ref) == (
+        clinician.username,
+        "clinician",
+        patient.pk,
+    )
+    assert (
+        event.ip_address == "203.0.113.9"
+    )  # the address the trusted proxy saw, not the spoofable left part
     assert abs((timezone.now() - event.occurred_at).total_seconds()) < 60
 
 
@@ -132,14 +144,20 @@ def test_verify_audit_detects_removal_of_the_newest_entries(clinician, patient):
 
 
 def test_entries_with_dates_and_odd_details_still_verify(clinician, patient):
-    audit_record(actor=clinician, action="export", summary="x" * 500, patient_id=str(patient.pk),
-                 details={3: {1, 2} and [1, 2], "when": timezone.now(), "d": date(2026, 2, 1)})
+    audit_record(
+        actor=clinician,
+        action="export",
+        summary="x" * 500,
+        patient_id=str(patient.pk),
+        details={3: {1, 2} and [1, 2], "when": timezone.now(), "d": date(2026, 2, 1)},
+    )
     assert verify_chain() == []
 
 
 # ------------------------------------------------------------------ audit log pages
-def test_admin_sees_the_audit_log_filtered_by_patient_user_and_date(client, admin_user, clinician, nurse,
-                                                                      patient, other_patient):
+def test_admin_sees_the_audit_log_filtered_by_patient_user_and_date(
+    client, admin_user, clinician, nurse, patient, other_patient
+):
     audit_record(actor=clinician, action="view", summary="Opened record", patient=patient)
     audit_record(actor=nurse, action="view", summary="Opened other record", patient=other_patient)
     client.force_login(admin_user)
@@ -154,7 +172,9 @@ def test_admin_sees_the_audit_log_filtered_by_patient_user_and_date(client, admi
     assert "No audit entries match." in body
 
 
-def test_the_audit_log_is_paginated(client, admin_user, clinician, patient, django_assert_max_num_queries):
+def test_the_audit_log_is_paginated(
+    client, admin_user, clinician, patient, django_assert_max_num_queries
+):
     for i in range(30):
         audit_record(actor=clinician, action="view", summary=f"Look {i}", patient=patient)
     client.force_login(admin_user)
@@ -164,15 +184,19 @@ def test_the_audit_log_is_paginated(client, admin_user, clinician, patient, djan
     assert "Look 29" in body and "Look 0<" not in body
 
 
-def test_the_csv_export_is_filtered_audited_and_formula_safe(client, admin_user, clinician, patient):
-    audit_record(actor=clinician, action="view", summary="=HYPERLINK(\"http://x\")", patient=patient)
+def test_the_csv_export_is_filtered_audited_and_formula_safe(
+    client, admin_user, clinician, patient
+):
+    audit_record(actor=clinician, action="view", summary='=HYPERLINK("http://x")', patient=patient)
     client.force_login(admin_user)
     response = client.get("/audit/export.csv", {"patient": patient.pk})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode()
     assert "'=HYPERLINK" in text
-    assert AuditEvent.objects.filter(action="export", actor=admin_user, patient_id_ref=patient.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="export", actor=admin_user, patient_id_ref=patient.pk
+    ).exists()
 
 
 @pytest.mark.parametrize("role", ["clinician", "nurse", "frontdesk", "patient"])
@@ -182,8 +206,9 @@ def test_only_admins_see_the_audit_log(client, users_by_role, role):
     assert client.get("/audit/export.csv").status_code == 403
 
 
-def test_a_patient_sees_who_viewed_their_record_and_nothing_else(client, patient_user, patient, clinician,
-                                                                 other_patient, nurse):
+def test_a_patient_sees_who_viewed_their_record_and_nothing_else(
+    client, patient_user, patient, clinician, other_patient, nurse
+):
     audit_record(actor=clinician, action="view", summary="Viewed the diary", patient=patient)
     audit_record(actor=nurse, action="view", summary="Viewed another diary", patient=other_patient)
     client.force_login(patient_user)

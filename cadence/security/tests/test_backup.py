@@ -39,7 +39,9 @@ def round_trip(env, backup_path):
     assert backup_path.stat().st_size > 0
     assert oct(backup_path.stat().st_mode & 0o777) == "0o600"
     # Life goes on after the backup...
-    run_ok("createuser", "after_backup", "--role", "nurse", "--password", "long-enough-pw-7", env=env)
+    run_ok(
+        "createuser", "after_backup", "--role", "nurse", "--password", "long-enough-pw-7", env=env
+    )
     assert checksums(env) != before
     # ...and the restore brings back exactly what was backed up.
     run_ok("restore", str(backup_path), "--yes", env=env)
@@ -51,12 +53,16 @@ def round_trip(env, backup_path):
 
 
 def test_sqlite_backup_and_restore_round_trip(tmp_path):
-    env = clean_env(CADENCE_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'cadence.sqlite3'}")
+    env = clean_env(
+        CADENCE_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'cadence.sqlite3'}"
+    )
     round_trip(env, tmp_path / "backups" / "cadence.sqlite3.bak")
 
 
 def test_restore_refuses_a_missing_file(tmp_path):
-    env = clean_env(CADENCE_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    env = clean_env(
+        CADENCE_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    )
     result = manage("restore", str(tmp_path / "nope.bak"), "--yes", env=env)
     assert result.returncode != 0
     assert "No backup file" in result.stderr
@@ -83,7 +89,9 @@ def test_postgresql_backup_and_restore_round_trip(tmp_path):
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{scratch}"')
     try:
-        env = clean_env(CADENCE_VAR_DIR=str(tmp_path), DATABASE_URL=base_url.rsplit("/", 1)[0] + "/" + scratch)
+        env = clean_env(
+            CADENCE_VAR_DIR=str(tmp_path), DATABASE_URL=base_url.rsplit("/", 1)[0] + "/" + scratch
+        )
         round_trip(env, tmp_path / "cadence.pgdump")
     finally:
         with psycopg.connect(admin_dsn, autocommit=True) as conn:

@@ -43,7 +43,9 @@ def test_production_ignores_debug_from_the_environment(tmp_path):
 
     from cadence.security.tests.helpers import BASE_DIR, PYTHON
 
-    result = subprocess.run([PYTHON, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [PYTHON, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.stdout.split() == ["False", "True", "True"], result.stderr
 
 
@@ -57,8 +59,16 @@ def test_development_mode_needs_no_configuration(tmp_path):
 def test_pages_carry_a_strict_content_security_policy(client):
     response = client.get("/login/")
     policy = response["Content-Security-Policy"]
-    for directive in ("default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-                      "object-src 'none'", "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'"):
+    for directive in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ):
         assert directive in policy
     assert "unsafe-inline" not in policy
     assert response["X-Frame-Options"] == "DENY"
@@ -73,7 +83,9 @@ def test_the_base_page_has_no_inline_script_or_style(client, clinician):
     client.force_login(clinician)
     for url in ("/login/", "/staff/users/", "/audit/"):
         body = client.get(url).content.decode()
-        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body.replace('type="application/json"', "src=x"))
+        assert not re.search(
+            r"<script(?![^>]*\bsrc=)[^>]*>", body.replace('type="application/json"', "src=x")
+        )
         assert " style=" not in body and "<style" not in body
         assert not re.search(r"\son[a-z]+=", body)
 
@@ -110,9 +122,16 @@ def test_the_logging_filter_scrubs_patient_data():
     from cadence.security.logging import ScrubPatientData
 
     record = logging.LogRecord(
-        "django.request", logging.ERROR, __file__, 1,
-        "Internal Server Error: %s (%s) %s", ("/patients/?q=Outsider", "olive@example.invalid",
-                                              'Key (email)=(olive@example.invalid) DOB 1961-03-14 tel +1 202 555 0143'),
+        "django.request",
+        logging.ERROR,
+        __file__,
+        1,
+        "Internal Server Error: %s (%s) %s",
+        (
+            "/patients/?q=Outsider",
+            "olive@example.invalid",
+            "Key (email)=(olive@example.invalid) DOB 1961-03-14 tel +1 202 555 0143",
+        ),
         None,
     )
     ScrubPatientData().filter(record)

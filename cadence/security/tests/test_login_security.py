@@ -67,7 +67,9 @@ def test_sessions_end_after_fifteen_idle_minutes(client, clinician, settings):
     remaining = (session.expire_date - timezone.now()).total_seconds()
     assert 14 * 60 < remaining <= 15 * 60  # each request renews the idle timer
     # Fifteen idle minutes later the session is gone: back to the login page.
-    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    Session.objects.filter(pk=session.pk).update(
+        expire_date=timezone.now() - timezone.timedelta(seconds=1)
+    )
     response = client.get("/home/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
@@ -76,7 +78,9 @@ def test_sessions_end_after_fifteen_idle_minutes(client, clinician, settings):
 def test_activity_keeps_a_session_alive(client, clinician):
     client.force_login(clinician)
     key = client.session.session_key
-    Session.objects.filter(pk=key).update(expire_date=timezone.now() + timezone.timedelta(minutes=1))
+    Session.objects.filter(pk=key).update(
+        expire_date=timezone.now() + timezone.timedelta(minutes=1)
+    )
     client.get("/home/")
     renewed = Session.objects.get(pk=key).expire_date
     assert (renewed - timezone.now()).total_seconds() > 14 * 60
@@ -87,5 +91,9 @@ def test_passwords_are_hashed_with_argon2_and_validated():
 
     assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     validators = {v["NAME"].rsplit(".", 1)[-1] for v in project_settings.AUTH_PASSWORD_VALIDATORS}
-    assert {"MinimumLengthValidator", "CommonPasswordValidator", "NumericPasswordValidator",
-            "UserAttributeSimilarityValidator"} <= validators
+    assert {
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+        "UserAttributeSimilarityValidator",
+    } <= validators

@@ -85,7 +85,10 @@ def test_verification_after_password_login(client, admin_user):
     password_login(client, admin_user)
     response = client.get("/staff/users/")
     assert response["Location"].startswith("/mfa/verify/")
-    response = client.post("/mfa/verify/?next=/staff/users/", {"otp_token": current_code(device), "next": "/staff/users/"})
+    response = client.post(
+        "/mfa/verify/?next=/staff/users/",
+        {"otp_token": current_code(device), "next": "/staff/users/"},
+    )
     assert response.status_code == 302
     assert response["Location"] == "/staff/users/"
     assert client.get("/staff/users/").status_code == 200
@@ -104,7 +107,9 @@ def test_verification_refuses_a_wrong_code_and_keeps_the_door_shut(client, admin
 def test_verification_refuses_an_external_next_url(client, admin_user):
     device = enrolled_device(admin_user)
     password_login(client, admin_user)
-    response = client.post("/mfa/verify/", {"otp_token": current_code(device), "next": "https://evil.example/"})
+    response = client.post(
+        "/mfa/verify/", {"otp_token": current_code(device), "next": "https://evil.example/"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/home/"
 
@@ -164,8 +169,16 @@ def test_mfa_defaults():
 
     from cadence.security.tests.helpers import settings_in_subprocess
 
-    assert settings_in_subprocess("CADENCE_MFA_REQUIRED", env={"CADENCE_ENV": "production"}) == "True"
-    assert settings_in_subprocess("CADENCE_MFA_REQUIRED", env={"CADENCE_ENV": "development"}) == "False"
-    assert settings_in_subprocess(
-        "CADENCE_MFA_REQUIRED", env={"CADENCE_ENV": "development", "CADENCE_MFA_REQUIRED": "1"}
-    ) == "True"
+    assert (
+        settings_in_subprocess("CADENCE_MFA_REQUIRED", env={"CADENCE_ENV": "production"}) == "True"
+    )
+    assert (
+        settings_in_subprocess("CADENCE_MFA_REQUIRED", env={"CADENCE_ENV": "development"})
+        == "False"
+    )
+    assert (
+        settings_in_subprocess(
+            "CADENCE_MFA_REQUIRED", env={"CADENCE_ENV": "development", "CADENCE_MFA_REQUIRED": "1"}
+        )
+        == "True"
+    )

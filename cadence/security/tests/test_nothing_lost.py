@@ -36,9 +36,24 @@ def free_port() -> int:
 
 def start_server(env, port) -> subprocess.Popen:
     process = subprocess.Popen(
-        [GUNICORN, "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--threads", "2", "--timeout", "30", "--graceful-timeout", "1"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            GUNICORN,
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "2",
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "1",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group: SIGKILL reaches the workers too
     )
     deadline = time.monotonic() + 20
@@ -63,16 +78,34 @@ def kill(process: subprocess.Popen) -> None:
 
 def diary_body(hours: float) -> dict:
     return {
-        "headache_hours": hours, "peak_severity": "moderate" if hours else "none",
-        "unilateral": True, "pulsating": bool(hours), "worse_with_activity": False, "nausea": False,
-        "vomiting": False, "photophobia": True, "phonophobia": False, "aura": False,
-        "missed_activity": False, "acute_medications": [], "notes": "",
+        "headache_hours": hours,
+        "peak_severity": "moderate" if hours else "none",
+        "unilateral": True,
+        "pulsating": bool(hours),
+        "worse_with_activity": False,
+        "nausea": False,
+        "vomiting": False,
+        "photophobia": True,
+        "phonophobia": False,
+        "aura": False,
+        "missed_activity": False,
+        "acute_medications": [],
+        "notes": "",
     }
 
 
 def prepare(env) -> tuple[str, str]:
-    for args in (("migrate", "--noinput"),
-                 ("createuser", "killtest_clinician", "--role", "clinician", "--password", "long-enough-pw-3")):
+    for args in (
+        ("migrate", "--noinput"),
+        (
+            "createuser",
+            "killtest_clinician",
+            "--role",
+            "clinician",
+            "--password",
+            "long-enough-pw-3",
+        ),
+    ):
         result = manage(*args, env=env, timeout=120)
         assert result.returncode == 0, result.stderr
     result = manage("issue_token", "killtest_clinician", env=env)
@@ -87,10 +120,19 @@ def run_kill_test(env) -> None:
     base = f"http://127.0.0.1:{port}/api/v1"
     server = start_server(env, port)
     try:
-        created = requests.post(f"{base}/patients", headers=headers, timeout=10, json={
-            "first_name": "Kill", "last_name": "Test", "date_of_birth": "1980-05-01", "sex": "female",
-            "email": "kill.test@example.invalid", "phone": "",
-        })
+        created = requests.post(
+            f"{base}/patients",
+            headers=headers,
+            timeout=10,
+            json={
+                "first_name": "Kill",
+                "last_name": "Test",
+                "date_of_birth": "1980-05-01",
+                "sex": "female",
+                "email": "kill.test@example.invalid",
+                "phone": "",
+            },
+        )
         assert created.status_code == 201, created.text
         patient_id = created.json()["id"]
         acknowledged: dict[str, float] = {}
@@ -106,8 +148,12 @@ def run_kill_test(env) -> None:
                 hours = float((index * 7 + n) % 25)
                 n += 1
                 try:
-                    response = session.put(f"{base}/patients/{patient_id}/diary/{day.isoformat()}",
-                                           headers=headers, json=diary_body(hours), timeout=5)
+                    response = session.put(
+                        f"{base}/patients/{patient_id}/diary/{day.isoformat()}",
+                        headers=headers,
+                        json=diary_body(hours),
+                        timeout=5,
+                    )
                 except requests.RequestException:
                     if stop.is_set():
                         return
@@ -125,18 +171,30 @@ def run_kill_test(env) -> None:
         stop.set()
         for thread in threads:
             thread.join(timeout=10)
-        assert len(acknowledged) >= 5, "too few writes were acknowledged before the kill to mean anything"
+        assert len(acknowledged) >= 5, (
+            "too few writes were acknowledged before the kill to mean anything"
+        )
         server = start_server(env, port)
         start = min(acknowledged)
         end = max(acknowledged)
-        stored = requests.get(f"{base}/patients/{patient_id}/diary", params={"start": start, "end": end},
-                              headers=headers, timeout=10)
+        stored = requests.get(
+            f"{base}/patients/{patient_id}/diary",
+            params={"start": start, "end": end},
+            headers=headers,
+            timeout=10,
+        )
         assert stored.status_code == 200, stored.text
         payload = stored.json()
-        entries = payload if isinstance(payload, list) else payload.get("entries", payload.get("items", []))
+        entries = (
+            payload
+            if isinstance(payload, list)
+            else payload.get("entries", payload.get("items", []))
+        )
         found = {entry["date"]: float(entry["headache_hours"]) for entry in entries}
         lost = sorted(day for day in acknowledged if day not in found)
-        changed = sorted(day for day in acknowledged if day in found and found[day] != acknowledged[day])
+        changed = sorted(
+            day for day in acknowledged if day in found and found[day] != acknowledged[day]
+        )
         assert lost == [], f"{len(lost)} acknowledged writes lost: {lost[:10]}"
         assert changed == [], f"acknowledged values changed: {changed[:10]}"
     finally:
@@ -144,8 +202,11 @@ def run_kill_test(env) -> None:
 
 
 def test_no_acknowledged_write_is_lost_on_sqlite(tmp_path):
-    env = clean_env(CADENCE_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'cadence.sqlite3'}",
-                    DEBUG="0")
+    env = clean_env(
+        CADENCE_VAR_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'cadence.sqlite3'}",
+        DEBUG="0",
+    )
     run_kill_test(env)
 
 
@@ -163,7 +224,11 @@ def test_no_acknowledged_write_is_lost_on_postgresql(tmp_path):
     with psycopg.connect(base_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{scratch}"')
     try:
-        run_kill_test(clean_env(CADENCE_VAR_DIR=str(tmp_path), DATABASE_URL=f"{server_url}/{scratch}", DEBUG="0"))
+        run_kill_test(
+            clean_env(
+                CADENCE_VAR_DIR=str(tmp_path), DATABASE_URL=f"{server_url}/{scratch}", DEBUG="0"
+            )
+        )
     finally:
         with psycopg.connect(base_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')

@@ -20,7 +20,9 @@ def make_lot(db, clinician, today):
         return services.vial_receive(
             lot=lot or f"LOT{size_units}-{counter['n']}",
             expires_on=expires_on or today + timedelta(days=300),
-            size_units=size_units, quantity=quantity, received_by=clinician,
+            size_units=size_units,
+            quantity=quantity,
+            received_by=clinician,
         )
 
     return make
@@ -28,4 +30,6 @@ def make_lot(db, clinician, today):
 
 @pytest.fixture
 def preempt_plan(patient, clinician):
-    return services.treatment_plan_create(patient=patient, template="preempt", sites=[], created_by=clinician)
+    return services.treatment_plan_create(
+        patient=patient, template="preempt", sites=[], created_by=clinician
+    )

@@ -18,8 +18,13 @@ def test_clinician_plans_on_the_head_map_records_signs_and_prints(browser_page, 
 
     from cadence.treatments import services
 
-    services.vial_receive(lot="JOURNEY-200", expires_on=timezone.localdate() + timedelta(days=200),
-                          size_units=200, quantity=3, received_by=clinician)
+    services.vial_receive(
+        lot="JOURNEY-200",
+        expires_on=timezone.localdate() + timedelta(days=200),
+        size_units=200,
+        quantity=3,
+        received_by=clinician,
+    )
     page = browser_page
     browser_login(page, clinician.username)
     page.goto(f"/treatments/patients/{patient.pk}/")

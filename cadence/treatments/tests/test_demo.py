@@ -13,14 +13,26 @@ from cadence.treatments.selectors import lot_recall, procedure_billing, session_
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_seeds_signed_notes_on_every_session_date_with_stock_and_recall_lot(make_patient, clinician, nurse):
+def test_demo_seeds_signed_notes_on_every_session_date_with_stock_and_recall_lot(
+    make_patient, clinician, nurse
+):
     today = timezone.localdate()
-    ctx = DemoContext(rng=random.Random(7), today=today, staff={"clinician": clinician, "nurse": nurse})
+    ctx = DemoContext(
+        rng=random.Random(7), today=today, staff={"clinician": clinician, "nurse": nurse}
+    )
     for n in range(60):
         sessions = [today - timedelta(days=20 + 90 * k) for k in range(n % 6)][::-1]
-        ctx.patients.append(DemoPatient(patient=make_patient(), stage="maintenance", response="responder",
-                                        session_dates=sessions, baseline_headache_days=20,
-                                        diary_start=today - timedelta(days=600), diary_adherence=0.9))
+        ctx.patients.append(
+            DemoPatient(
+                patient=make_patient(),
+                stage="maintenance",
+                response="responder",
+                session_dates=sessions,
+                baseline_headache_days=20,
+                diary_start=today - timedelta(days=600),
+                diary_adherence=0.9,
+            )
+        )
     started = time.perf_counter()
     demo.seed(ctx)
     assert time.perf_counter() - started < 5

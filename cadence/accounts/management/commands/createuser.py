@@ -41,9 +41,14 @@ class Command(BaseCommand):
         elif options["patient"] is not None:
             raise CommandError("--patient is only for --role patient.")
         user = User(
-            username=username, role=role, patient=patient, email=options["email"],
-            first_name=options["first_name"], last_name=options["last_name"],
-            is_staff=False, is_superuser=False,
+            username=username,
+            role=role,
+            patient=patient,
+            email=options["email"],
+            first_name=options["first_name"],
+            last_name=options["last_name"],
+            is_staff=False,
+            is_superuser=False,
         )
         from django.contrib.auth.password_validation import validate_password
 

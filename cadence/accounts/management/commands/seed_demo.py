@@ -17,17 +17,32 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026, help="random seed (deterministic)")
-        parser.add_argument("--patients", type=int, default=None,
-                            help="number of patients (demo clinic: 60; scale mode: 10000)")
-        parser.add_argument("--days", type=int, default=None,
-                            help="scale mode: days of daily diary per patient (e.g. 365)")
-        parser.add_argument("--today", type=date.fromisoformat, default=None,
-                            help="pretend today is this date (YYYY-MM-DD)")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="only seed when the database has no users (scale mode: "
-                                 "no patients) yet")
-        parser.add_argument("--no-progress", action="store_true",
-                            help="scale mode: no progress bar")
+        parser.add_argument(
+            "--patients",
+            type=int,
+            default=None,
+            help="number of patients (demo clinic: 60; scale mode: 10000)",
+        )
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help="scale mode: days of daily diary per patient (e.g. 365)",
+        )
+        parser.add_argument(
+            "--today",
+            type=date.fromisoformat,
+            default=None,
+            help="pretend today is this date (YYYY-MM-DD)",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="only seed when the database has no users (scale mode: no patients) yet",
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help="scale mode: no progress bar"
+        )
 
     def handle(self, *args, **options):
         if options["days"] is not None:
@@ -42,9 +57,11 @@ class Command(BaseCommand):
             raise CommandError("--patients must be at least 1.")
         today = options["today"] or timezone.localdate()
         ctx = build_demo_clinic(seed=options["seed"], today=today, patient_count=patients)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo clinic loaded: {len(ctx.patients)} patients, {len(ctx.staff)} logins."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo clinic loaded: {len(ctx.patients)} patients, {len(ctx.staff)} logins."
+            )
+        )
         self.print_logins()
 
     def handle_scale(self, options):
@@ -66,11 +83,13 @@ class Command(BaseCommand):
             seed=options["seed"],
             progress=not options["no_progress"],
         )
-        self.stdout.write(self.style.SUCCESS(
-            f"Scale clinic loaded: {result.patients} patients, {result.diary_rows} diary days, "
-            f"{result.procedures} sessions in {result.seconds:.1f} s "
-            f"({result.rows_per_second:,.0f} diary rows/s on {result.vendor})."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Scale clinic loaded: {result.patients} patients, {result.diary_rows} diary days, "
+                f"{result.procedures} sessions in {result.seconds:.1f} s "
+                f"({result.rows_per_second:,.0f} diary rows/s on {result.vendor})."
+            )
+        )
 
     def print_logins(self):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

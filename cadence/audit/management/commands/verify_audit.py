@@ -21,4 +21,6 @@ class Command(BaseCommand):
                 f"{', '.join(map(str, ids)) or 'none (the newest entries or the head)'}",
                 returncode=1,
             )
-        self.stdout.write(self.style.SUCCESS(f"Audit trail intact: {AuditEvent.objects.count()} entries."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Audit trail intact: {AuditEvent.objects.count()} entries.")
+        )

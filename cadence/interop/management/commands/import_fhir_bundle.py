@@ -27,18 +27,24 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"No such file: {path}")
         if file.stat().st_size > max_bundle_bytes():
-            raise CommandError(f"The Bundle is larger than the limit of {max_bundle_bytes()} bytes.")
+            raise CommandError(
+                f"The Bundle is larger than the limit of {max_bundle_bytes()} bytes."
+            )
         try:
             data = json.loads(file.read_bytes())
         except (ValueError, UnicodeDecodeError) as exc:
             raise CommandError(f"Not valid JSON: {exc}") from None
         plan, problems = parse_bundle(data, today=timezone.localdate())
         if problems:
-            lines = "\n".join(f"  {where}: {message}" if where else f"  {message}" for where, message in problems)
+            lines = "\n".join(
+                f"  {where}: {message}" if where else f"  {message}" for where, message in problems
+            )
             raise CommandError(f"The Bundle was refused; nothing was imported:\n{lines}")
         result = bundle_import(plan=plan, actor=None)
         for kind, count in sorted(plan.skipped.items()):
             self.stdout.write(f"not imported: {count} {kind}")
         if result.possible_duplicates:
-            self.stdout.write(f"warning: possible duplicate of patient(s) {result.possible_duplicates}")
+            self.stdout.write(
+                f"warning: possible duplicate of patient(s) {result.possible_duplicates}"
+            )
         self.stdout.write(f"Imported patient {result.patient.pk} ({len(result.created)} records).")
