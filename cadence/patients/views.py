@@ -31,6 +31,20 @@ def _add_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, problem)
 
 
+def _save_patient_form(request, form, save, *, success: str) -> bool:
+    """Run `save(cleaned_data)` for a valid POSTed form: True when saved (with a success
+    message), False when the form or the service refused it (errors on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return False
+    messages.success(request, success)
+    return True
+
+
 @roles_required(STAFF_ROLES)
 def patient_list(request):
     """Search patients by name, email or phone (25 a page)."""
@@ -115,19 +129,15 @@ def patient_record(request, patient_id: int):
 def patient_edit(request, patient_id: int):
     patient = patient_for_user(request.user, patient_id, clinical=False)
     form = PatientForm(request.POST or None, instance=Patient.objects.get(pk=patient.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.patient_update_demographics(
-                actor=request.user,
-                patient=patient,
-                request=request,
-                changes={name: form.cleaned_data[name] for name in form.fields},
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Demographics saved.")
-            return redirect("patients:patient-record", patient_id=patient.pk)
+    if _save_patient_form(
+        request,
+        form,
+        lambda data: services.patient_update_demographics(
+            actor=request.user, patient=patient, request=request, changes=data
+        ),
+        success="Demographics saved.",
+    ):
+        return redirect("patients:patient-record", patient_id=patient.pk)
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
 
 
@@ -135,19 +145,15 @@ def patient_edit(request, patient_id: int):
 def history_edit(request, patient_id: int):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     form = MedicalHistoryForm(request.POST or None, instance=selectors.history_for(patient))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.medical_history_update(
-                actor=request.user,
-                patient=patient,
-                request=request,
-                changes={name: form.cleaned_data[name] for name in form.fields},
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "History and checklist saved.")
-            return redirect("patients:patient-record", patient_id=patient.pk)
+    if _save_patient_form(
+        request,
+        form,
+        lambda data: services.medical_history_update(
+            actor=request.user, patient=patient, request=request, changes=data
+        ),
+        success="History and checklist saved.",
+    ):
+        return redirect("patients:patient-record", patient_id=patient.pk)
     return render(request, "patients/history_form.html", {"form": form, "patient": patient})
 
 
@@ -155,16 +161,15 @@ def history_edit(request, patient_id: int):
 def diagnosis_create(request, patient_id: int):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     form = DiagnosisForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.diagnosis_record(
-                actor=request.user, patient=patient, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Diagnosis recorded.")
-            return redirect("patients:patient-record", patient_id=patient.pk)
+    if _save_patient_form(
+        request,
+        form,
+        lambda data: services.diagnosis_record(
+            actor=request.user, patient=patient, request=request, **data
+        ),
+        success="Diagnosis recorded.",
+    ):
+        return redirect("patients:patient-record", patient_id=patient.pk)
     return render(request, "patients/diagnosis_form.html", {"form": form, "patient": patient})
 
 
@@ -172,18 +177,17 @@ def diagnosis_create(request, patient_id: int):
 def preventive_trial_create(request, patient_id: int):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     form = PreventiveTrialForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.preventive_trial_add(
-                actor=request.user, patient=patient, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Preventive trial added.")
-            if "add_another" in request.POST:
-                return redirect("patients:preventive-trial-create", patient_id=patient.pk)
-            return redirect("patients:patient-record", patient_id=patient.pk)
+    if _save_patient_form(
+        request,
+        form,
+        lambda data: services.preventive_trial_add(
+            actor=request.user, patient=patient, request=request, **data
+        ),
+        success="Preventive trial added.",
+    ):
+        if "add_another" in request.POST:
+            return redirect("patients:preventive-trial-create", patient_id=patient.pk)
+        return redirect("patients:patient-record", patient_id=patient.pk)
     return render(
         request,
         "patients/preventive_trial_form.html",
