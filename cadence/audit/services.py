@@ -167,6 +167,19 @@ def audit_record(
     return event
 
 
+def audit_view(request, *, summary: str, patient=None, **fields) -> AuditEvent:
+    """Record that the signed-in user of `request` viewed patient data (a page or an API
+    read). `fields` are `audit_record`'s other keywords (`obj`, `details`, ...)."""
+    return audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        summary=summary,
+        patient=patient,
+        request=request,
+        **fields,
+    )
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     entry_id: int | None

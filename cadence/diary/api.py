@@ -12,8 +12,7 @@ from ninja.errors import HttpError
 from cadence.accounts.access import patient_for_user
 from cadence.accounts.api_auth import api_roles
 from cadence.accounts.roles import Role
-from cadence.audit.models import AuditAction
-from cadence.audit.services import audit_record
+from cadence.audit.services import audit_view
 from cadence.diary import selectors, services
 from cadence.diary.models import DiaryDay, QuestionnaireResponse, SideEffectReport
 from cadence.diary.schemas import (
@@ -184,11 +183,9 @@ def diary_days_get(request, patient_id: int, filters: Query[DiaryRange]):
             },
         )
     days = list(selectors.diary_days_between(patient=patient, start=start, end=end))
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
+    audit_view(
+        request,
         patient=patient,
-        request=request,
         summary=f"Diary {start.isoformat()}..{end.isoformat()} viewed (API)",
     )
     return Status(200, [_diary_day_out(day) for day in days])
@@ -254,13 +251,7 @@ def questionnaires_get(request, patient_id: int):
     previous response of the same instrument."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     history = selectors.questionnaire_history(patient=patient)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        patient=patient,
-        request=request,
-        summary="Questionnaires viewed (API)",
-    )
+    audit_view(request, patient=patient, summary="Questionnaires viewed (API)")
     return [_questionnaire_out(item.response, item.change) for item in history]
 
 
@@ -318,13 +309,7 @@ def side_effects_get(request, patient_id: int):
     """Every side-effect report of the patient, latest onset first."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     reports = list(selectors.side_effect_reports_for(patient=patient))
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        patient=patient,
-        request=request,
-        summary="Side-effect reports viewed (API)",
-    )
+    audit_view(request, patient=patient, summary="Side-effect reports viewed (API)")
     return [_side_effect_out(report) for report in reports]
 
 

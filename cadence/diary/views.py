@@ -14,8 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cadence.accounts.access import patient_for_user, roles_required
 from cadence.accounts.roles import Role
-from cadence.audit.models import AuditAction
-from cadence.audit.services import audit_record
+from cadence.audit.services import audit_view
 from cadence.diary import selectors, services
 from cadence.diary.calendar import backfill_window, missing_days, needs_reminder
 from cadence.diary.forms import DiaryDayForm, Hit6Form, MidasForm, NoHeadacheForm, SideEffectForm
@@ -105,13 +104,7 @@ def _diary_page(request, patient, *, template: str, self_url: str):
         month = today.replace(day=1)
     window_start, window_end = backfill_window(today)
     recorded = selectors.recorded_dates(patient=patient, start=window_start, end=today)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        patient=patient,
-        request=request,
-        summary="Diary viewed",
-    )
+    audit_view(request, patient=patient, summary="Diary viewed")
     status = 422 if request.method == "POST" else 200
     return render(
         request,
@@ -162,13 +155,7 @@ def patient_diary(request, patient_id: int):
 def questionnaire_list(request):
     patient = _own_patient(request)
     history = selectors.questionnaire_history(patient=patient)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        patient=patient,
-        request=request,
-        summary="Questionnaires viewed",
-    )
+    audit_view(request, patient=patient, summary="Questionnaires viewed")
     paginator = Paginator(history, REPORTS_PER_PAGE)
     return render(
         request,
@@ -255,13 +242,7 @@ def side_effect_list(request):
     if report_id.isdigit():
         just_reported = SideEffectReport.objects.filter(pk=int(report_id), patient=patient).first()
     reports = selectors.side_effect_reports_for(patient=patient)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        patient=patient,
-        request=request,
-        summary="Side-effect reports viewed",
-    )
+    audit_view(request, patient=patient, summary="Side-effect reports viewed")
     status = 422 if request.method == "POST" else 200
     return render(
         request,
@@ -282,10 +263,8 @@ def alerts(request):
     page = Paginator(selectors.recent_side_effect_reports(), REPORTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        request=request,
+    audit_view(
+        request,
         summary="Side-effect alerts viewed",
         details={"patients": sorted({r.patient_id for r in [*urgent, *page.object_list]})},
     )

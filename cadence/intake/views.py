@@ -10,8 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cadence.accounts.access import public_page, roles_required
 from cadence.accounts.roles import STAFF_ROLES
-from cadence.audit.models import AuditAction
-from cadence.audit.services import audit_record, client_ip
+from cadence.audit.services import audit_view, client_ip
 from cadence.intake import selectors, services
 from cadence.intake.forms import (
     ConsultationRequestForm,
@@ -110,13 +109,11 @@ def _detail(
     convert_form=None,
     status=200,
 ):
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
+    audit_view(
+        request,
         summary="Viewed a consultation request",
         obj=consultation_request,
         patient_id=consultation_request.patient_id,
-        request=request,
     )
     return render(
         request,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cadence.accounts.access import patient_for_user
 from cadence.accounts.roles import CLINICAL_ROLES, STAFF_ROLES, Role
 from cadence.audit.models import AuditAction
-from cadence.audit.services import audit_record
+from cadence.audit.services import audit_record, audit_view
 from cadence.interop import csv_export, selectors
 from cadence.interop.auth import (
     FHIR_CONTENT_TYPE,
@@ -128,14 +128,7 @@ def patient_search(request):
         return outcome_response("Search by family and/or birthdate.", 400, code="required")
     patients = selectors.patient_search(request.user, family=family, birthdate=birthdate)
     for patient in patients:
-        audit_record(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            patient=patient,
-            obj=patient,
-            request=request,
-            summary="FHIR Patient search",
-        )
+        audit_view(request, patient=patient, obj=patient, summary="FHIR Patient search")
     bundle = m.searchset_bundle((m.patient_resource(p) for p in patients), fhir_base_url(request))
     return fhir_response(bundle)
 
@@ -150,11 +143,9 @@ def roles_for_type(resource_type: str) -> frozenset:
 
 def _read(request, resource_type: str, resource_id: str):
     resource, patient = selectors.resource_read(request.user, resource_type, resource_id)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
+    audit_view(
+        request,
         patient=patient,
-        request=request,
         object_type=f"fhir.{resource_type}",
         object_id=resource_id,
         summary=f"FHIR read {resource_type}/{resource_id}",

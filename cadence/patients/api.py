@@ -7,8 +7,7 @@ from ninja import Router, Status
 from cadence.accounts.access import patient_for_user
 from cadence.accounts.api_auth import api_roles
 from cadence.accounts.roles import CLINICAL_ROLES, STAFF_ROLES, Role
-from cadence.audit.models import AuditAction
-from cadence.audit.services import audit_record
+from cadence.audit.services import audit_view
 from cadence.patients import selectors, services
 from cadence.patients.models import CHECKLIST_FIELDS, Patient
 from cadence.patients.schemas import (
@@ -93,13 +92,11 @@ def get_patient(request, patient_id: int):
     demographics only."""
     clinical = request.user.role in CLINICAL_ROLES or request.user.role == Role.PATIENT
     patient = patient_for_user(request.user, patient_id, clinical=clinical)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
+    audit_view(
+        request,
         summary="Viewed patient record (API)" + ("" if clinical else ", demographics"),
         patient=patient,
         obj=patient,
-        request=request,
     )
     return patient_out(patient, clinical=clinical)
 
@@ -133,13 +130,7 @@ def add_preventive_trial(request, patient_id: int, payload: PreventiveTrialIn):
 def list_preventive_trials(request, patient_id: int):
     """Every preventive trial, oldest first."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        summary="Viewed preventive history (API)",
-        patient=patient,
-        request=request,
-    )
+    audit_view(request, summary="Viewed preventive history (API)", patient=patient)
     return list(selectors.preventive_trials_for(patient))
 
 
@@ -155,11 +146,5 @@ def get_candidacy(request, patient_id: int):
     the `detail` says what is missing."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     candidacy = selectors.candidacy_for(patient, today=timezone.localdate())
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        summary="Viewed candidacy (API)",
-        patient=patient,
-        request=request,
-    )
+    audit_view(request, summary="Viewed candidacy (API)", patient=patient)
     return selectors.candidacy_as_dict(candidacy)

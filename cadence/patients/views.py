@@ -12,8 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cadence.accounts.access import patient_for_user, roles_required
 from cadence.accounts.roles import CLINICAL_ROLES, STAFF_ROLES, Role
-from cadence.audit.models import AuditAction
-from cadence.audit.services import audit_record
+from cadence.audit.services import audit_view
 from cadence.patients import selectors, services
 from cadence.patients.forms import (
     CandidacyDecisionForm,
@@ -114,13 +113,11 @@ def patient_record(request, patient_id: int):
             trials=selectors.preventive_trials_for(patient),
             decision=selectors.latest_decision(patient),
         )
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
+    audit_view(
+        request,
         summary="Viewed patient record" + ("" if clinical else " (demographics)"),
         patient=patient,
         obj=patient,
-        request=request,
     )
     return render(request, "patients/patient_record.html", context)
 
@@ -206,13 +203,7 @@ CRITERION_LABELS = {
 
 def _candidacy_page(request, patient, form, status=200):
     candidacy = selectors.candidacy_for(patient, today=timezone.localdate())
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        summary="Viewed candidacy",
-        patient=patient,
-        request=request,
-    )
+    audit_view(request, summary="Viewed candidacy", patient=patient)
     return render(
         request,
         "patients/candidacy.html",

@@ -11,8 +11,7 @@ from cadence.accounts.access import patient_for_user
 from cadence.accounts.api_auth import api_roles
 from cadence.accounts.models import User
 from cadence.accounts.roles import ALL_ROLES, STAFF_ROLES, Role
-from cadence.audit.models import AuditAction
-from cadence.audit.services import audit_record
+from cadence.audit.services import audit_view
 from cadence.scheduling import selectors, services
 from cadence.scheduling.models import Appointment
 from cadence.scheduling.schemas import (
@@ -81,13 +80,7 @@ def treatment_schedule_get(request, patient_id: int):
     patient = patient_for_user(request.user, patient_id, clinical=False)
     schedule = selectors.treatment_schedule_for(patient)
     next_appointment = selectors.next_appointment_for_patient(patient)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        summary="Viewed treatment schedule",
-        patient=patient,
-        request=request,
-    )
+    audit_view(request, summary="Viewed treatment schedule", patient=patient)
     return {
         "last_session": schedule.last_session,
         "next_due": schedule.next_due,
@@ -162,12 +155,7 @@ def appointment_list(request, filters: Query[AppointmentRange]):
     rows = selectors.appointments_between(
         filters.start, filters.end, clinician_id=filters.clinician
     )
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        summary=f"Listed appointments {filters.start}..{filters.end}",
-        request=request,
-    )
+    audit_view(request, summary=f"Listed appointments {filters.start}..{filters.end}")
     return Status(200, [appointment_out(a) for a in rows])
 
 
@@ -176,14 +164,7 @@ def appointment_list(request, filters: Query[AppointmentRange]):
 def appointment_get(request, appointment_id: int):
     """One appointment (staff)."""
     appointment = _staff_appointment(request, appointment_id)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        summary="Viewed appointment",
-        patient=appointment.patient,
-        obj=appointment,
-        request=request,
-    )
+    audit_view(request, summary="Viewed appointment", patient=appointment.patient, obj=appointment)
     return appointment_out(appointment)
 
 
@@ -276,13 +257,7 @@ def appointment_attended(request, appointment_id: int):
 def patient_appointment_list(request, patient_id: int):
     """The patient's appointments, newest first (staff; the patient)."""
     patient = patient_for_user(request.user, patient_id, clinical=False)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        summary="Listed appointments",
-        patient=patient,
-        request=request,
-    )
+    audit_view(request, summary="Listed appointments", patient=patient)
     return [
         appointment_out(a)
         for a in selectors.patient_appointments(patient).select_related("patient")

@@ -22,7 +22,7 @@ from cadence.accounts.access import (
 from cadence.accounts.models import User
 from cadence.accounts.roles import ALL_ROLES, STAFF_ROLES, Role
 from cadence.audit.models import AuditAction
-from cadence.audit.services import audit_record
+from cadence.audit.services import audit_record, audit_view
 from cadence.scheduling import ical, selectors, services
 from cadence.scheduling.forms import (
     BookingForm,
@@ -99,12 +99,7 @@ def calendar(request):
                 }
             )
         days.append({"day": current, "columns": columns})
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        summary=f"Viewed calendar {start}..{end}",
-        request=request,
-    )
+    audit_view(request, summary=f"Viewed calendar {start}..{end}")
     return render(
         request,
         "scheduling/calendar.html",
@@ -201,13 +196,7 @@ def patient_book(request, patient_id: int):
             form.initial.update(
                 {"clinician": first["clinician"].pk, "start_time": first["times"][0]}
             )
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        summary="Viewed booking page",
-        patient=patient,
-        request=request,
-    )
+    audit_view(request, summary="Viewed booking page", patient=patient)
     return render(
         request,
         "scheduling/patient_book.html",
@@ -239,14 +228,7 @@ def appointment_detail(request, appointment_id: int):
     appointment = _appointment_for(request, appointment_id)
     local = timezone.localtime(appointment.starts_at)
     can_override = request.user.role == Role.CLINICIAN
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        summary="Viewed appointment",
-        patient=appointment.patient,
-        obj=appointment,
-        request=request,
-    )
+    audit_view(request, summary="Viewed appointment", patient=appointment.patient, obj=appointment)
     return render(
         request,
         "scheduling/appointment_detail.html",
@@ -358,12 +340,7 @@ def appointment_attended(request, appointment_id: int):
 @roles_required(STAFF_ROLES)
 def worklists(request):
     lists = selectors.worklists()
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        summary="Viewed scheduling worklists",
-        request=request,
-    )
+    audit_view(request, summary="Viewed scheduling worklists")
     return render(
         request,
         "scheduling/worklists.html",

@@ -9,8 +9,7 @@ from ninja.errors import ValidationError
 from cadence.accounts.access import patient_for_user
 from cadence.accounts.api_auth import api_roles
 from cadence.accounts.roles import STAFF_ROLES, Role
-from cadence.audit.models import AuditAction
-from cadence.audit.services import audit_record
+from cadence.audit.services import audit_view
 from cadence.treatments import selectors, services
 from cadence.treatments.models import Procedure, TreatmentPlan
 from cadence.treatments.schemas import (
@@ -220,13 +219,7 @@ def list_treatment_plans(request, patient_id: int):
     """Newest first, each with its sites and consent."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     plans = selectors.plans_for_patient(patient).prefetch_related("sites__site")
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        patient=patient,
-        request=request,
-        summary="Viewed treatment plans (API)",
-    )
+    audit_view(request, patient=patient, summary="Viewed treatment plans (API)")
     return [_plan_out(plan) for plan in plans]
 
 
@@ -240,14 +233,7 @@ def get_treatment_plan(request, patient_id: int, plan_id: int):
     """The plan with its sites, totals and consent."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     plan = _plan(patient, plan_id)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        patient=patient,
-        obj=plan,
-        request=request,
-        summary="Viewed a treatment plan (API)",
-    )
+    audit_view(request, patient=patient, obj=plan, summary="Viewed a treatment plan (API)")
     return _plan_out(plan)
 
 
@@ -368,13 +354,7 @@ def create_procedure(request, patient_id: int, payload: ProcedureIn):
 def list_procedures(request, patient_id: int):
     """Newest first, with totals, waste and billing."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        patient=patient,
-        request=request,
-        summary="Viewed procedures (API)",
-    )
+    audit_view(request, patient=patient, summary="Viewed procedures (API)")
     return [_procedure_out(p) for p in selectors.procedures_for_patient(patient)]
 
 
@@ -389,14 +369,7 @@ def get_procedure(request, patient_id: int, procedure_id: int):
     every amendment."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     procedure = _procedure(patient, procedure_id)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        patient=patient,
-        obj=procedure,
-        request=request,
-        summary="Viewed a procedure note (API)",
-    )
+    audit_view(request, patient=patient, obj=procedure, summary="Viewed a procedure note (API)")
     return _procedure_detail_out(procedure)
 
 
@@ -491,13 +464,7 @@ def create_other_toxin_treatment(request, patient_id: int, payload: OtherToxinTr
 def list_other_toxin_treatments(request, patient_id: int):
     """Newest first."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        patient=patient,
-        request=request,
-        summary="Viewed other toxin treatments (API)",
-    )
+    audit_view(request, patient=patient, summary="Viewed other toxin treatments (API)")
     return [
         OtherToxinTreatmentOut(
             id=t.pk,
@@ -519,12 +486,10 @@ def recall_lot(request, lot: str):
     rows = selectors.lot_recall(lot)
     if not rows and not selectors.vial_stock().filter(lot_number=lot).exists():
         raise Http404("No such lot.")
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
+    audit_view(
+        request,
         object_type="treatments.viallot",
         object_id=lot,
-        request=request,
         summary=f"Lot recall lookup: {len(rows)} procedures",
         details={"lot": lot},
     )

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cadence.accounts.access import patient_for_user, roles_required
 from cadence.accounts.roles import Role
 from cadence.audit.models import AuditAction
-from cadence.audit.services import audit_record
+from cadence.audit.services import audit_record, audit_view
 from cadence.rules.plans import PlannedSite, PlanTemplate, preempt_plan, validate_plan
 from cadence.rules.sites import SITE_CATALOGUE, TRIGGER_AREAS, format_units
 from cadence.rules.treatments_extra import aftercare_instructions, aftercare_text, expected_course
@@ -88,13 +88,7 @@ def patient_treatments(request, patient_id):
     procedures = Paginator(selectors.procedures_for_patient(patient), 25).get_page(
         request.GET.get("page")
     )
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        patient=patient,
-        request=request,
-        summary="Viewed treatments",
-    )
+    audit_view(request, patient=patient, summary="Viewed treatments")
     return render(
         request,
         "treatments/patient_treatments.html",
@@ -221,14 +215,7 @@ def plan_detail(request, patient_id, plan_id):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     plan = _plan_or_404(patient, plan_id)
     sites = selectors.plan_sites(plan)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        patient=patient,
-        obj=plan,
-        request=request,
-        summary="Viewed a treatment plan",
-    )
+    audit_view(request, patient=patient, obj=plan, summary="Viewed a treatment plan")
     return render(
         request,
         "treatments/plan_detail.html",
@@ -362,14 +349,7 @@ def _procedure_context(procedure: Procedure) -> dict:
 def procedure_detail(request, patient_id, procedure_id):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     procedure = _procedure_or_404(patient, procedure_id)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        patient=patient,
-        obj=procedure,
-        request=request,
-        summary="Viewed a procedure note",
-    )
+    audit_view(request, patient=patient, obj=procedure, summary="Viewed a procedure note")
     return render(request, "treatments/procedure_detail.html", _procedure_context(procedure))
 
 
@@ -457,14 +437,7 @@ def procedure_aftercare(request, patient_id, procedure_id):
     """Printable aftercare sheet of a procedure, to hand to the patient."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     procedure = _procedure_or_404(patient, procedure_id)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        patient=patient,
-        obj=procedure,
-        request=request,
-        summary="Viewed aftercare sheet",
-    )
+    audit_view(request, patient=patient, obj=procedure, summary="Viewed aftercare sheet")
     return render(
         request,
         "treatments/aftercare.html",
@@ -484,14 +457,7 @@ def my_aftercare(request):
     """The patient's aftercare after their latest session."""
     patient = patient_for_user(request.user, request.user.patient_id, clinical=True)
     procedure = selectors.latest_signed_procedure(patient)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        patient=patient,
-        obj=procedure,
-        request=request,
-        summary="Viewed own aftercare",
-    )
+    audit_view(request, patient=patient, obj=procedure, summary="Viewed own aftercare")
     return render(
         request,
         "treatments/aftercare.html",
@@ -544,12 +510,10 @@ def lot_recall(request):
     rows = None
     if lot:
         rows = selectors.lot_recall(lot)
-        audit_record(
-            actor=request.user,
-            action=AuditAction.VIEW,
+        audit_view(
+            request,
             object_type="treatments.viallot",
             object_id=lot,
-            request=request,
             summary=f"Lot recall lookup: {len(rows)} procedures",
             details={"lot": lot},
         )
