@@ -67,6 +67,17 @@ class ErrorOut(Schema):
     detail: list[dict]
 
 
+def _appointment_change(request, appointment_id: int, change, **fields):
+    """Apply one service change (move, cancel, no-show, attended) to a staff-visible
+    appointment: 200 with the appointment, or the service's refusal (409/422)."""
+    appointment = _staff_appointment(request, appointment_id)
+    try:
+        appointment = change(appointment=appointment, actor=request.user, request=request, **fields)
+    except services.SchedulingError as exc:
+        return _error(exc)
+    return Status(200, appointment_out(appointment))
+
+
 @router.get(
     "/patients/{patient_id}/treatment-schedule",
     response=TreatmentScheduleOut,
@@ -177,18 +188,13 @@ def appointment_get(request, appointment_id: int):
 def appointment_move(request, appointment_id: int, payload: AppointmentMoveIn):
     """Move a booked appointment to `starts_at` (same length and clinician); the same checks
     as booking apply (409 overlap, 422 before the earliest date or outside working hours)."""
-    appointment = _staff_appointment(request, appointment_id)
-    try:
-        appointment = services.appointment_move(
-            appointment=appointment,
-            starts_at=payload.starts_at,
-            override_reason=payload.override_reason,
-            actor=request.user,
-            request=request,
-        )
-    except services.SchedulingError as exc:
-        return _error(exc)
-    return Status(200, appointment_out(appointment))
+    return _appointment_change(
+        request,
+        appointment_id,
+        services.appointment_move,
+        starts_at=payload.starts_at,
+        override_reason=payload.override_reason,
+    )
 
 
 @router.post(
@@ -199,17 +205,12 @@ def appointment_move(request, appointment_id: int, payload: AppointmentMoveIn):
 @api_roles(STAFF_ROLES)
 def appointment_cancel(request, appointment_id: int, payload: AppointmentCancelIn | None = None):
     """Cancel a booked appointment (frees the clinician's time). 422 if not booked."""
-    appointment = _staff_appointment(request, appointment_id)
-    try:
-        appointment = services.appointment_cancel(
-            appointment=appointment,
-            reason=payload.reason if payload else "",
-            actor=request.user,
-            request=request,
-        )
-    except services.SchedulingError as exc:
-        return _error(exc)
-    return Status(200, appointment_out(appointment))
+    return _appointment_change(
+        request,
+        appointment_id,
+        services.appointment_cancel,
+        reason=payload.reason if payload else "",
+    )
 
 
 @router.post(
@@ -220,14 +221,7 @@ def appointment_cancel(request, appointment_id: int, payload: AppointmentCancelI
 @api_roles(STAFF_ROLES)
 def appointment_no_show(request, appointment_id: int):
     """Mark a booked appointment that has started as a no-show."""
-    appointment = _staff_appointment(request, appointment_id)
-    try:
-        appointment = services.appointment_mark_no_show(
-            appointment=appointment, actor=request.user, request=request
-        )
-    except services.SchedulingError as exc:
-        return _error(exc)
-    return Status(200, appointment_out(appointment))
+    return _appointment_change(request, appointment_id, services.appointment_mark_no_show)
 
 
 @router.post(
@@ -238,14 +232,7 @@ def appointment_no_show(request, appointment_id: int):
 @api_roles(STAFF_ROLES)
 def appointment_attended(request, appointment_id: int):
     """Mark a booked appointment (today or earlier) as attended."""
-    appointment = _staff_appointment(request, appointment_id)
-    try:
-        appointment = services.appointment_mark_attended(
-            appointment=appointment, actor=request.user, request=request
-        )
-    except services.SchedulingError as exc:
-        return _error(exc)
-    return Status(200, appointment_out(appointment))
+    return _appointment_change(request, appointment_id, services.appointment_mark_attended)
 
 
 @router.get(
