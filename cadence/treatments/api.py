@@ -141,20 +141,6 @@ def _procedure_detail_out(procedure: Procedure) -> ProcedureDetailOut:
     )
 
 
-def _plan(patient, plan_id) -> TreatmentPlan:
-    try:
-        return selectors.plan_for_patient(patient, plan_id)
-    except TreatmentPlan.DoesNotExist:
-        raise Http404("No such plan.") from None
-
-
-def _procedure(patient, procedure_id) -> Procedure:
-    try:
-        return selectors.procedure_for_patient(patient, procedure_id)
-    except Procedure.DoesNotExist:
-        raise Http404("No such procedure.") from None
-
-
 # --- catalogue ---------------------------------------------------------------------------
 @router.get(
     "/injection-sites", response=list[InjectionSiteOut], summary="The injection-site catalogue"
@@ -232,7 +218,7 @@ def list_treatment_plans(request, patient_id: int):
 def get_treatment_plan(request, patient_id: int, plan_id: int):
     """The plan with its sites, totals and consent."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    plan = _plan(patient, plan_id)
+    plan = selectors.plan_for_patient(patient, plan_id)
     audit_view(request, patient=patient, obj=plan, summary="Viewed a treatment plan (API)")
     return _plan_out(plan)
 
@@ -247,7 +233,7 @@ def consent_treatment_plan(request, patient_id: int, plan_id: int, payload: Plan
     """After reviewing the plan, the aftercare and the expected course with the patient:
     who consented; the time and the recording user are stored."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    plan = _plan(patient, plan_id)
+    plan = selectors.plan_for_patient(patient, plan_id)
     try:
         services.treatment_plan_record_consent(
             plan=plan,
@@ -368,7 +354,7 @@ def get_procedure(request, patient_id: int, procedure_id: int):
     """The full note: sites, vials and lots, dilution, billing, the signed original and
     every amendment."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    procedure = _procedure(patient, procedure_id)
+    procedure = selectors.procedure_for_patient(patient, procedure_id)
     audit_view(request, patient=patient, obj=procedure, summary="Viewed a procedure note (API)")
     return _procedure_detail_out(procedure)
 
@@ -382,7 +368,7 @@ def get_procedure(request, patient_id: int, procedure_id: int):
 def sign_procedure(request, patient_id: int, procedure_id: int):
     """Locks the note; later changes are amendments. 422 if already signed."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    procedure = _procedure(patient, procedure_id)
+    procedure = selectors.procedure_for_patient(patient, procedure_id)
     try:
         services.procedure_sign(procedure=procedure, signed_by=request.user, request=request)
     except services.TreatmentError as exc:
@@ -400,7 +386,7 @@ def amend_procedure(request, patient_id: int, procedure_id: int, payload: Proced
     """Change reactions, aftercare, notes or the injected sites of a signed note, with a
     reason. The signed original and every earlier version stay recorded."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    procedure = _procedure(patient, procedure_id)
+    procedure = selectors.procedure_for_patient(patient, procedure_id)
     try:
         services.procedure_amend(
             procedure=procedure,

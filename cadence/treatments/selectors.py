@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 
 from cadence.rules.vials import BillingLine, billing_lines, suggest_vials
 from cadence.treatments.models import (
@@ -47,11 +48,14 @@ def plans_for_patient(patient) -> QuerySet[TreatmentPlan]:
 
 
 def plan_for_patient(patient, plan_id) -> TreatmentPlan:
-    """The plan, only if it is this patient's (TreatmentPlan.DoesNotExist otherwise)."""
-    return (
-        TreatmentPlan.objects.select_related("created_by", "consent_recorded_by")
-        .prefetch_related(Prefetch("sites", PlanSite.objects.select_related("site")))
-        .get(pk=plan_id, patient=patient)
+    """The plan, only if it is this patient's (404 otherwise, so that changing the id in
+    a URL never reaches another patient's plan)."""
+    return get_object_or_404(
+        TreatmentPlan.objects.select_related("created_by", "consent_recorded_by").prefetch_related(
+            Prefetch("sites", PlanSite.objects.select_related("site"))
+        ),
+        pk=plan_id,
+        patient=patient,
     )
 
 
@@ -69,15 +73,17 @@ def procedures_for_patient(patient) -> QuerySet[Procedure]:
 
 
 def procedure_for_patient(patient, procedure_id) -> Procedure:
-    """The procedure, only if it is this patient's (Procedure.DoesNotExist otherwise)."""
-    return (
-        Procedure.objects.select_related("clinician", "signed_by", "plan", "patient")
-        .prefetch_related(
+    """The procedure, only if it is this patient's (404 otherwise)."""
+    return get_object_or_404(
+        Procedure.objects.select_related(
+            "clinician", "signed_by", "plan", "patient"
+        ).prefetch_related(
             Prefetch("injections", ProcedureInjection.objects.select_related("site")),
             "vials",
             Prefetch("amendments", queryset=_amendments()),
-        )
-        .get(pk=procedure_id, patient=patient)
+        ),
+        pk=procedure_id,
+        patient=patient,
     )
 
 

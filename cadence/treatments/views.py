@@ -34,26 +34,12 @@ from cadence.treatments.forms import (
     VialReceiveForm,
 )
 from cadence.treatments.headmap import head_map_svg
-from cadence.treatments.models import Procedure, TreatmentPlan
+from cadence.treatments.models import Procedure
 
 CLINICIAN = frozenset({Role.CLINICIAN})
 CLINICAL = frozenset({Role.CLINICIAN, Role.NURSE})
 RECALL_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})
 PHONE_LIKE = re.compile(r"\+?[0-9 ()\-.]+")
-
-
-def _plan_or_404(patient, plan_id) -> TreatmentPlan:
-    try:
-        return selectors.plan_for_patient(patient, plan_id)
-    except TreatmentPlan.DoesNotExist:
-        raise Http404("No such plan.") from None
-
-
-def _procedure_or_404(patient, procedure_id) -> Procedure:
-    try:
-        return selectors.procedure_for_patient(patient, procedure_id)
-    except Procedure.DoesNotExist:
-        raise Http404("No such procedure.") from None
 
 
 def _problems_for(form, exc: services.TreatmentError) -> None:
@@ -213,7 +199,7 @@ def plan_detail(request, patient_id, plan_id):
     """The plan on the head map, and its review with the patient (aftercare, expected course,
     consent)."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    plan = _plan_or_404(patient, plan_id)
+    plan = selectors.plan_for_patient(patient, plan_id)
     sites = selectors.plan_sites(plan)
     audit_view(request, patient=patient, obj=plan, summary="Viewed a treatment plan")
     return render(
@@ -235,7 +221,7 @@ def plan_detail(request, patient_id, plan_id):
 @require_POST
 def plan_consent(request, patient_id, plan_id):
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    plan = _plan_or_404(patient, plan_id)
+    plan = selectors.plan_for_patient(patient, plan_id)
     form = PlanConsentForm(request.POST)
     if form.is_valid():
         try:
@@ -274,7 +260,7 @@ def procedure_create(request, patient_id, plan_id):
     """The procedure note, from a plan: sites default to the plan's, vials to the
     combination that wastes least (taken from stock, earliest expiry first)."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    plan = _plan_or_404(patient, plan_id)
+    plan = selectors.plan_for_patient(patient, plan_id)
     sites = selectors.plan_sites(plan)
     today = timezone.localdate()
     sizes, lots = selectors.suggested_vial_lots(plan.total_units, on=today)
@@ -348,7 +334,7 @@ def _procedure_context(procedure: Procedure) -> dict:
 @roles_required(CLINICAL)
 def procedure_detail(request, patient_id, procedure_id):
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    procedure = _procedure_or_404(patient, procedure_id)
+    procedure = selectors.procedure_for_patient(patient, procedure_id)
     audit_view(request, patient=patient, obj=procedure, summary="Viewed a procedure note")
     return render(request, "treatments/procedure_detail.html", _procedure_context(procedure))
 
@@ -357,7 +343,7 @@ def procedure_detail(request, patient_id, procedure_id):
 @require_POST
 def procedure_sign(request, patient_id, procedure_id):
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    procedure = _procedure_or_404(patient, procedure_id)
+    procedure = selectors.procedure_for_patient(patient, procedure_id)
     try:
         services.procedure_sign(procedure=procedure, signed_by=request.user, request=request)
     except services.TreatmentError as exc:
@@ -372,7 +358,7 @@ def procedure_sign(request, patient_id, procedure_id):
 def procedure_amend(request, patient_id, procedure_id):
     """Amend a signed note: the original and every amendment stay on record."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    procedure = _procedure_or_404(patient, procedure_id)
+    procedure = selectors.procedure_for_patient(patient, procedure_id)
     if not procedure.is_signed:
         messages.error(request, "Only a signed note is amended; sign it first.")
         return redirect(
@@ -414,7 +400,7 @@ def procedure_pdf(request, patient_id, procedure_id):
     from django.template.loader import render_to_string
 
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    procedure = _procedure_or_404(patient, procedure_id)
+    procedure = selectors.procedure_for_patient(patient, procedure_id)
     context = _procedure_context(procedure)
     context["generated_at"] = timezone.now()
     html = render_to_string("treatments/procedure_pdf.html", context, request=request)
@@ -436,7 +422,7 @@ def procedure_pdf(request, patient_id, procedure_id):
 def procedure_aftercare(request, patient_id, procedure_id):
     """Printable aftercare sheet of a procedure, to hand to the patient."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    procedure = _procedure_or_404(patient, procedure_id)
+    procedure = selectors.procedure_for_patient(patient, procedure_id)
     audit_view(request, patient=patient, obj=procedure, summary="Viewed aftercare sheet")
     return render(
         request,
