@@ -5,6 +5,7 @@ from ninja import Query, Router, Schema, Status
 
 from cadence.accounts.api_auth import api_public, api_roles
 from cadence.accounts.roles import STAFF_ROLES
+from cadence.accounts.validation import unprocessable
 from cadence.audit.services import client_ip
 from cadence.intake import selectors, services
 from cadence.intake.models import RequestStatus
@@ -57,16 +58,7 @@ def create_consultation_request(request, payload: ConsultationRequestIn):
             },
         )
     except ValidationError as error:
-        return Status(
-            422,
-            {
-                "detail": [
-                    {"type": "value_error", "loc": ["body", "payload", field], "msg": message}
-                    for field, messages in error.message_dict.items()
-                    for message in messages
-                ]
-            },
-        )
+        return unprocessable(error)
     return Status(201, {"id": receipt.id, "status": receipt.status})
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cadence.accounts.access import public_page, roles_required
 from cadence.accounts.roles import STAFF_ROLES
+from cadence.accounts.validation import add_validation_errors
 from cadence.audit.services import audit_view, client_ip
 from cadence.intake import selectors, services
 from cadence.intake.forms import (
@@ -21,12 +22,6 @@ from cadence.intake.forms import (
 )
 from cadence.intake.models import ConsultationRequest, RequestStatus
 from cadence.rules.self_check import SelfCheckAnswers, assess_self_check
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 @public_page
@@ -70,7 +65,7 @@ def consultation(request):
             except services.RateLimited:
                 return render(request, "intake/rate_limited.html", status=429)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 return redirect("intake:consultation-sent")
     else:
@@ -151,7 +146,7 @@ def request_status(request, consultation_request_id: int):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, f"Status: {consultation_request.get_status_display()}.")
             return redirect(
@@ -175,7 +170,7 @@ def request_note(request, consultation_request_id: int):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "Note added.")
             return redirect(
@@ -200,7 +195,7 @@ def request_convert(request, consultation_request_id: int):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, f"Patient record created for {patient.full_name}.")
             return redirect("patients:patient-record", patient_id=patient.pk)

@@ -7,6 +7,7 @@ from ninja import Router, Status
 from cadence.accounts.access import patient_for_user
 from cadence.accounts.api_auth import api_roles
 from cadence.accounts.roles import CLINICAL_ROLES, STAFF_ROLES, Role
+from cadence.accounts.validation import unprocessable
 from cadence.audit.services import audit_view
 from cadence.patients import selectors, services
 from cadence.patients.models import CHECKLIST_FIELDS, Patient
@@ -19,16 +20,6 @@ from cadence.patients.schemas import (
 )
 
 router = Router(tags=["Patients"])
-
-
-def unprocessable(error: ValidationError):
-    """422 in ninja's detail-list shape, naming each field."""
-    detail = [
-        {"type": "value_error", "loc": ["body", "payload", field], "msg": message}
-        for field, messages in error.message_dict.items()
-        for message in messages
-    ]
-    return Status(422, {"detail": detail})
 
 
 def patient_out(patient: Patient, *, clinical: bool) -> dict:

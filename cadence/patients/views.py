@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cadence.accounts.access import patient_for_user, roles_required
 from cadence.accounts.roles import CLINICAL_ROLES, STAFF_ROLES, Role
+from cadence.accounts.validation import add_validation_errors
 from cadence.audit.services import audit_view
 from cadence.patients import selectors, services
 from cadence.patients.forms import (
@@ -24,12 +25,6 @@ from cadence.patients.forms import (
 from cadence.patients.models import CHECKLIST_FIELDS, Patient
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-
-
 def _save_patient_form(request, form, save, *, success: str) -> bool:
     """Run `save(cleaned_data)` for a valid POSTed form: True when saved (with a success
     message), False when the form or the service refused it (errors on the form)."""
@@ -38,7 +33,7 @@ def _save_patient_form(request, form, save, *, success: str) -> bool:
     try:
         save(form.cleaned_data)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_validation_errors(form, error)
         return False
     messages.success(request, success)
     return True
@@ -83,7 +78,7 @@ def patient_create(request):
                     changes={"payer_profile": data["payer_profile"]},
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, f"Patient record created for {patient.full_name}.")
             return redirect("patients:patient-record", patient_id=patient.pk)
@@ -239,7 +234,7 @@ def candidacy_decide(request, patient_id: int):
                 actor=request.user, patient=patient, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "Decision recorded.")
             return redirect("patients:candidacy", patient_id=patient.pk)
