@@ -46,8 +46,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Lighthouse (pinned in bench/lighthouse/package-lock.json) needs Node and npm here only.
 bench: install
+	cd bench/lighthouse && npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) var/cadence.sqlite3* var/test_*
+	rm -rf $(VENV) var/cadence.sqlite3* var/test_* var/audit-checkpoints.jsonl

@@ -20,7 +20,16 @@ PASSWORD = "test-pass-9!xq"
 
 
 def pytest_configure(config):
-    os.environ["CADENCE_TESTING"] = "1"
+    """Tests run with the test settings (config.settings_test, named in pyproject.toml)."""
+    if not config.pluginmanager.hasplugin("django"):
+        return
+    from django.conf import settings
+
+    if not getattr(settings, "TESTING", False):
+        raise pytest.UsageError(
+            "The tests need the test settings: unset DJANGO_SETTINGS_MODULE (pyproject.toml "
+            "names config.settings_test) or set CADENCE_TESTING=1."
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -17,8 +17,7 @@ from datetime import date
 
 from django.db import connection
 
-from cadence.rules.outcomes import PERIOD_DAYS
-from cadence.rules.outcomes_extra import WEEK_24_PERIOD_INDEX
+from cadence.rules.outcomes import PERIOD_DAYS, WEEK_24_PERIOD_INDEX
 
 W24_START = WEEK_24_PERIOD_INDEX * PERIOD_DAYS
 W24_END = W24_START + PERIOD_DAYS - 1

@@ -3,7 +3,7 @@
     python -m bench.tasks NAME '{"json": "arguments"}'
 
 with DJANGO_SETTINGS_MODULE=bench.settings and DATABASE_URL set by bench.run. The last
-line of stdout is `BENCH-RESULT {json}`. A measurement whose feature is not built yet
+line of stdout is `BENCH-RESULT {json}`. A measurement whose page answers an error status
 answers {"available": false, "reason": ...} instead of a number.
 """
 
@@ -77,7 +77,7 @@ def _load_floor(patients: int, days: int, seed: int) -> float:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from cadence.accounts import scale
+    from cadence.demo import scale
     from cadence.diary.models import DiaryDay
 
     table = "bench_diary_load_floor"
@@ -99,19 +99,19 @@ def _load_floor(patients: int, days: int, seed: int) -> float:
         )
         for index in range(patients)
     ]
-    scale._sqlite_pragmas(True)
+    scale.sqlite_pragmas(True)
     try:
         started = time.perf_counter()
         with transaction.atomic():
             writer = scale.DiaryRowWriter(now=timezone.now(), table=table)
             writer.write(
-                scale._diary_rows(plans, iso_days, day_dates, seed),
+                scale.diary_rows(plans, iso_days, day_dates, seed),
                 patients * days,
-                scale._NoProgress(),
+                scale.NoProgress(),
             )
         seconds = time.perf_counter() - started
     finally:
-        scale._sqlite_pragmas(False)
+        scale.sqlite_pragmas(False)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {quoted}")
     return patients * days / seconds
@@ -120,7 +120,7 @@ def _load_floor(patients: int, days: int, seed: int) -> float:
 def task_load(args: dict) -> dict:
     """Scale seeding of `patients` x `days`, `runs` times (each run's rows deleted
     afterwards), against the ingest floor measured in between."""
-    from cadence.accounts.scale import seed_scale_clinic
+    from cadence.demo.scale import seed_scale_clinic
 
     runs, floors = [], []
     for run in range(args["runs"]):
@@ -144,7 +144,7 @@ def task_load(args: dict) -> dict:
 def task_seed(args: dict) -> dict:
     """The bench clinic: `patients` x `days`, plus one patient with 2 years of diary and 8
     sessions for the patient page."""
-    from cadence.accounts.scale import seed_scale_clinic
+    from cadence.demo.scale import seed_scale_clinic
     from cadence.treatments.models import Procedure
 
     result = seed_scale_clinic(
@@ -165,17 +165,11 @@ def task_seed(args: dict) -> dict:
 
 
 def task_prepare_write(args: dict) -> dict:
-    from django.urls import Resolver404, resolve
     from django.utils import timezone
 
     from cadence.accounts.models import ApiToken
-    from cadence.accounts.scale import scale_clinician
+    from cadence.demo.scale import scale_clinician
 
-    path = f"/api/v1/patients/{args['patient_id']}/diary/{timezone.localdate().isoformat()}"
-    try:
-        resolve(path)
-    except Resolver404:
-        return _not_available(f"no route for PUT {path} (diary PUT API not built yet)")
     _token, raw = ApiToken.issue(scale_clinician(), name="bench")
     return {"available": True, "token": raw, "today": timezone.localdate().isoformat()}
 
@@ -186,7 +180,7 @@ def task_prepare_write(args: dict) -> dict:
 def _client_for_clinician():
     from django.test import Client
 
-    from cadence.accounts.scale import scale_clinician
+    from cadence.demo.scale import scale_clinician
 
     client = Client()
     client.force_login(scale_clinician())
@@ -209,13 +203,8 @@ def _time_requests(client, path: str, runs: int, cpu: list | None = None):
 def task_patient_page(args: dict) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from django.urls import Resolver404, resolve
 
     path = f"/outcomes/patients/{args['patient_id']}/"
-    try:
-        resolve(path)
-    except Resolver404:
-        return _not_available(f"no route {path} (clinician patient page not built yet)")
     client = _client_for_clinician()
     warm, status = _time_requests(client, path, 3)
     if status != 200:
@@ -256,25 +245,12 @@ def task_patient_page(args: dict) -> dict:
 # -- 3. Clinic report ----------------------------------------------------------------------
 
 
-def _clinic_report_function():
-    try:
-        from cadence.outcomes import selectors
-    except ImportError as exc:
-        return None, f"cadence.outcomes.selectors cannot be imported ({exc})"
-    function = getattr(selectors, "clinic_report", None)
-    if function is None:
-        return None, "cadence.outcomes.selectors.clinic_report is not built yet"
-    return function, ""
-
-
 def task_report(args: dict) -> dict:
     from django.utils import timezone
 
     from bench import report_floor
+    from cadence.outcomes.selectors import clinic_report as function
 
-    function, reason = _clinic_report_function()
-    if function is None:
-        return _not_available(reason)
     today = timezone.localdate()
     runs = args["runs"]
     function(today)  # warm-up (caches, plans); every side gets one
@@ -321,9 +297,8 @@ def task_profile(args: dict) -> dict:
     what = args["what"]
     repeat = args.get("repeat", 20)
     if what == "report":
-        function, reason = _clinic_report_function()
-        if function is None:
-            return _not_available(reason)
+        from cadence.outcomes.selectors import clinic_report as function
+
         repeat = 1
 
         def work():
@@ -336,7 +311,7 @@ def task_profile(args: dict) -> dict:
             client.get(path)
     else:
         from cadence.accounts.models import ApiToken
-        from cadence.accounts.scale import scale_clinician
+        from cadence.demo.scale import scale_clinician
 
         _token, raw = ApiToken.issue(scale_clinician(), name="bench-profile")
         client = Client(headers={"Authorization": f"Bearer {raw}"})
@@ -379,18 +354,11 @@ def task_memory(args: dict) -> dict:
     baseline = _rss_mb()
     started = time.perf_counter()
     if args["what"] == "report":
-        function, reason = _clinic_report_function()
-        if function is None:
-            return _not_available(reason)
-        function(timezone.localdate())
-    else:
-        from django.urls import Resolver404, resolve
+        from cadence.outcomes.selectors import clinic_report
 
+        clinic_report(timezone.localdate())
+    else:
         path = f"/fhir/r4/Patient/{args['patient_id']}/$everything"
-        try:
-            resolve(path)
-        except Resolver404:
-            return _not_available(f"no route {path} (FHIR export not built yet)")
         response = _client_for_clinician().get(path)
         if response.status_code != 200:
             return _not_available(f"GET {path} answered {response.status_code}")
@@ -408,6 +376,41 @@ def task_memory(args: dict) -> dict:
     }
 
 
+# -- 6. The patient's phone: the demo clinic, static files and a signed-in session --------
+
+
+def task_phone_setup(args: dict) -> dict:
+    """The story clinic, the static files collected as production serves them, and a
+    session of the demo patient (the cookies a browser would send) for Lighthouse."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0, clear=True)
+    user = get_user_model().objects.filter(username=args["username"]).first()
+    if user is None:
+        return _not_available(f"the demo clinic has no user {args['username']!r}")
+    client = Client()
+    client.force_login(user)
+    pages = {
+        "diary": reverse("diary:home"),
+        "my_progress": reverse("outcomes:my-progress"),
+        "side_effects": reverse("diary:side-effect-list"),
+    }
+    for path in pages.values():
+        status = client.get(path).status_code
+        if status != 200:
+            return _not_available(f"GET {path} as the demo patient answered {status}")
+    return {
+        "available": True,
+        "cookies": {name: morsel.value for name, morsel in client.cookies.items()},
+        "pages": pages,
+    }
+
+
 TASKS = {
     "migrate": task_migrate,
     "load": task_load,
@@ -417,6 +420,7 @@ TASKS = {
     "report": task_report,
     "profile": task_profile,
     "memory": task_memory,
+    "phone_setup": task_phone_setup,
 }
 
 

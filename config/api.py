@@ -1,13 +1,15 @@
 """The one NinjaAPI of Cadence: version 1 under /api/v1, each app's router added here."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from cadence.accounts.api import router as accounts_router
 from cadence.accounts.api_auth import API_AUTH
+from cadence.accounts.validation import api_refusal
 from cadence.audit.api import router as audit_router
+from cadence.candidacy.api import router as candidacy_router
 from cadence.diary.api import router as diary_router
 from cadence.intake.api import router as intake_router
 from cadence.interop.api import router as interop_router
@@ -16,7 +18,14 @@ from cadence.patients.api import router as patients_router
 from cadence.scheduling.api import router as scheduling_router
 from cadence.treatments.api import router as treatments_router
 
-api = NinjaAPI(
+
+class CadenceAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """The operation's function name, `<entity>_<action>` (`procedure_sign`)."""
+        return operation.view_func.__name__
+
+
+api = CadenceAPI(
     title="Cadence API",
     version="1",
     description=(
@@ -40,6 +49,16 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": "Not found."}, status=404)
 
 
+@api.exception_handler(ValidationError)
+def refused(request, exc):
+    """Every service refusal: 422 in ninja's validation shape naming the field, 409 for a
+    conflict, 429 for too many requests (cadence.accounts.validation)."""
+    match = getattr(request, "resolver_match", None)
+    path_params = match.kwargs if match is not None else {}
+    status, body = api_refusal(exc, path_params=path_params)
+    return api.create_response(request, body, status=status)
+
+
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     return api.create_response(
@@ -50,6 +69,7 @@ def unauthenticated(request, exc):
 api.add_router("/", accounts_router)
 api.add_router("/", intake_router)
 api.add_router("/", patients_router)
+api.add_router("/", candidacy_router)
 api.add_router("/", diary_router)
 api.add_router("/", treatments_router)
 api.add_router("/", scheduling_router)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,7 +37,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 CADENCE_ENV = os.environ.get("CADENCE_ENV", "development").strip().lower()
 PRODUCTION = CADENCE_ENV == "production"
-TESTING = "pytest" in sys.modules or os.environ.get("CADENCE_TESTING") == "1"
+# A test run says so explicitly: config/settings_test.py (pytest's settings) sets
+# CADENCE_TESTING=1 for relaxed login rate limits, no MFA by default, tasks run inline.
+TESTING = env_bool("CADENCE_TESTING", False)
 
 
 def load_secret_key() -> str:
@@ -71,8 +72,8 @@ if PRODUCTION and not ALLOWED_HOSTS:
     )
 
 INSTALLED_APPS = [
-    # cadence.security first: its management commands (e.g. `flush`, which lifts the
-    # audit trail's delete guard for the duration of a deliberate wipe) take precedence.
+    # An app's management command overrides Django's own of the same name: cadence.audit's
+    # `flush` lifts the audit trail's delete guard for the duration of a deliberate wipe.
     "cadence.security",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -96,12 +97,19 @@ INSTALLED_APPS = [
     "cadence.scheduling",
     "cadence.diary",
     "cadence.outcomes",
+    "cadence.candidacy",
     "cadence.interop",
+    "cadence.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and API answers gzip-compressed for clients that accept it (static files are
+    # pre-compressed by WhiteNoise, above). BREACH: Django masks the CSRF token afresh in
+    # every response and pads each gzip body with random bytes; the session cookie is
+    # SameSite=Lax. See docs/performance.md, "The patient's phone".
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -268,10 +276,49 @@ CADENCE_UPLOAD_CONTENT_TYPES = (
 )
 FILE_UPLOAD_PERMISSIONS = 0o600
 
-# The audit trail's HMAC key (entries are chained with HMAC-SHA256, so that rewriting the
-# chain needs this key, which is not in the database). Defaults to one derived from
-# SECRET_KEY; set CADENCE_AUDIT_KEY to keep it independent of secret-key rotation.
-CADENCE_AUDIT_KEY = os.environ.get("CADENCE_AUDIT_KEY", "") or f"cadence-audit:{SECRET_KEY}"
+
+def load_audit_key() -> str:
+    """The audit trail's HMAC key: entries are chained, and the chain head and the signed
+    checkpoints are sealed, with HMAC-SHA256 under this key, which is not in the database.
+    Production needs CADENCE_AUDIT_KEY; in development one is generated once into
+    var/audit_key (independent of SECRET_KEY, so rotating that keeps the trail valid)."""
+    key = os.environ.get("CADENCE_AUDIT_KEY", "")
+    if PRODUCTION:
+        if len(key) < 32 or len(set(key)) < 5:
+            raise ImproperlyConfigured(
+                "CADENCE_ENV=production needs CADENCE_AUDIT_KEY (32+ random characters, "
+                "the key the audit trail was written with) in the environment."
+            )
+        return key
+    if key:
+        return key
+    key_file = VAR_DIR / "audit_key"
+    if not key_file.exists():
+        # Written aside and linked into place: two processes starting at once agree. It
+        # starts as the key development used before (derived from SECRET_KEY), so trails
+        # already written still verify; from then on it stays when SECRET_KEY changes.
+        draft = VAR_DIR / f".audit_key.{os.getpid()}"
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+            out.write(f"cadence-audit:{SECRET_KEY}")
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return key_file.read_text().strip()
+
+
+CADENCE_AUDIT_KEY = load_audit_key()
+# Signed checkpoints of the audit trail (count, head hash, time, HMAC), one JSON line each,
+# appended by the worker's `audit_checkpoint_write` task and `manage.py audit_checkpoint`;
+# `manage.py verify_audit` checks the trail against them. Keep the file where the database
+# user cannot rewrite it (e.g. `chattr +a`). Tests use their own file (empty: none).
+CADENCE_AUDIT_CHECKPOINTS = os.environ.get(
+    "CADENCE_AUDIT_CHECKPOINTS", "" if TESTING else str(VAR_DIR / "audit-checkpoints.jsonl")
+)
+# Optionally also send each checkpoint to syslog: "/dev/log" or "host:port" (UDP).
+CADENCE_AUDIT_CHECKPOINT_SYSLOG = os.environ.get("CADENCE_AUDIT_CHECKPOINT_SYSLOG", "")
 
 # Strict Content-Security-Policy: no inline scripts or styles, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = {

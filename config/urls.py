@@ -9,11 +9,12 @@ urlpatterns = [
     path("", include("cadence.accounts.urls")),
     path("", include("cadence.intake.urls")),
     path("patients/", include("cadence.patients.urls")),
+    path("patients/", include("cadence.candidacy.urls")),
     path("diary/", include("cadence.diary.urls")),
     path("treatments/", include("cadence.treatments.urls")),
     path("schedule/", include("cadence.scheduling.urls")),
     path("outcomes/", include("cadence.outcomes.urls")),
-    path("audit/", include("cadence.audit.urls")),
+    path("audit/", include("cadence.patients.audit_urls")),
     path("fhir/r4/", include("cadence.interop.urls")),
 ]
 

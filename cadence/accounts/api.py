@@ -16,6 +16,6 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, summary="The authenticated user")
 @api_roles(ALL_ROLES)
-def me(request):
+def me_get(request):
     user = request.user
     return MeOut(username=user.username, role=user.role, patient_id=user.patient_id)

@@ -1,13 +1,17 @@
-"""The navigation bar: each app lists its entries in `<app>/nav.py` as `NAV_ITEMS`, and this
-context processor shows each signed-in user the entries their role may use."""
+"""The navigation bar: each app lists its entries in `<app>/nav.py` as `NAV_ITEMS` and hands
+them over from its `AppConfig.ready()` with `register_nav_items`; this context processor
+shows each signed-in user the entries their role may use.
+
+(The apps come to the navigation, not the other way round: accounts sits below them and
+imports none of them.)"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import import_module
 
-from django.apps import apps
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 
@@ -19,17 +23,19 @@ class NavItem:
     order: int = 50
 
 
+# app label -> that app's entries, filled by each app's AppConfig.ready().
+_REGISTERED: dict[str, tuple[NavItem, ...]] = {}
+
+
+def register_nav_items(app_label: str, items: Iterable[NavItem]) -> None:
+    """An app's entries of the navigation bar (call from its `AppConfig.ready()`)."""
+    _REGISTERED[app_label] = tuple(items)
+    all_nav_items.cache_clear()
+
+
 @cache
 def all_nav_items() -> tuple[NavItem, ...]:
-    items: list[NavItem] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("cadence."):
-            continue
-        try:
-            module = import_module(f"{config.name}.nav")
-        except ModuleNotFoundError:
-            continue
-        items.extend(getattr(module, "NAV_ITEMS", ()))
+    items = [item for entries in _REGISTERED.values() for item in entries]
     return tuple(sorted(items, key=lambda item: (item.order, item.label)))
 
 
@@ -49,8 +55,6 @@ def nav_items_for(user) -> list[dict[str, str]]:
 
 
 def navigation(request):
-    from django.conf import settings
-
     return {
         "nav_items": nav_items_for(getattr(request, "user", None)),
         "clinic_name": settings.CLINIC_NAME,

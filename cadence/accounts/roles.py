@@ -15,3 +15,10 @@ ALL_ROLES = frozenset(Role)
 STAFF_ROLES = frozenset({Role.ADMIN, Role.CLINICIAN, Role.NURSE, Role.FRONTDESK})
 CLINICAL_ROLES = frozenset({Role.CLINICIAN, Role.NURSE})
 PRESCRIBER_ROLES = frozenset({Role.CLINICIAN})
+PATIENT_ROLES = frozenset({Role.PATIENT})
+# Clinical data: clinicians and nurses, and a patient (their own record only).
+CLINICAL_AND_PATIENT_ROLES = CLINICAL_ROLES | PATIENT_ROLES
+# A lot recall: who was given the lot.
+RECALL_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})
+# The clinic's outcomes dashboard and report.
+DASHBOARD_ROLES = frozenset({Role.CLINICIAN, Role.NURSE, Role.ADMIN})

@@ -1,25 +1,103 @@
-"""Turning a service's ValidationError into what a person or an API client sees: errors on
-the form's fields (pages), or a 422 in django-ninja's detail-list shape naming each field
-(API). Shared by every app, so that a refusal reads the same everywhere."""
+"""The one refusal type of Cadence's services, and how it is shown.
+
+A service refuses with Django's ``ValidationError``, naming the field where there is one
+and giving a code (``refusal("lot", "Enter the lot number.", code="required")``). Pages
+put each message on its form field (`add_validation_errors`); the API answers it through
+the one handler in ``config/api.py`` (`api_refusal`): 422 in django-ninja's detail-list
+shape, or the status a code stands for (`CODE_STATUS`: 409 for a conflict, 429 for too
+many requests). Shared by every app, so that a refusal reads the same everywhere."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from ninja import Status
+import re
+from collections.abc import Iterable, Iterator
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from ninja import Schema
+
+#: The thing asked for collides with one that exists (a clinician or patient already booked).
+CONFLICT = "conflict"
+#: Too many requests from one address in the window.
+RATE_LIMITED = "rate_limited"
+#: The HTTP status of a refusal by its code; any other code answers 422.
+CODE_STATUS = {CONFLICT: 409, RATE_LIMITED: 429}
+#: The `type` of a refusal raised without a code.
+DEFAULT_CODE = "value_error"
+
+
+class RefusalOut(Schema):
+    """A refusal as the API answers it (422, 409 or 429): ninja's validation shape,
+    ``{"detail": [{"loc": [...], "msg": ..., "type": code}]}``."""
+
+    detail: list[dict]
+
+
+def refusal(field: str | None, message: str, *, code: str) -> ValidationError:
+    """A refusal naming `field` (None: the input as a whole) with its `code`.
+
+    ``ValidationError({field: message}, code=...)`` would drop the code, so the message is
+    wrapped first."""
+    error = ValidationError(message, code=code)
+    return error if field is None else ValidationError({field: error})
+
+
+def refusals(problems: Iterable[tuple[str | None, str, str]]) -> ValidationError:
+    """One refusal of several problems, each (field or None, message, code)."""
+    by_field: dict[str, list[ValidationError]] = {}
+    for field, message, code in problems:
+        by_field.setdefault(field or NON_FIELD_ERRORS, []).append(
+            ValidationError(message, code=code)
+        )
+    return ValidationError(by_field)
+
+
+def refusal_items(error: ValidationError) -> Iterator[tuple[str | None, str, str]]:
+    """(field or None, message, code) for each message of the refusal."""
+    if hasattr(error, "error_dict"):
+        groups = error.error_dict.items()
+    else:
+        groups = [(None, error.error_list)]
+    for field, errors in groups:
+        name = None if field == NON_FIELD_ERRORS else field
+        for item in errors:
+            for message in item.messages:
+                yield name, message, item.code or DEFAULT_CODE
+
+
+def refusal_codes(error: ValidationError) -> set[str]:
+    """The codes of every message of the refusal."""
+    return {code for _field, _message, code in refusal_items(error)}
+
+
+def refusal_text(error: ValidationError) -> str:
+    """The messages as one sentence-separated line (for a flash message)."""
+    return " ".join(message for _field, message, _code in refusal_items(error))
 
 
 def add_validation_errors(form, error: ValidationError) -> None:
-    """Put each message on its field (or on the form when no field of it is named)."""
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
+    """Put each message on its field (or on the form when no field of it is named).
+    A form may narrow the fields that show errors with a `problem_fields` set."""
+    fields = getattr(form, "problem_fields", form.fields)
+    for field, message, _code in refusal_items(error):
+        form.add_error(field if field in fields else None, message)
 
 
-def unprocessable(error: ValidationError) -> Status:
-    """422 in ninja's detail-list shape, naming each body field."""
-    detail = [
-        {"type": "value_error", "loc": ["body", "payload", field], "msg": message}
-        for field, messages in error.message_dict.items()
-        for message in messages
-    ]
-    return Status(422, {"detail": detail})
+def _field_loc(field: str) -> list[str | int]:
+    """`acute_medications[0].name` -> ["acute_medications", 0, "name"]."""
+    return [int(part) if part.isdigit() else part for part in re.findall(r"[^.\[\]]+", field)]
+
+
+def api_refusal(error: ValidationError, *, path_params=()) -> tuple[int, dict]:
+    """The API's answer to a refusal: (status, body) with the body in django-ninja's own
+    validation shape, ``{"detail": [{"loc", "msg", "type"}]}``. A field that names a path
+    parameter is located in the path, any other in the body (`payload`); `type` is the
+    code. The status is 409 or 429 when a code says so (`CODE_STATUS`), else 422."""
+    detail = []
+    status = 422
+    for field, message, code in refusal_items(error):
+        parts = _field_loc(field) if field else []
+        where = ["path"] if parts and parts[0] in path_params else ["body", "payload"]
+        loc = [*where, *parts]
+        detail.append({"loc": loc, "msg": message, "type": code})
+        status = CODE_STATUS.get(code, status)
+    return status, {"detail": detail}

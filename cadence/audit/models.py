@@ -5,7 +5,8 @@ import hmac
 import json
 
 from django.conf import settings
-from django.db import models
+from django.core import checks
+from django.db import DatabaseError, connection, models
 from django.utils import timezone
 
 
@@ -98,15 +99,98 @@ class AuditEvent(models.Model):
         )
 
     def compute_hash(self) -> str:
-        key = str(settings.CADENCE_AUDIT_KEY).encode()
-        return hmac.new(key, self.canonical().encode(), hashlib.sha256).hexdigest()
+        return audit_mac(self.canonical())
+
+
+def audit_mac(message: str) -> str:
+    """HMAC-SHA256 of `message` under settings.CADENCE_AUDIT_KEY (kept out of the database)."""
+    key = str(settings.CADENCE_AUDIT_KEY).encode()
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def head_mac(last_hash: str, entry_count: int) -> str:
+    """The chain head's MAC over its hash and count. Without the audit key nobody can set
+    the head to an earlier entry (after deleting the newest) or to a fresh start."""
+    # The prefix keeps it apart from an entry's hash (whose message is a JSON list).
+    return audit_mac(f"cadence-audit-head|v1|{int(entry_count)}|{last_hash}")
+
+
+def head_mac_matches(last_hash: str, entry_count: int, mac: str) -> bool:
+    return hmac.compare_digest(head_mac(last_hash, entry_count), str(mac or ""))
 
 
 class AuditChainHead(models.Model):
-    """A single row holding the hash of the newest entry; locking it serialises appends."""
+    """A single row holding the hash of the newest entry and the number of entries, sealed
+    by `mac` (see `head_mac`); locking it serialises appends."""
 
     last_hash = models.CharField(max_length=64)
     entry_count = models.BigIntegerField(default=0)
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     def __str__(self) -> str:
         return f"audit chain head: {self.entry_count} entries, last {self.last_hash[:12]}"
+
+
+# ------------------------------------------------------------------ start-up check
+# How many of the newest entries production checks at start (cheap: one short query).
+STARTUP_CHECKED_ENTRIES = 20
+
+
+def newest_entries_problem(
+    head: tuple[str, int, str] | None, newest: list[AuditEvent]
+) -> str | None:
+    """What is wrong with the chain head (last_hash, entry_count, mac) and the newest
+    entries (newest first) under the current audit key, or None."""
+    if head is None:
+        return "the chain head is missing" if newest else None
+    last_hash, entry_count, mac = head
+    for event in newest:
+        if event.compute_hash() != event.entry_hash:
+            return f"entry {event.pk} does not match its hash"
+    if not head_mac_matches(last_hash, entry_count, mac):
+        return "the chain head's MAC does not verify"
+    if not newest and entry_count:
+        return f"the chain head counts {entry_count} entries but none are present"
+    if not newest:
+        return None
+    if newest[0].entry_hash != last_hash:
+        return "the chain head does not match the newest entry"
+    for newer, older in zip(newest, newest[1:], strict=False):
+        if newer.prev_hash != older.entry_hash:
+            return f"entry {newer.pk}: the previous-hash link is broken"
+    return None
+
+
+@checks.register("audit")
+def audit_key_verifies_the_newest_entries(app_configs=None, **kwargs):
+    """Production refuses to start (every manage.py command, and config/wsgi.py for the
+    app servers) when CADENCE_AUDIT_KEY does not verify the newest entries and the head."""
+    if not settings.PRODUCTION:
+        return []
+    if AuditEvent._meta.db_table not in connection.introspection.table_names():
+        return []  # a new database, before `migrate`
+    try:
+        head = AuditChainHead.objects.filter(pk=1).values_list("last_hash", "entry_count", "mac")
+        head = head.first()
+        newest = list(AuditEvent.objects.order_by("-id")[:STARTUP_CHECKED_ENTRIES])
+    except DatabaseError as error:
+        return [
+            checks.Warning(
+                f"The audit trail could not be checked at start ({error.__class__.__name__}).",
+                hint="Run `manage.py migrate`, then `manage.py verify_audit`.",
+                id="audit.W001",
+            )
+        ]
+    problem = newest_entries_problem(head, newest)
+    if problem is None:
+        return []
+    return [
+        checks.Error(
+            f"CADENCE_AUDIT_KEY does not verify the newest audit entries: {problem}. Either "
+            "it is not the key the audit trail was written with, or the trail was altered.",
+            hint="Set CADENCE_AUDIT_KEY to the key the trail was written with, and run "
+            "`manage.py verify_audit` to see what changed (it runs without this check; other "
+            "commands take --skip-checks).",
+            id="audit.E001",
+        )
+    ]

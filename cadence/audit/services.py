@@ -4,8 +4,10 @@ Every entry records who (actor, username and role at the time), which patient, w
 (action, object, summary, details), when (UTC) and from where (client IP, see
 cadence.security.network). Entries are append-only and chained by HMAC-SHA256; the
 chain head row serialises appends (a row lock on PostgreSQL, the write lock of an
-IMMEDIATE transaction on SQLite). `verify_chain` finds edited, removed or inserted
-entries.
+IMMEDIATE transaction on SQLite); the head carries a MAC over its hash and count, so
+it cannot be set back without the audit key. `verify_chain` finds edited, removed or
+inserted entries and a head set without the key; cadence.audit.checkpoints anchors the
+trail outside the database.
 """
 
 from __future__ import annotations
@@ -18,7 +20,13 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cadence.audit.models import AuditAction, AuditChainHead, AuditEvent
+from cadence.audit.models import (
+    AuditAction,
+    AuditChainHead,
+    AuditEvent,
+    head_mac,
+    head_mac_matches,
+)
 from cadence.security.network import client_ip as _client_ip
 
 GENESIS_HASH = "0" * 64
@@ -48,7 +56,8 @@ def _head_sql(vendor: str) -> tuple[str, str]:
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     return (
         f"SELECT {qn('last_hash')}, {qn('entry_count')} FROM {table} WHERE {qn('id')} = 1{lock}",
-        f"UPDATE {table} SET {qn('last_hash')} = %s, {qn('entry_count')} = %s WHERE {qn('id')} = 1",
+        f"UPDATE {table} SET {qn('last_hash')} = %s, {qn('entry_count')} = %s, "
+        f"{qn('mac')} = %s WHERE {qn('id')} = 1",
     )
 
 
@@ -142,7 +151,12 @@ def audit_record(
         head = _locked_head()
         if head is None:
             AuditChainHead.objects.get_or_create(
-                pk=1, defaults={"last_hash": GENESIS_HASH, "entry_count": 0}
+                pk=1,
+                defaults={
+                    "last_hash": GENESIS_HASH,
+                    "entry_count": 0,
+                    "mac": head_mac(GENESIS_HASH, 0),
+                },
             )
             head = _locked_head()
         last_hash, entry_count = head
@@ -162,8 +176,13 @@ def audit_record(
         )
         event.entry_hash = event.compute_hash()
         _insert_event(event)
+        # The head's MAC is computed here, in the same UPDATE: no extra statement.
+        entry_count += 1
         with connection.cursor() as cursor:
-            cursor.execute(_head_statements()[1], [event.entry_hash, entry_count + 1])
+            cursor.execute(
+                _head_statements()[1],
+                [event.entry_hash, entry_count, head_mac(event.entry_hash, entry_count)],
+            )
     return event
 
 
@@ -208,6 +227,15 @@ def verify_chain_problems() -> list[ChainProblem]:
         expected_prev = event.entry_hash
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None:
+        if not head_mac_matches(head.last_hash, head.entry_count, head.mac):
+            problems.append(
+                ChainProblem(
+                    None,
+                    "the chain head's MAC does not verify: the head was set without the audit "
+                    "key (e.g. to an earlier entry after the newest were deleted), or "
+                    "CADENCE_AUDIT_KEY is not the key the trail was written with",
+                )
+            )
         if head.last_hash != expected_prev:
             problems.append(
                 ChainProblem(

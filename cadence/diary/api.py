@@ -2,16 +2,15 @@
 the headache diary, MIDAS/HIT-6 questionnaires and side-effect reports."""
 
 import datetime as dt
-import re
 from datetime import timedelta
 
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 
-from cadence.accounts.access import patient_for_user
 from cadence.accounts.api_auth import api_roles
-from cadence.accounts.roles import Role
+from cadence.accounts.roles import CLINICAL_AND_PATIENT_ROLES, CLINICAL_ROLES
+from cadence.accounts.validation import RefusalOut
 from cadence.audit.services import audit_view
 from cadence.diary import selectors, services
 from cadence.diary.models import DiaryDay, QuestionnaireResponse, SideEffectReport
@@ -24,42 +23,15 @@ from cadence.diary.schemas import (
     SideEffectIn,
     SideEffectOut,
 )
+from cadence.patients.access import patient_for_user
 from cadence.rules.diary import AcuteMedicationTaken
 
 router = Router(tags=["Diary"])
 
-DIARY_ROLES = (Role.PATIENT, Role.CLINICIAN, Role.NURSE)
-ALERT_ROLES = (Role.CLINICIAN, Role.NURSE)
 #: A diary range answered by one GET may span at most this many days.
 MAX_RANGE_DAYS = 3 * 366
 #: When a range GET omits `start`, it covers the 28 days up to `end`.
 DEFAULT_RANGE_DAYS = 28
-
-
-class ErrorOut(Schema):
-    detail: str | list[dict]
-
-
-def _loc(where: str, field: str) -> list[str | int]:
-    """`acute_medications[0].name` -> ["body", "payload", "acute_medications", 0, "name"]."""
-    parts: list[str | int] = []
-    for token in re.findall(r"[^.\[\]]+", field):
-        parts.append(int(token) if token.isdigit() else token)
-    if where == "path":
-        return ["path", *parts]
-    return [where, "payload", *parts]
-
-
-def _unprocessable(error: services.DiaryInputError, *, path_fields: frozenset = frozenset()):
-    detail = [
-        {
-            "type": "value_error",
-            "loc": _loc("path" if field in path_fields else "body", field),
-            "msg": message,
-        }
-        for field, message in error.problems
-    ]
-    return Status(422, {"detail": detail})
 
 
 def _diary_day_out(day: DiaryDay) -> dict:
@@ -115,10 +87,10 @@ def diary_entry_from(payload: DiaryDayIn) -> services.DiaryEntry:
 
 @router.put(
     "/patients/{patient_id}/diary/{date}",
-    response={200: DiaryDayOut, 201: DiaryDayOut, 422: ErrorOut},
+    response={200: DiaryDayOut, 201: DiaryDayOut, 422: RefusalOut},
     summary="Record or replace one diary day",
 )
-@api_roles(*DIARY_ROLES)
+@api_roles(CLINICAL_AND_PATIENT_ROLES)
 def diary_day_put(request, patient_id: int, date: dt.date, payload: DiaryDayIn):
     """Idempotent upsert of one diary day: 201 when the day is created, 200 when an
     existing day is replaced (repeating a request never makes a second entry). The
@@ -126,16 +98,13 @@ def diary_day_put(request, patient_id: int, date: dt.date, payload: DiaryDayIn):
     `is_migraine_day`, `is_moderate_severe_day`, ...). A date in the future answers 422.
     Clinicians and nurses may record a day on the patient's behalf (`entered_on_behalf`)."""
     patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
-    try:
-        day, created = services.diary_day_record(
-            patient=patient,
-            on=date,
-            entry=diary_entry_from(payload),
-            actor=request.user,
-            request=request,
-        )
-    except services.DiaryInputError as error:
-        return _unprocessable(error, path_fields=frozenset({"date"}))
+    day, created = services.diary_day_record(
+        patient=patient,
+        on=date,
+        entry=diary_entry_from(payload),
+        actor=request.user,
+        request=request,
+    )
     return Status(201 if created else 200, _diary_day_out(day))
 
 
@@ -146,41 +115,35 @@ class DiaryRange(Schema):
 
 @router.get(
     "/patients/{patient_id}/diary",
-    response={200: list[DiaryDayOut], 422: ErrorOut},
+    response={200: list[DiaryDayOut], 422: RefusalOut},
     summary="Diary days in a date range",
 )
-@api_roles(*DIARY_ROLES)
-def diary_days_get(request, patient_id: int, filters: Query[DiaryRange]):
+@api_roles(CLINICAL_AND_PATIENT_ROLES)
+def diary_day_list(request, patient_id: int, filters: Query[DiaryRange]):
     """The recorded days from `start` to `end` inclusive, oldest first. `end` defaults
     to today and `start` to 27 days before `end`; a range may span at most 3 years."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     end = filters.end or timezone.localdate()
     start = filters.start or end - timedelta(days=DEFAULT_RANGE_DAYS - 1)
     if start > end:
-        return Status(
-            422,
-            {
-                "detail": [
-                    {
-                        "type": "value_error",
-                        "loc": ["query", "start"],
-                        "msg": "start must be on or before end.",
-                    }
-                ]
-            },
+        raise ValidationError(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ["query", "start"],
+                    "msg": "start must be on or before end.",
+                }
+            ]
         )
     if (end - start).days >= MAX_RANGE_DAYS:
-        return Status(
-            422,
-            {
-                "detail": [
-                    {
-                        "type": "value_error",
-                        "loc": ["query", "end"],
-                        "msg": f"A range may span at most {MAX_RANGE_DAYS} days.",
-                    }
-                ]
-            },
+        raise ValidationError(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ["query", "end"],
+                    "msg": f"A range may span at most {MAX_RANGE_DAYS} days.",
+                }
+            ]
         )
     days = list(selectors.diary_days_between(patient=patient, start=start, end=end))
     audit_view(
@@ -213,28 +176,25 @@ def _questionnaire_out(response: QuestionnaireResponse, change) -> Questionnaire
 
 @router.post(
     "/patients/{patient_id}/questionnaires",
-    response={201: QuestionnaireOut, 422: ErrorOut},
+    response={201: QuestionnaireOut, 422: RefusalOut},
     summary="Record a MIDAS or HIT-6 questionnaire",
 )
-@api_roles(*DIARY_ROLES)
-def questionnaire_post(request, patient_id: int, payload: QuestionnaireIn):
+@api_roles(CLINICAL_AND_PATIENT_ROLES)
+def questionnaire_create(request, patient_id: int, payload: QuestionnaireIn):
     """Score and store a questionnaire. MIDAS `answers` are the five scored day counts
     (integers 0-90) and answer `score` and `grade` ("I".."IV"); HIT-6 `answers` are six of
     never / rarely / sometimes / very_often / always and answer `score` (36-78) and `band`
     ("little", "some", "substantial", "severe"). `change` compares with the previous
     response of the same instrument."""
     patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
-    try:
-        response = services.questionnaire_record(
-            patient=patient,
-            instrument=payload.instrument,
-            completed_on=payload.completed_on,
-            answers=payload.answers,
-            actor=request.user,
-            request=request,
-        )
-    except services.DiaryInputError as error:
-        return _unprocessable(error)
+    response = services.questionnaire_record(
+        patient=patient,
+        instrument=payload.instrument,
+        completed_on=payload.completed_on,
+        answers=payload.answers,
+        actor=request.user,
+        request=request,
+    )
     return Status(
         201, _questionnaire_out(response, selectors.questionnaire_change(response=response))
     )
@@ -245,8 +205,8 @@ def questionnaire_post(request, patient_id: int, payload: QuestionnaireIn):
     response=list[QuestionnaireOut],
     summary="The patient's questionnaire responses",
 )
-@api_roles(*DIARY_ROLES)
-def questionnaires_get(request, patient_id: int):
+@api_roles(CLINICAL_AND_PATIENT_ROLES)
+def questionnaire_list(request, patient_id: int):
     """Every MIDAS and HIT-6 response, newest first, each with its change against the
     previous response of the same instrument."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
@@ -273,29 +233,26 @@ def _side_effect_out(report: SideEffectReport) -> SideEffectOut:
 
 @router.post(
     "/patients/{patient_id}/side-effects",
-    response={201: SideEffectOut, 422: ErrorOut},
+    response={201: SideEffectOut, 422: RefusalOut},
     summary="Report a side effect after a session",
 )
-@api_roles(*DIARY_ROLES)
-def side_effect_post(request, patient_id: int, payload: SideEffectIn):
+@api_roles(CLINICAL_AND_PATIENT_ROLES)
+def side_effect_create(request, patient_id: int, payload: SideEffectIn):
     """Report a side effect from clinic-reference.md section 5 with its onset date and
     severity. The report is linked to the patient's most recent procedure on or before
     the onset date. Urgent effects (difficulty swallowing, speaking or breathing,
     generalised weakness, double vision) answer `urgent: true` with advice to seek care
     now, and alert the clinic until a clinician or nurse acknowledges them."""
     patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
-    try:
-        report = services.side_effect_report(
-            patient=patient,
-            effect=payload.effect.value,
-            severity=payload.severity.value,
-            onset_on=payload.onset_on,
-            notes=payload.notes,
-            actor=request.user,
-            request=request,
-        )
-    except services.DiaryInputError as error:
-        return _unprocessable(error)
+    report = services.side_effect_report(
+        patient=patient,
+        effect=payload.effect.value,
+        severity=payload.severity.value,
+        onset_on=payload.onset_on,
+        notes=payload.notes,
+        actor=request.user,
+        request=request,
+    )
     return Status(201, _side_effect_out(report))
 
 
@@ -304,8 +261,8 @@ def side_effect_post(request, patient_id: int, payload: SideEffectIn):
     response=list[SideEffectOut],
     summary="The patient's side-effect reports",
 )
-@api_roles(*DIARY_ROLES)
-def side_effects_get(request, patient_id: int):
+@api_roles(CLINICAL_AND_PATIENT_ROLES)
+def side_effect_list(request, patient_id: int):
     """Every side-effect report of the patient, latest onset first."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     reports = list(selectors.side_effect_reports_for(patient=patient))
@@ -318,7 +275,7 @@ def side_effects_get(request, patient_id: int):
     response=SideEffectOut,
     summary="Acknowledge an urgent side-effect alert",
 )
-@api_roles(*ALERT_ROLES)
+@api_roles(CLINICAL_ROLES)
 def side_effect_acknowledge(request, patient_id: int, report_id: int):
     """A clinician or nurse marks the report as seen; it leaves the clinic's alerts."""
     patient = patient_for_user(request.user, patient_id, clinical=True)

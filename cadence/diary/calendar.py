@@ -2,7 +2,8 @@
 view. Pure Python (no Django), so it is tested with hypothesis.
 
 Numbers from the issue (not clinical): the portal offers the missed days of the last
-``BACKFILL_DAYS`` (14) days, and reminds the patient when ``REMINDER_GAP_DAYS`` (3) or more
+``BACKFILL_DAYS`` (14) days, and reminds the patient when ``DIARY_GAP_DAYS`` (3, from
+``cadence.rules.diary``, shared with the scheduling app's diary nudge) or more
 days in a row are missing.
 """
 
@@ -13,10 +14,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from cadence.rules.diary import DIARY_GAP_DAYS
+
 #: "Backfill the missed days of the last two weeks."
 BACKFILL_DAYS = 14
-#: "Reminders in the portal for a diary gap of 3 or more days."
-REMINDER_GAP_DAYS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +102,9 @@ def longest_gap(recorded: Collection[date], start: date, end: date) -> int:
 
 
 def needs_reminder(recorded: Collection[date], today: date) -> bool:
-    """True when the backfill window holds a gap of ``REMINDER_GAP_DAYS`` or more days."""
+    """True when the backfill window holds a gap of ``DIARY_GAP_DAYS`` or more days."""
     start, end = backfill_window(today)
-    return longest_gap(recorded, start, end) >= REMINDER_GAP_DAYS
+    return longest_gap(recorded, start, end) >= DIARY_GAP_DAYS
 
 
 def month_calendar(

@@ -64,6 +64,9 @@ class DiaryDayForm(forms.Form):
     """One diary day. Usual medicines are offered as quick-pick rows (`usual_<i>_*`),
     others as blank rows (`other_<j>_*`)."""
 
+    #: The fields that show a refusal of their own; any other goes on the form.
+    problem_fields = _PROBLEM_FIELDS
+
     date = forms.DateField(
         label="Day",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -205,15 +208,12 @@ class DiaryDayForm(forms.Form):
             notes=cleaned.get("notes") or "",
             **{name: bool(cleaned.get(name)) for name, _label in FEATURE_FIELDS},
         )
-        self.add_problems(
-            services.diary_entry_problems(on=cleaned["date"], entry=entry, today=self.today)
-        )
+        for field, message in services.diary_entry_problems(
+            on=cleaned["date"], entry=entry, today=self.today
+        ):
+            self.add_error(field if field in self.problem_fields else None, message)
         cleaned["entry"] = entry
         return cleaned
-
-    def add_problems(self, problems) -> None:
-        for field, message in problems:
-            self.add_error(field if field in _PROBLEM_FIELDS else None, message)
 
 
 class NoHeadacheForm(forms.Form):
@@ -333,7 +333,3 @@ class SideEffectForm(forms.Form):
         max_length=services.NOTES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-    def add_problems(self, problems) -> None:
-        for field, message in problems:
-            self.add_error(field if field in self.fields else None, message)

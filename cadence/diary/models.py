@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cadence.rules.side_effects import SIDE_EFFECT_LABELS, Severity, SideEffect
+from cadence.rules.side_effects import SIDE_EFFECT_LABELS, Severity, SideEffect, advice_for
 
 SIDE_EFFECT_CHOICES = [(effect.value, SIDE_EFFECT_LABELS[effect]) for effect in SideEffect]
 SEVERITY_CHOICES = [(severity.value, severity.value.capitalize()) for severity in Severity]
@@ -43,7 +43,8 @@ class DiaryDay(models.Model):
     acute_medications = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
 
-    # Derived classification (clinic-reference.md section 1), stored for SQL aggregates.
+    # Derived classification (clinic-reference.md section 1), stored for SQL aggregates:
+    # one column per name in cadence.rules.diary.DERIVED_COLUMNS (a test checks).
     is_headache_day = models.BooleanField(default=False)
     is_migraine_day = models.BooleanField(default=False)
     is_probable_migraine_day = models.BooleanField(default=False)
@@ -166,8 +167,6 @@ class SideEffectReport(models.Model):
 
     @property
     def advice(self) -> str | None:
-        from cadence.rules.side_effects import advice_for
-
         try:
             return advice_for(self.effect)
         except ValueError:

@@ -7,11 +7,13 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from cadence.diary.calendar import DayMark, MonthCalendar, backfill_window, month_calendar
 from cadence.diary.models import DiaryDay, QuestionnaireResponse, SideEffectReport
 from cadence.rules.questionnaires import Change, Instrument, hit6_change, midas_change
+from cadence.treatments.models import Procedure, ProcedureStatus
 
 #: How far back the quick-pick of "usual" medicines looks, and how many it offers.
 USUAL_MEDICINES_LOOKBACK_DAYS = 90
@@ -139,10 +141,6 @@ def side_effect_session_counts(*, until: date, within_days: int) -> tuple[int, d
     """(signed sessions performed on or before ``until``, {effect: how many of those
     sessions were followed by a report of it with onset from the session day to
     ``within_days`` days after}) in one SQL query (SQLite and PostgreSQL)."""
-    from django.db import connection
-
-    from cadence.treatments.models import Procedure
-
     procedure_table = connection.ops.quote_name(Procedure._meta.db_table)
     report_table = connection.ops.quote_name(SideEffectReport._meta.db_table)
     if connection.vendor == "postgresql":
@@ -151,17 +149,17 @@ def side_effect_session_counts(*, until: date, within_days: int) -> tuple[int, d
         window_end = f"date(p.performed_on, '+{int(within_days)} days')"
     sql = f"""
         SELECT NULL, COUNT(*) FROM {procedure_table} p
-        WHERE p.status = 'signed' AND p.performed_on <= %s
+        WHERE p.status = %s AND p.performed_on <= %s
         UNION ALL
         SELECT r.effect, COUNT(DISTINCT p.id)
         FROM {procedure_table} p
         JOIN {report_table} r ON r.patient_id = p.patient_id
             AND r.onset_on >= p.performed_on AND r.onset_on <= {window_end}
-        WHERE p.status = 'signed' AND p.performed_on <= %s
+        WHERE p.status = %s AND p.performed_on <= %s
         GROUP BY r.effect
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [until, until])
+        cursor.execute(sql, [ProcedureStatus.SIGNED, until, ProcedureStatus.SIGNED, until])
         rows = cursor.fetchall()
     total = 0
     counts: dict[str, int] = {}

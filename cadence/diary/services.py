@@ -12,21 +12,25 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cadence.accounts.roles import CLINICAL_ROLES
+from cadence.accounts.validation import refusal, refusals
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record
 from cadence.diary.models import DiaryDay, QuestionnaireResponse, SideEffectReport
 from cadence.rules.diary import (
+    CLASSIFICATION_COLUMNS,
+    OVERUSE_COLUMNS,
     AcuteMedicationTaken,
     DiaryDayFacts,
     PeakSeverity,
     classify_day,
     diary_day_problems,
 )
-from cadence.rules.diary_extra import overuse_day_flags
+from cadence.rules.overuse import overuse_day_flags
 from cadence.rules.questionnaires import (
     Hit6Result,
     Instrument,
@@ -34,6 +38,7 @@ from cadence.rules.questionnaires import (
     score_questionnaire,
 )
 from cadence.rules.side_effects import Severity, SideEffect, needs_clinic_alert
+from cadence.treatments.models import Procedure
 
 #: Longest free-text note on a diary day or side-effect report.
 NOTES_MAX_LENGTH = 2000
@@ -41,12 +46,13 @@ NOTES_MAX_LENGTH = 2000
 MEDICINE_NAME_MAX_LENGTH = 100
 
 
-class DiaryInputError(ValueError):
-    """Input the diary refuses; `problems` are (field, message) pairs naming each field."""
+#: The code of the diary's refusals (input the diary refuses, naming the field).
+INVALID = "invalid"
 
-    def __init__(self, problems: Sequence[tuple[str, str]]):
-        self.problems = list(problems)
-        super().__init__("; ".join(message for _field, message in self.problems))
+
+def _refused(problems: Sequence[tuple[str, str]]) -> ValidationError:
+    """The (field, message) problems as one refusal."""
+    return refusals((field, message, INVALID) for field, message in problems)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,15 +133,8 @@ def diary_day_fields(entry: DiaryEntry) -> dict[str, object]:
             for m in entry.acute_medications
         ],
         "notes": entry.notes.strip(),
-        "is_headache_day": classification.is_headache_day,
-        "is_migraine_day": classification.is_migraine_day,
-        "is_probable_migraine_day": classification.is_probable_migraine_day,
-        "is_moderate_severe_day": classification.is_moderate_severe_day,
-        "is_acute_medication_day": classification.is_acute_medication_day,
-        "is_triptan_day": classification.is_triptan_day,
-        "is_treated_day": classification.is_treated_day,
-        "is_overuse_class_day": overuse.is_overuse_class_day,
-        "is_simple_analgesic_day": overuse.is_simple_analgesic_day,
+        **{name: getattr(classification, name) for name in CLASSIFICATION_COLUMNS},
+        **{name: getattr(overuse, name) for name in OVERUSE_COLUMNS},
     }
 
 
@@ -198,12 +197,12 @@ def diary_day_record(
     back). Idempotent: repeating the same request stores the same single row. Concurrent
     writers of the same day leave one row: an existing row is replaced by an UPDATE
     (which locks it), and an insert that loses the race to the one-row-per-day
-    constraint turns into a replacement. Raises ``DiaryInputError``
+    constraint turns into a replacement. Raises ``ValidationError``
     (nothing stored) for a future date or invalid answers.
     """
     problems = diary_entry_problems(on=on, entry=entry, today=timezone.localdate())
     if problems:
-        raise DiaryInputError(problems)
+        raise _refused(problems)
     values = diary_day_fields(entry)
     values["entered_by"] = actor if getattr(actor, "is_authenticated", False) else None
     values["entered_on_behalf"] = getattr(actor, "role", None) in CLINICAL_ROLES
@@ -251,16 +250,16 @@ def questionnaire_record(
     unscored_answers: dict | None = None,
     request=None,
 ) -> QuestionnaireResponse:
-    """Score and store a MIDAS or HIT-6 response. Raises ``DiaryInputError`` naming the
+    """Score and store a MIDAS or HIT-6 response. Raises ``ValidationError`` naming the
     field (``instrument``, ``completed_on``, ``answers[i]``) when the input is invalid."""
     if completed_on > timezone.localdate():
-        raise DiaryInputError(
-            [("completed_on", "A questionnaire can't be completed in the future.")]
+        raise refusal(
+            "completed_on", "A questionnaire can't be completed in the future.", code=INVALID
         )
     try:
         result = score_questionnaire(instrument, list(answers))
     except QuestionnaireError as error:
-        raise DiaryInputError([(error.field, error.message)]) from None
+        raise refusal(error.field, error.message, code=INVALID) from None
     is_hit6 = isinstance(result, Hit6Result)
     with transaction.atomic():
         response = QuestionnaireResponse.objects.create(
@@ -298,8 +297,6 @@ def side_effect_report(
     """Store a side-effect report linked to the patient's most recent procedure on or
     before the onset date. Urgent effects (``rules.side_effects.needs_clinic_alert``) are
     flagged ``urgent`` and stay on the clinic's alerts until acknowledged."""
-    from cadence.treatments.models import Procedure
-
     problems: list[tuple[str, str]] = []
     try:
         effect = SideEffect(effect).value
@@ -314,7 +311,7 @@ def side_effect_report(
     if len(notes) > NOTES_MAX_LENGTH:
         problems.append(("notes", f"Notes can be at most {NOTES_MAX_LENGTH} characters."))
     if problems:
-        raise DiaryInputError(problems)
+        raise _refused(problems)
     with transaction.atomic():
         procedure = (
             Procedure.objects.filter(patient=patient, performed_on__lte=onset_on)

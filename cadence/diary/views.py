@@ -6,21 +6,23 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cadence.accounts.access import patient_for_user, roles_required
-from cadence.accounts.roles import Role
+from cadence.accounts.access import roles_required
+from cadence.accounts.roles import CLINICAL_ROLES, Role
+from cadence.accounts.validation import add_validation_errors, refusal_text
 from cadence.audit.services import audit_view
 from cadence.diary import selectors, services
 from cadence.diary.calendar import backfill_window, missing_days, needs_reminder
 from cadence.diary.forms import DiaryDayForm, Hit6Form, MidasForm, NoHeadacheForm, SideEffectForm
 from cadence.diary.models import SideEffectReport
+from cadence.patients.access import patient_for_user
 
-STAFF_DIARY_ROLES = (Role.CLINICIAN, Role.NURSE)
 REPORTS_PER_PAGE = 25
 
 
@@ -62,8 +64,8 @@ def _diary_page(request, patient, *, template: str, self_url: str):
                         actor=request.user,
                         request=request,
                     )
-                except services.DiaryInputError as error:
-                    messages.error(request, str(error))
+                except ValidationError as error:
+                    messages.error(request, refusal_text(error))
                 else:
                     messages.success(request, f"Saved: no headache on {on:%A %-d %B}.")
             else:
@@ -80,8 +82,8 @@ def _diary_page(request, patient, *, template: str, self_url: str):
                     actor=request.user,
                     request=request,
                 )
-            except services.DiaryInputError as error:
-                form.add_problems(error.problems)
+            except ValidationError as error:
+                add_validation_errors(form, error)
             else:
                 messages.success(request, f"Saved your diary for {on:%A %-d %B}.")
                 return redirect(self_url)
@@ -138,7 +140,7 @@ def portal_home(request):
     )
 
 
-@roles_required(*STAFF_DIARY_ROLES)
+@roles_required(CLINICAL_ROLES)
 @require_http_methods(["GET", "POST"])
 def patient_diary(request, patient_id: int):
     """A clinician or nurse records days on the patient's behalf."""
@@ -178,9 +180,8 @@ def _questionnaire_page(request, *, form_class, instrument: str, title: str):
                 actor=request.user,
                 request=request,
             )
-        except services.DiaryInputError as error:
-            for field, message in error.problems:
-                form.add_error("completed_on" if field == "completed_on" else None, message)
+        except ValidationError as error:
+            add_validation_errors(form, error)
         else:
             label = response.grade and f"grade {response.grade}" or f"{response.band} impact"
             messages.success(request, f"{instrument} saved: score {response.score} ({label}).")
@@ -233,8 +234,8 @@ def side_effect_list(request):
                 actor=request.user,
                 request=request,
             )
-        except services.DiaryInputError as error:
-            form.add_problems(error.problems)
+        except ValidationError as error:
+            add_validation_errors(form, error)
         else:
             return redirect(f"{reverse('diary:side-effect-list')}?report={report.pk}")
     just_reported = None
@@ -256,7 +257,7 @@ def side_effect_list(request):
     )
 
 
-@roles_required(*STAFF_DIARY_ROLES)
+@roles_required(CLINICAL_ROLES)
 def alerts(request):
     """Urgent side-effect reports not yet acknowledged at the top, then every report."""
     urgent = list(selectors.unacknowledged_urgent_reports())
@@ -271,7 +272,7 @@ def alerts(request):
     return render(request, "diary/alerts.html", {"urgent_reports": urgent, "page": page})
 
 
-@roles_required(*STAFF_DIARY_ROLES)
+@roles_required(CLINICAL_ROLES)
 @require_POST
 def alert_acknowledge(request, report_id: int):
     report = get_object_or_404(SideEffectReport, pk=report_id)

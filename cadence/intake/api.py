@@ -1,11 +1,9 @@
 """JSON API operations of the intake app (mounted under /api/v1 by config/api.py)."""
 
-from django.core.exceptions import ValidationError
 from ninja import Query, Router, Schema, Status
 
 from cadence.accounts.api_auth import api_public, api_roles
 from cadence.accounts.roles import STAFF_ROLES
-from cadence.accounts.validation import unprocessable
 from cadence.audit.services import client_ip
 from cadence.intake import selectors, services
 from cadence.intake.models import RequestStatus
@@ -31,34 +29,24 @@ class ListFilters(Schema):
     summary="Ask for a consultation",
 )
 @api_public
-def create_consultation_request(request, payload: ConsultationRequestIn):
+def consultation_request_create(request, payload: ConsultationRequestIn):
     """Anyone may ask for a consultation. `consent_to_contact` must be true; the phone is
     read with US as the default region and stored in E.164; `date_of_birth` (optional) must
     be in the past. Answers 201 `{"id", "status": "new"}` and emails an acknowledgement.
     At most 5 requests an hour from one address (429 after that)."""
-    try:
-        receipt = services.consultation_request_submit(
-            first_name=payload.first_name,
-            last_name=payload.last_name,
-            email=payload.email,
-            phone=payload.phone,
-            date_of_birth=payload.date_of_birth,
-            preferred_contact=payload.preferred_contact,
-            message=payload.message,
-            consent_to_contact=payload.consent_to_contact,
-            honeypot=payload.website,
-            address=client_ip(request),
-            request=request,
-        )
-    except services.RateLimited:
-        return Status(
-            429,
-            {
-                "detail": "Too many requests from your address. Please try again in an hour or call us."
-            },
-        )
-    except ValidationError as error:
-        return unprocessable(error)
+    receipt = services.consultation_request_submit(
+        first_name=payload.first_name,
+        last_name=payload.last_name,
+        email=payload.email,
+        phone=payload.phone,
+        date_of_birth=payload.date_of_birth,
+        preferred_contact=payload.preferred_contact,
+        message=payload.message,
+        consent_to_contact=payload.consent_to_contact,
+        honeypot=payload.website,
+        address=client_ip(request),
+        request=request,
+    )
     return Status(201, {"id": receipt.id, "status": receipt.status})
 
 
@@ -68,7 +56,7 @@ def create_consultation_request(request, payload: ConsultationRequestIn):
     summary="List consultation requests",
 )
 @api_roles(STAFF_ROLES)
-def list_consultation_requests(request, filters: Query[ListFilters]):
+def consultation_request_list(request, filters: Query[ListFilters]):
     """Staff: consultation requests, newest first; `status` (new, contacted, booked,
     closed) narrows the list; `limit` (at most 500) and `offset` page through it."""
     limit = max(1, min(filters.limit, 500))

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cadence.accounts.validation import RATE_LIMITED, refusal
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record
 from cadence.intake.models import (
@@ -36,10 +37,6 @@ RATE_LIMIT_SCOPE = "consultation_request"
 MAX_MESSAGE_LENGTH = 4000
 
 
-class RateLimited(Exception):
-    """Too many submissions from this address in the window."""
-
-
 @dataclass(frozen=True)
 class SubmissionReceipt:
     """What the visitor is told. ``consultation_request`` is None for a honeypot hit: the
@@ -51,8 +48,8 @@ class SubmissionReceipt:
 
 
 def rate_limit_hit(*, scope: str, address: str, limit: int, window: timedelta) -> None:
-    """Count one submission from the address; RateLimited when over the limit. Hits older
-    than the window are removed as we go."""
+    """Count one submission from the address; refused (code `RATE_LIMITED`, answered 429)
+    when over the limit. Hits older than the window are removed as we go."""
     now = timezone.now()
     since = now - window
     with transaction.atomic():
@@ -61,7 +58,11 @@ def rate_limit_hit(*, scope: str, address: str, limit: int, window: timedelta) -
             scope=scope, address=address, created_at__gte=since
         ).count()
         if recent >= limit:
-            raise RateLimited(f"More than {limit} submissions in {window}.")
+            raise refusal(
+                None,
+                "Too many requests from your address. Please try again in an hour or call us.",
+                code=RATE_LIMITED,
+            )
         RateLimitHit.objects.create(scope=scope, address=address, created_at=now)
 
 
@@ -144,8 +145,8 @@ def consultation_request_submit(
 ) -> SubmissionReceipt:
     """Store a consultation request from the public and acknowledge it by email.
 
-    Raises ValidationError (by field) for bad input, RateLimited when the address sent too
-    many. A filled honeypot is answered like a success but nothing is stored or sent."""
+    Raises ValidationError (by field) for bad input, or with code `RATE_LIMITED` when the
+    address sent too many. A filled honeypot is answered like a success but nothing is stored or sent."""
     errors, cleaned = consultation_request_problems(
         first_name=first_name,
         last_name=last_name,

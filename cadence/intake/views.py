@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cadence.accounts.access import public_page, roles_required
 from cadence.accounts.roles import STAFF_ROLES
-from cadence.accounts.validation import add_validation_errors
+from cadence.accounts.validation import RATE_LIMITED, add_validation_errors, refusal_codes
 from cadence.audit.services import audit_view, client_ip
 from cadence.intake import selectors, services
 from cadence.intake.forms import (
@@ -62,9 +62,9 @@ def consultation(request):
                     address=client_ip(request),
                     request=request,
                 )
-            except services.RateLimited:
-                return render(request, "intake/rate_limited.html", status=429)
             except ValidationError as error:
+                if RATE_LIMITED in refusal_codes(error):
+                    return render(request, "intake/rate_limited.html", status=429)
                 add_validation_errors(form, error)
             else:
                 return redirect("intake:consultation-sent")

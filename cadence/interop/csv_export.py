@@ -1,4 +1,7 @@
-"""CSV exports for spreadsheets, streamed row by row, safe against CSV injection."""
+"""CSV exports for spreadsheets, streamed row by row, safe against CSV injection.
+
+The outcome table's baseline, latest period and response are the outcomes app's answer
+(``outcome_summary_for``), the same the outcome pages, the API and FHIR show."""
 
 from __future__ import annotations
 
@@ -6,7 +9,11 @@ import csv
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from cadence.interop import selectors
+from cadence.diary.models import DiaryDay
+from cadence.interop.selectors import DIARY_CHUNK
+from cadence.outcomes.selectors import outcome_summary_for
+from cadence.patients.models import Patient
+from cadence.treatments.models import ProcedureStatus
 
 #: A text cell starting with one of these is prefixed with ' so spreadsheets never run
 #: it as a formula (OWASP CSV injection).
@@ -79,13 +86,9 @@ def _medicines(value) -> str:
 
 
 def diary_rows(patient) -> Iterator[str]:
-    DiaryDay = selectors.optional_model("diary", "DiaryDay")
-
     def rows():
-        if DiaryDay is None:
-            return
         days = DiaryDay.objects.filter(patient=patient).order_by("date").values(*DIARY_COLUMNS)
-        for day in days.iterator(chunk_size=selectors.DIARY_CHUNK):
+        for day in days.iterator(chunk_size=DIARY_CHUNK):
             yield [
                 day["date"].isoformat()
                 if column == "date"
@@ -99,23 +102,19 @@ def diary_rows(patient) -> Iterator[str]:
 
 
 def outcome_rows(*, with_names: bool, as_of: date) -> Iterator[str]:
-    """One row per patient with at least one session: baseline, latest period, response."""
-    from cadence.patients.models import Patient
-
+    """One row per patient with at least one signed session (a draft note is not a
+    session): sessions, baseline, latest period, response."""
     header = (("last_name", "first_name") if with_names else ()) + OUTCOME_COLUMNS
-    Procedure = selectors.optional_model("treatments", "Procedure")
 
     def rows():
-        if Procedure is None:
-            return
         treated = (
-            Patient.objects.filter(procedures__isnull=False)
+            Patient.objects.filter(procedures__status=ProcedureStatus.SIGNED)
             .distinct()
             .order_by("last_name", "first_name", "id")
         )
         for patient in treated.iterator(chunk_size=200):
-            dates = selectors.procedure_dates(patient)
-            summary = selectors.patient_outcomes(patient, as_of=as_of)
+            summary = outcome_summary_for(patient, today=as_of)
+            dates = summary.session_dates
             latest = summary.periods[-1] if summary.periods else None
             names = [patient.last_name, patient.first_name] if with_names else []
             yield names + [

@@ -1,9 +1,9 @@
 """Reads for the FHIR interface: gather a patient's records from every app and map them.
 
-Apps that are not installed, or whose models are not there yet, are skipped: each
-resource type is produced only when its model exists (``optional_model``). Resources are
-yielded one at a time (diary days through ``.iterator()``) so that a full export of a
-patient with years of diary keeps memory flat.
+Resources are yielded one at a time (diary days through ``.iterator()``) so that a full
+export of a patient with years of diary keeps memory flat. The 28-day period
+Observations (baseline and follow-up) are the outcomes app's answer
+(``outcome_summary_for``), the same the outcome pages, the API and the CSV export show.
 """
 
 from __future__ import annotations
@@ -12,100 +12,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.apps import apps
 from django.http import Http404
-from django.utils import timezone
 
-from cadence.accounts.access import patient_for_user
+from cadence.diary.models import DiaryDay, QuestionnaireResponse, SideEffectReport
 from cadence.interop.fhir import codes as c
 from cadence.interop.fhir import mappers as m
-from cadence.rules.diary import AcuteMedicationTaken, DiaryDayFacts
-from cadence.rules.outcomes import OutcomeSummary, outcome_summary, recorded_day
+from cadence.outcomes.selectors import outcome_summary_for
+from cadence.patients.access import patient_for_user, patients_visible_to
+from cadence.patients.models import Diagnosis, PreventiveTrial
+from cadence.scheduling.models import Appointment
+from cadence.treatments.models import Procedure, ProcedureInjection
 
 DIARY_CHUNK = 500
 
 
-def optional_model(app_label: str, model_name: str):
-    """The model class, or None while that app or model does not exist."""
-    if not apps.is_installed(f"cadence.{app_label}"):
-        return None
-    try:
-        return apps.get_model(app_label, model_name)
-    except LookupError:
-        return None
-
-
 # ------------------------------------------------------------------------ outcomes
-_DIARY_FACT_FIELDS = (
-    "date",
-    "headache_hours",
-    "peak_severity",
-    "unilateral",
-    "pulsating",
-    "worse_with_activity",
-    "nausea",
-    "vomiting",
-    "photophobia",
-    "phonophobia",
-    "aura",
-    "acute_medications",
-)
-
-
-def _facts(row: dict) -> DiaryDayFacts:
-    medicines = []
-    for medicine in row["acute_medications"] or []:
-        try:
-            medicines.append(
-                AcuteMedicationTaken(
-                    name=str(medicine.get("name", "")),
-                    drug_class=medicine.get("drug_class") or "other",
-                    relieved=bool(medicine.get("relieved")),
-                )
-            )
-        except (AttributeError, ValueError):
-            continue
-    return DiaryDayFacts(
-        headache_hours=row["headache_hours"],
-        peak_severity=row["peak_severity"],
-        unilateral=row["unilateral"],
-        pulsating=row["pulsating"],
-        worse_with_activity=row["worse_with_activity"],
-        nausea=row["nausea"],
-        vomiting=row["vomiting"],
-        photophobia=row["photophobia"],
-        phonophobia=row["phonophobia"],
-        aura=row["aura"],
-        acute_medications=tuple(medicines),
-    )
-
-
-def procedure_dates(patient) -> list[date]:
-    Procedure = optional_model("treatments", "Procedure")
-    if Procedure is None:
-        return []
-    return list(
-        Procedure.objects.filter(patient=patient)
-        .order_by("performed_on")
-        .values_list("performed_on", flat=True)
-    )
-
-
-def patient_outcomes(patient, *, as_of: date | None = None) -> OutcomeSummary:
-    """Baseline and 28-day follow-up periods (cadence.rules.outcomes) from the diary."""
-    as_of = as_of or timezone.localdate()
-    DiaryDay = optional_model("diary", "DiaryDay")
-    days = []
-    if DiaryDay is not None:
-        rows = DiaryDay.objects.filter(patient=patient).values(*_DIARY_FACT_FIELDS)
-        days = [
-            recorded_day(row["date"], _facts(row)) for row in rows.iterator(chunk_size=DIARY_CHUNK)
-        ]
-    return outcome_summary(days, procedure_dates(patient), as_of)
-
-
 def period_resources(patient, *, as_of: date | None = None) -> Iterator[dict]:
-    summary = patient_outcomes(patient, as_of=as_of)
+    """The baseline and follow-up 28-day periods as Observations (outcomes' answer)."""
+    summary = outcome_summary_for(patient, today=as_of)
     if summary.baseline is not None:
         yield m.period_resource(summary.baseline, patient_id=patient.pk, baseline=True)
     for period in summary.periods:
@@ -114,9 +38,6 @@ def period_resources(patient, *, as_of: date | None = None) -> Iterator[dict]:
 
 # ------------------------------------------------------------------------ per type
 def condition_resources(patient, queryset=None) -> Iterator[dict]:
-    Diagnosis = optional_model("patients", "Diagnosis")
-    if Diagnosis is None:
-        return
     rows = (
         queryset
         if queryset is not None
@@ -127,42 +48,26 @@ def condition_resources(patient, queryset=None) -> Iterator[dict]:
 
 
 def medication_statement_resources(patient, queryset=None) -> Iterator[dict]:
-    PreventiveTrial = optional_model("patients", "PreventiveTrial")
-    if PreventiveTrial is None:
-        return
     rows = queryset if queryset is not None else PreventiveTrial.objects.filter(patient=patient)
     for trial in rows.order_by("start", "id"):
         yield m.medication_statement_resource(trial, patient_id=patient.pk)
 
 
 def _procedures(patient, queryset=None):
-    Procedure = optional_model("treatments", "Procedure")
-    if Procedure is None:
-        return None
     rows = queryset if queryset is not None else Procedure.objects.filter(patient=patient)
     rows = rows.select_related("clinician").order_by("performed_on", "id")
-    prefetch = [
-        name
-        for name in ("injections__site", "vials")
-        if optional_model(
-            "treatments", "ProcedureInjection" if name.startswith("inj") else "ProcedureVial"
-        )
-    ]
-    return rows.prefetch_related(*prefetch)
+    return rows.prefetch_related("injections__site", "vials")
 
 
 def _injections(procedure) -> list:
-    return list(procedure.injections.all()) if hasattr(procedure, "injections") else []
+    return list(procedure.injections.all())
 
 
 def _vials(procedure) -> list:
-    return list(procedure.vials.all()) if hasattr(procedure, "vials") else []
+    return list(procedure.vials.all())
 
 
 def _condition_ids(patient) -> list[str]:
-    Diagnosis = optional_model("patients", "Diagnosis")
-    if Diagnosis is None:
-        return []
     return [
         f"diagnosis-{pk}"
         for pk in Diagnosis.objects.filter(patient=patient).values_list("pk", flat=True)
@@ -174,8 +79,6 @@ def procedure_resources(
 ) -> Iterator[dict]:
     """Procedure for each session, then its MedicationAdministrations."""
     procedures = _procedures(patient, queryset)
-    if procedures is None:
-        return
     condition_ids = _condition_ids(patient)
     for procedure in procedures:
         injections = _injections(procedure)
@@ -215,9 +118,6 @@ def administration_resources(procedure, *, patient_id: int, injections=None) -> 
 
 
 def diary_resources(patient, queryset=None) -> Iterator[dict]:
-    DiaryDay = optional_model("diary", "DiaryDay")
-    if DiaryDay is None:
-        return
     rows = (
         queryset
         if queryset is not None
@@ -228,9 +128,6 @@ def diary_resources(patient, queryset=None) -> Iterator[dict]:
 
 
 def questionnaire_response_resources(patient, queryset=None) -> Iterator[dict]:
-    QuestionnaireResponse = optional_model("diary", "QuestionnaireResponse")
-    if QuestionnaireResponse is None:
-        return
     rows = (
         queryset if queryset is not None else QuestionnaireResponse.objects.filter(patient=patient)
     )
@@ -239,25 +136,17 @@ def questionnaire_response_resources(patient, queryset=None) -> Iterator[dict]:
 
 
 def questionnaire_resources() -> Iterator[dict]:
-    if optional_model("diary", "QuestionnaireResponse") is None:
-        return
     yield m.questionnaire_resource(c.MIDAS)
     yield m.questionnaire_resource(c.HIT6)
 
 
 def appointment_resources(patient, queryset=None) -> Iterator[dict]:
-    Appointment = optional_model("scheduling", "Appointment")
-    if Appointment is None:
-        return
     rows = queryset if queryset is not None else Appointment.objects.filter(patient=patient)
     for appointment in rows.select_related("clinician").order_by("starts_at", "id"):
         yield m.appointment_resource(appointment, patient_id=patient.pk)
 
 
 def adverse_event_resources(patient, queryset=None) -> Iterator[dict]:
-    SideEffectReport = optional_model("diary", "SideEffectReport")
-    if SideEffectReport is None:
-        return
     rows = queryset if queryset is not None else SideEffectReport.objects.filter(patient=patient)
     for report in rows.order_by("onset_on", "id"):
         yield m.adverse_event_resource(report, patient_id=patient.pk)
@@ -299,24 +188,24 @@ def _split_id(resource_id: str, prefixes: tuple[str, ...]) -> ResourceAddress:
     raise Http404("No such resource.")
 
 
-# resource type -> (id prefix -> (app, model)).
-_READABLE: dict[str, dict[str, tuple[str, str]]] = {
-    "Condition": {"diagnosis": ("patients", "Diagnosis")},
-    "MedicationStatement": {"trial": ("patients", "PreventiveTrial")},
-    "Procedure": {"procedure": ("treatments", "Procedure")},
+# resource type -> (id prefix -> model).
+_READABLE: dict[str, dict[str, type]] = {
+    "Condition": {"diagnosis": Diagnosis},
+    "MedicationStatement": {"trial": PreventiveTrial},
+    "Procedure": {"procedure": Procedure},
     "MedicationAdministration": {
-        "injection": ("treatments", "ProcedureInjection"),
-        "procedure": ("treatments", "Procedure"),
+        "injection": ProcedureInjection,
+        "procedure": Procedure,
     },
-    "Observation": {"diary": ("diary", "DiaryDay")},
-    "QuestionnaireResponse": {"questionnaire": ("diary", "QuestionnaireResponse")},
-    "Appointment": {"appointment": ("scheduling", "Appointment")},
-    "AdverseEvent": {"side-effect": ("diary", "SideEffectReport")},
+    "Observation": {"diary": DiaryDay},
+    "QuestionnaireResponse": {"questionnaire": QuestionnaireResponse},
+    "Appointment": {"appointment": Appointment},
+    "AdverseEvent": {"side-effect": SideEffectReport},
 }
 
 
 def _owner_patient_id(model, pk: int) -> int:
-    field = "procedure__patient_id" if model.__name__ == "ProcedureInjection" else "patient_id"
+    field = "procedure__patient_id" if model is ProcedureInjection else "patient_id"
     owner = model.objects.filter(pk=pk).values_list(field, flat=True).first()
     if owner is None:
         raise Http404("No such resource.")
@@ -338,12 +227,10 @@ def resource_read(user, resource_type: str, resource_id: str) -> tuple[dict, obj
     if prefixes is None:
         raise Http404("No such resource type.")
     address = _split_id(resource_id, tuple(sorted(prefixes, key=len, reverse=True)))
-    model = optional_model(*prefixes[address.prefix])
-    if model is None:
-        raise Http404("No such resource.")
+    model = prefixes[address.prefix]
     patient = patient_for_user(user, _owner_patient_id(model, address.pk), clinical=clinical)
     # Look the object up again filtered by that patient.
-    if model.__name__ == "ProcedureInjection":
+    if model is ProcedureInjection:
         injection = (
             model.objects.select_related("procedure", "site")
             .filter(pk=address.pk, procedure__patient=patient)
@@ -407,8 +294,6 @@ SEARCH_LIMIT = 50
 def patient_search(user, *, family: str = "", birthdate: date | None = None):
     """Patients the user may list, by family name (starts with, case-insensitive) and
     birth date. At most SEARCH_LIMIT results."""
-    from cadence.accounts.access import patients_visible_to
-
     queryset = patients_visible_to(user)
     if family:
         queryset = queryset.filter(last_name__istartswith=family)

@@ -10,8 +10,13 @@ from django.utils import timezone
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record
 from cadence.interop.fhir.importer import ImportPlan
-from cadence.interop.selectors import optional_model
-from cadence.patients.models import Patient
+from cadence.patients.models import Diagnosis, Patient, PreventiveTrial
+from cadence.treatments.models import (
+    InjectionSite,
+    Procedure,
+    ProcedureInjection,
+    ProcedureStatus,
+)
 
 IMPORT_NOTE = "Imported from a FHIR Bundle: a session given before the patient was referred."
 
@@ -63,59 +68,50 @@ def bundle_import(*, plan: ImportPlan, actor, request=None) -> ImportResult:
                 "possible_duplicates": duplicates,
             },
         )
-        Diagnosis = optional_model("patients", "Diagnosis")
-        if Diagnosis is not None:
-            for item in plan.diagnoses:
-                diagnosis = Diagnosis.objects.create(
-                    patient=patient,
-                    icd10_code=item.icd10_code,
-                    confirmed_by_neurologist=item.confirmed_by_neurologist,
-                    neurologist=item.neurologist,
-                    confirmed_on=item.confirmed_on,
-                    recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-                )
-                result.created.append(("Condition", f"diagnosis-{diagnosis.pk}"))
-                audit_record(
-                    actor=actor,
-                    action=AuditAction.CREATE,
-                    summary=f"Diagnosis {item.icd10_code} imported",
-                    patient=patient,
-                    obj=diagnosis,
-                    request=request,
-                )
-        PreventiveTrial = optional_model("patients", "PreventiveTrial")
-        if PreventiveTrial is not None:
-            for item in plan.trials:
-                trial = PreventiveTrial.objects.create(
-                    patient=patient,
-                    drug=item.drug,
-                    drug_class=item.drug_class,
-                    start=item.start,
-                    end=item.end,
-                    dose=item.dose,
-                    outcome=item.outcome,
-                    recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-                )
-                result.created.append(("MedicationStatement", f"trial-{trial.pk}"))
-                audit_record(
-                    actor=actor,
-                    action=AuditAction.CREATE,
-                    summary=f"Preventive trial {item.drug} imported",
-                    patient=patient,
-                    obj=trial,
-                    request=request,
-                )
+        for item in plan.diagnoses:
+            diagnosis = Diagnosis.objects.create(
+                patient=patient,
+                icd10_code=item.icd10_code,
+                confirmed_by_neurologist=item.confirmed_by_neurologist,
+                neurologist=item.neurologist,
+                confirmed_on=item.confirmed_on,
+                recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            result.created.append(("Condition", f"diagnosis-{diagnosis.pk}"))
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                summary=f"Diagnosis {item.icd10_code} imported",
+                patient=patient,
+                obj=diagnosis,
+                request=request,
+            )
+        for item in plan.trials:
+            trial = PreventiveTrial.objects.create(
+                patient=patient,
+                drug=item.drug,
+                drug_class=item.drug_class,
+                start=item.start,
+                end=item.end,
+                dose=item.dose,
+                outcome=item.outcome,
+                recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            result.created.append(("MedicationStatement", f"trial-{trial.pk}"))
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                summary=f"Preventive trial {item.drug} imported",
+                patient=patient,
+                obj=trial,
+                request=request,
+            )
         _import_procedures(plan, patient, actor, request, result)
     return result
 
 
 def _import_procedures(plan: ImportPlan, patient, actor, request, result: ImportResult) -> None:
-    Procedure = optional_model("treatments", "Procedure")
-    if Procedure is None:
-        return
-    InjectionSite = optional_model("treatments", "InjectionSite")
-    ProcedureInjection = optional_model("treatments", "ProcedureInjection")
-    sites = {s.code: s for s in InjectionSite.objects.all()} if InjectionSite is not None else {}
+    sites = {s.code: s for s in InjectionSite.objects.all()}
     field_names = {f.name for f in Procedure._meta.get_fields()}
     for item in plan.procedures:
         extra = {"notes": IMPORT_NOTE} if "notes" in field_names else {}
@@ -126,15 +122,11 @@ def _import_procedures(plan: ImportPlan, patient, actor, request, result: Import
             performed_on=item.performed_on,
             total_units=item.total_units,
             wasted_units=item.wasted_units,
-            status="signed",
+            status=ProcedureStatus.SIGNED,
             signed_at=timezone.now(),
             **extra,
         )
-        if (
-            ProcedureInjection is not None
-            and item.injections
-            and all(code in sites for code, _ in item.injections)
-        ):
+        if item.injections and all(code in sites for code, _ in item.injections):
             ProcedureInjection.objects.bulk_create(
                 [
                     ProcedureInjection(procedure=procedure, site=sites[code], units=units)

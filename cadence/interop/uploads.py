@@ -1,63 +1,48 @@
 """Reading an uploaded Bundle with a size limit.
 
-Uses ``cadence.security.uploads.check_upload`` (size and declared type, limits from
-settings) when the security app provides it, and a local 5 MB check on the bytes
-actually read either way.
+The declared type and size are checked by ``cadence.security.uploads.check_upload`` (the
+one upload check, with the Bundle's types and limit); the bytes actually read are
+checked against the same limit. A refusal is a ``ValidationError`` whose code gives the
+HTTP status (`REFUSAL_STATUS`).
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, ValidationError
+
+from cadence.security.uploads import EMPTY, TOO_LARGE, UNSUPPORTED_TYPE, check_upload, upload_limit
 
 #: Largest Bundle accepted for import (unless settings.CADENCE_MAX_UPLOAD_BYTES is lower).
 MAX_BUNDLE_BYTES = 5 * 1024 * 1024
 BUNDLE_CONTENT_TYPES = ("application/fhir+json", "application/json")
-
-
-class UploadRefused(Exception):
-    def __init__(self, message: str, status: int = 413) -> None:
-        super().__init__(message)
-        self.status = status
+#: The HTTP status of an upload refusal, by its code.
+REFUSAL_STATUS = {UNSUPPORTED_TYPE: 415, TOO_LARGE: 413, EMPTY: 400}
 
 
 def max_bundle_bytes() -> int:
-    return min(MAX_BUNDLE_BYTES, getattr(settings, "CADENCE_MAX_UPLOAD_BYTES", MAX_BUNDLE_BYTES))
+    return upload_limit(MAX_BUNDLE_BYTES)
 
 
-def check_bundle_upload(size: int | None, content_type: str | None) -> None:
-    """Size and type check before reading; raises UploadRefused."""
-    limit = max_bundle_bytes()
-    media_type = (content_type or "").split(";")[0].strip().lower()
-    if media_type not in BUNDLE_CONTENT_TYPES:
-        raise UploadRefused("Send the Bundle as application/fhir+json.", 415)
-    if size is not None and size > limit:
-        raise UploadRefused(f"The Bundle is larger than the limit of {limit} bytes.", 413)
-    if not size:
-        raise UploadRefused("The body is empty: send a FHIR Bundle.", 400)
-    try:
-        from cadence.security.uploads import UploadRejected, check_upload
-    except ImportError:
-        return
-    try:
-        check_upload(size, media_type, allowed=BUNDLE_CONTENT_TYPES)
-    except UploadRejected as exc:
-        raise UploadRefused(str(exc), 413 if size > limit else 400) from None
+def _too_large() -> ValidationError:
+    return ValidationError(
+        f"The Bundle is larger than the limit of {max_bundle_bytes()} bytes.", code=TOO_LARGE
+    )
 
 
 def read_upload(request) -> bytes:
-    """The request body, or UploadRefused (413 too large, 415 wrong type, 400 empty)."""
+    """The request body; refused (ValidationError) when of the wrong type (415), too
+    large (413) or empty (400)."""
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
-    check_bundle_upload(declared, request.content_type)
+    check_upload(
+        declared, request.content_type, allowed=BUNDLE_CONTENT_TYPES, limit=MAX_BUNDLE_BYTES
+    )
     try:
         body = request.body
     except RequestDataTooBig:
-        raise UploadRefused(
-            f"The Bundle is larger than the limit of {max_bundle_bytes()} bytes."
-        ) from None
+        raise _too_large() from None
     if len(body) > max_bundle_bytes():
-        raise UploadRefused(f"The Bundle is larger than the limit of {max_bundle_bytes()} bytes.")
+        raise _too_large()
     return body

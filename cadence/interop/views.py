@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from cadence.accounts.access import patient_for_user
-from cadence.accounts.roles import CLINICAL_ROLES, STAFF_ROLES, Role
+from cadence.accounts.roles import ALL_ROLES, CLINICAL_AND_PATIENT_ROLES, Role
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record, audit_view
 from cadence.interop import csv_export, selectors
@@ -32,9 +32,8 @@ from cadence.interop.fhir import mappers as m
 from cadence.interop.fhir.codes import DEMOGRAPHIC_TYPES
 from cadence.interop.fhir.importer import parse_bundle
 from cadence.interop.services import bundle_import
-from cadence.interop.uploads import UploadRefused, read_upload
-
-READ_ROLES = STAFF_ROLES | {Role.PATIENT}
+from cadence.interop.uploads import REFUSAL_STATUS, read_upload
+from cadence.patients.access import patient_for_user
 
 
 def fhir_base_url(request: HttpRequest) -> str:
@@ -42,7 +41,7 @@ def fhir_base_url(request: HttpRequest) -> str:
 
 
 def _sees_clinical(user) -> bool:
-    return user.role in CLINICAL_ROLES or user.role == Role.PATIENT
+    return user.role in CLINICAL_AND_PATIENT_ROLES
 
 
 # ---------------------------------------------------------------- metadata
@@ -64,7 +63,7 @@ def code_system_read(request, code_system_id: str):
 
 
 @require_GET
-@fhir_roles(READ_ROLES)
+@fhir_roles(ALL_ROLES)
 def questionnaire_read(request, resource_id: str):
     """The MIDAS or HIT-6 Questionnaire (neutral HIT-6 labels only)."""
     return fhir_response(selectors.questionnaire_read(resource_id))
@@ -82,7 +81,7 @@ def _stream_bundle(resources, base_url: str):
 
 
 @require_GET
-@fhir_roles(READ_ROLES)
+@fhir_roles(ALL_ROLES)
 def patient_everything(request, patient_id: str):
     """Patient/{id}/$everything: a searchset Bundle of the whole record, streamed.
 
@@ -106,7 +105,7 @@ def patient_everything(request, patient_id: str):
 
 
 @require_GET
-@fhir_roles(READ_ROLES)
+@fhir_roles(ALL_ROLES)
 def patient_search(request):
     """Patient?family=&birthdate= (family name starts with; birth date YYYY-MM-DD)."""
     unknown = set(request.GET) - {"family", "birthdate", "_format"}
@@ -137,8 +136,8 @@ def roles_for_type(resource_type: str) -> frozenset:
     """Who may read a resource type: clinical types are for clinicians and nurses (and
     the patient's own), Patient and Appointment also for front desk and admins."""
     if resource_type in DEMOGRAPHIC_TYPES:
-        return READ_ROLES
-    return CLINICAL_ROLES | {Role.PATIENT}
+        return ALL_ROLES
+    return CLINICAL_AND_PATIENT_ROLES
 
 
 def _read(request, resource_type: str, resource_id: str):
@@ -165,7 +164,7 @@ def read_view_for(resource_type: str):
 
 
 @require_GET
-@fhir_roles(READ_ROLES)
+@fhir_roles(ALL_ROLES)
 def patient_read(request, patient_id: str):
     """Patient/<id>: demographics."""
     return _read(request, "Patient", patient_id)
@@ -179,9 +178,10 @@ def bundle_transaction(request):
     history and prior sessions. All or nothing; problems come back as an OperationOutcome."""
     try:
         raw = read_upload(request)
-    except UploadRefused as exc:
+    except ValidationError as exc:
+        status = REFUSAL_STATUS[exc.code]
         return outcome_response(
-            str(exc), exc.status, code="too-costly" if exc.status == 413 else "invalid"
+            exc.messages[0], status, code="too-costly" if status == 413 else "invalid"
         )
     try:
         data = json.loads(raw)
@@ -217,7 +217,7 @@ def transaction_response(result, plan, base_url: str) -> dict:
 
 # ---------------------------------------------------------------- CSV
 @require_GET
-@fhir_roles(CLINICAL_ROLES | {Role.PATIENT})
+@fhir_roles(CLINICAL_AND_PATIENT_ROLES)
 def diary_csv(request, patient_id: str):
     """The patient's diary as CSV (one row per day), streamed."""
     patient = patient_for_user(request.user, patient_id, clinical=True)

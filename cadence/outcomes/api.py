@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from ninja import Router
 
-from cadence.accounts.access import patient_for_user
 from cadence.accounts.api_auth import api_roles
 from cadence.accounts.roles import Role
 from cadence.outcomes import selectors
 from cadence.outcomes.schemas import OutcomesOut
 from cadence.outcomes.services import outcome_view_record
+from cadence.patients.access import patient_for_user
 
 router = Router(tags=["Outcomes"])
 
@@ -39,7 +39,7 @@ def _period(period) -> dict | None:
     summary="Outcomes: baseline, 28-day periods and the response",
 )
 @api_roles(Role.CLINICIAN, Role.NURSE, Role.PATIENT)
-def patient_outcomes(request, patient_id: int):
+def patient_outcomes_get(request, patient_id: int):
     """The baseline (28 days before the first signed session), the consecutive 28-day
     follow-up periods from the first session, and the response of the latest ended period
     with at least 20 recorded days against the baseline (counts scaled to 28 days; `null`

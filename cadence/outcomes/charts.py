@@ -16,7 +16,8 @@ from datetime import date
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from cadence.rules.outcomes import PERIOD_DAYS, WEARING_OFF_LATE_WEEKS, EffectCurve, PeriodMetrics
+from cadence.rules.effect import WEARING_OFF_LATE_WEEKS, EffectCurve
+from cadence.rules.outcomes import PERIOD_DAYS, PeriodMetrics
 
 # Okabe-Ito palette (colour-blind safe).
 BLUE = "#0072B2"

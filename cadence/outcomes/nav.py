@@ -1,13 +1,8 @@
 from cadence.accounts.navigation import NavItem
-from cadence.accounts.roles import Role
+from cadence.accounts.roles import CLINICAL_ROLES, DASHBOARD_ROLES, PATIENT_ROLES
 
 NAV_ITEMS = [
-    NavItem(
-        "Dashboard",
-        "outcomes:dashboard",
-        frozenset({Role.CLINICIAN, Role.NURSE, Role.ADMIN}),
-        order=5,
-    ),
-    NavItem("Patients", "outcomes:patient-list", frozenset({Role.CLINICIAN, Role.NURSE}), order=10),
-    NavItem("My progress", "outcomes:my-progress", frozenset({Role.PATIENT}), order=10),
+    NavItem("Dashboard", "outcomes:dashboard", DASHBOARD_ROLES, order=5),
+    NavItem("Patients", "outcomes:patient-list", CLINICAL_ROLES, order=10),
+    NavItem("My progress", "outcomes:my-progress", PATIENT_ROLES, order=10),
 ]

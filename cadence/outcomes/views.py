@@ -8,13 +8,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from cadence.accounts.access import patient_for_user, roles_required
-from cadence.accounts.roles import CLINICAL_ROLES, Role
+from cadence.accounts.access import roles_required
+from cadence.accounts.roles import CLINICAL_ROLES, DASHBOARD_ROLES, Role
 from cadence.outcomes import reports, selectors
 from cadence.outcomes.services import outcome_report_export, outcome_view_record
+from cadence.patients.access import patient_for_user
 from cadence.scheduling import selectors as scheduling_selectors
-
-DASHBOARD_ROLES = frozenset({Role.CLINICIAN, Role.NURSE, Role.ADMIN})
 
 
 @roles_required(CLINICAL_ROLES)
@@ -41,7 +40,7 @@ def patient_detail(request, patient_id: int):
                 "treatments:patient-treatments", kwargs={"patient_id": patient.pk}
             ),
             "record_url": reverse("patients:patient-record", kwargs={"patient_id": patient.pk}),
-            "candidacy_url": reverse("patients:candidacy", kwargs={"patient_id": patient.pk}),
+            "candidacy_url": reverse("candidacy:candidacy", kwargs={"patient_id": patient.pk}),
             # The booking page prefills the suggested date from the patient's rhythm.
             "book_url": reverse("scheduling:patient-book", kwargs={"patient_id": patient.pk}),
             "next_appointment": selectors.next_appointment(patient),

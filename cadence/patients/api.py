@@ -1,18 +1,15 @@
-"""JSON API operations of the patients app (mounted under /api/v1 by config/api.py)."""
+"""JSON API operations of the patients app (mounted under /api/v1 by config/api.py).
+Candidacy is cadence.candidacy's."""
 
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 from ninja import Router, Status
 
-from cadence.accounts.access import patient_for_user
 from cadence.accounts.api_auth import api_roles
 from cadence.accounts.roles import CLINICAL_ROLES, STAFF_ROLES, Role
-from cadence.accounts.validation import unprocessable
 from cadence.audit.services import audit_view
 from cadence.patients import selectors, services
+from cadence.patients.access import patient_for_user
 from cadence.patients.models import CHECKLIST_FIELDS, Patient
 from cadence.patients.schemas import (
-    CandidacyOut,
     PatientIn,
     PatientOut,
     PreventiveTrialIn,
@@ -65,19 +62,16 @@ def patient_out(patient: Patient, *, clinical: bool) -> dict:
 
 @router.post("/patients", response={201: PatientOut, 422: dict}, summary="Create a patient record")
 @api_roles(Role.CLINICIAN, Role.NURSE, Role.FRONTDESK, Role.ADMIN)
-def create_patient(request, payload: PatientIn):
+def patient_create(request, payload: PatientIn):
     """Create a patient (demographics). The phone is stored in E.164; the date of birth must
     be in the past. Answers 201 with the record."""
-    try:
-        patient = services.patient_create(actor=request.user, request=request, **payload.dict())
-    except ValidationError as error:
-        return unprocessable(error)
+    patient = services.patient_create(actor=request.user, request=request, **payload.dict())
     return Status(201, patient_out(patient, clinical=False))
 
 
 @router.get("/patients/{patient_id}", response=PatientOut, summary="A patient's record")
 @api_roles(*STAFF_ROLES, Role.PATIENT)
-def get_patient(request, patient_id: int):
+def patient_get(request, patient_id: int):
     """The record. Clinicians, nurses and the patient themself get the clinical parts
     (history, checklist, diagnosis, preventive trials, decision); front desk and admin get
     demographics only."""
@@ -98,17 +92,14 @@ def get_patient(request, patient_id: int):
     summary="Add a preventive-medicine trial",
 )
 @api_roles(Role.CLINICIAN, Role.NURSE)
-def add_preventive_trial(request, patient_id: int, payload: PreventiveTrialIn):
+def preventive_trial_create(request, patient_id: int, payload: PreventiveTrialIn):
     """Record one preventive medicine the patient tried: `drug`, `drug_class`, `start`,
     `end` (optional), `dose` (optional), `outcome`. Dates may not be in the future and the
     end may not be before the start (422 naming the field)."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    try:
-        trial = services.preventive_trial_add(
-            actor=request.user, patient=patient, request=request, **payload.dict()
-        )
-    except ValidationError as error:
-        return unprocessable(error)
+    trial = services.preventive_trial_add(
+        actor=request.user, patient=patient, request=request, **payload.dict()
+    )
     return Status(201, trial)
 
 
@@ -118,24 +109,8 @@ def add_preventive_trial(request, patient_id: int, payload: PreventiveTrialIn):
     summary="A patient's preventive-medicine history",
 )
 @api_roles(Role.CLINICIAN, Role.NURSE)
-def list_preventive_trials(request, patient_id: int):
+def preventive_trial_list(request, patient_id: int):
     """Every preventive trial, oldest first."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     audit_view(request, summary="Viewed preventive history (API)", patient=patient)
     return list(selectors.preventive_trials_for(patient))
-
-
-@router.get(
-    "/patients/{patient_id}/candidacy", response=CandidacyOut, summary="Is the patient a candidate?"
-)
-@api_roles(Role.CLINICIAN, Role.NURSE)
-def get_candidacy(request, patient_id: int):
-    """Candidacy for onabotulinumtoxinA from the record: criteria `chronic_migraine`
-    (baseline diary when it covers enough days, otherwise the history), `neurologist_diagnosis`,
-    `preventive_failures` (against the patient's payer profile), `no_contraindication`,
-    `adult`; warning flags and alternatives. `met: null` means not enough information and
-    the `detail` says what is missing."""
-    patient = patient_for_user(request.user, patient_id, clinical=True)
-    candidacy = selectors.candidacy_for(patient, today=timezone.localdate())
-    audit_view(request, summary="Viewed candidacy (API)", patient=patient)
-    return selectors.candidacy_as_dict(candidacy)

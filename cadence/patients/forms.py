@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from cadence.patients.contact import check_email, normalise_phone
 from cadence.patients.models import (
-    CandidacyDecision,
     Diagnosis,
     MedicalHistory,
     Patient,
@@ -119,15 +118,3 @@ class PreventiveTrialForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("end", "The end date cannot be before the start date.")
         return data
-
-
-class CandidacyDecisionForm(forms.ModelForm):
-    class Meta:
-        model = CandidacyDecision
-        fields = ["decision", "note", "age_override_reason"]
-        widgets = {
-            "decision": forms.RadioSelect,
-            "note": forms.Textarea(attrs={"rows": 3}),
-            "age_override_reason": forms.Textarea(attrs={"rows": 2}),
-        }
-        labels = {"age_override_reason": "Off-label age override: reason"}

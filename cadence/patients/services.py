@@ -19,7 +19,6 @@ from cadence.patients.models import (
     Patient,
     PreventiveTrial,
 )
-from cadence.patients.selectors import candidacy_for
 from cadence.rules.candidacy import ADULT_AGE, ICD10_CHRONIC_MIGRAINE_CODES, normalise_icd10
 
 DEMOGRAPHIC_FIELDS = (
@@ -236,16 +235,19 @@ def preventive_trial_add(
     return trial
 
 
-def candidacy_decide(
+def candidacy_decision_record(
     *,
     actor,
     patient: Patient,
     decision: str,
+    eligible: bool | None,
     note: str = "",
     age_override_reason: str = "",
     request=None,
 ) -> CandidacyDecision:
-    """Record the clinician's decision. A patient under 18 (off-label) needs an explicit
+    """Record the clinician's decision, with ``eligible``: candidacy's answer at that
+    moment, which the caller evaluated (``cadence.candidacy.services.candidacy_decide``;
+    this app does not evaluate candidacy). A patient under 18 (off-label) needs an explicit
     override reason before onabotulinumtoxinA can be chosen."""
     today = timezone.localdate()
     if decision not in DecisionChoice.values:
@@ -262,18 +264,15 @@ def candidacy_decide(
     if decision == DecisionChoice.OTHER and not note.strip():
         raise ValidationError({"note": "Say what was decided."})
     with transaction.atomic():
-        record = CandidacyDecision(
+        record = CandidacyDecision.objects.create(
             patient=patient,
             decision=decision,
             note=note.strip(),
             age_override_reason=reason,
             decided_by=actor,
             decided_at=timezone.now(),
+            eligible_when_decided=eligible,
         )
-        record.save()
-        # Evaluate with this decision in place, so an age override is taken into account.
-        record.eligible_when_decided = candidacy_for(patient, today=today).result.eligible
-        record.save(update_fields=["eligible_when_decided"])
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,

@@ -16,6 +16,4 @@ urlpatterns = [
         views.preventive_trial_create,
         name="preventive-trial-create",
     ),
-    path("<int:patient_id>/candidacy/", views.candidacy, name="candidacy"),
-    path("<int:patient_id>/candidacy/decision/", views.candidacy_decide, name="candidacy-decide"),
 ]

@@ -27,7 +27,13 @@ Functions
     ``diary_day_problems(facts) -> list[tuple[str, str]]``  (field, message) validation.
 Constants
     ``MIN_HEADACHE_HOURS`` (4), ``MAX_HOURS`` (24), ``MIN_PAIN_FEATURES`` (2),
-    ``TREATING_CLASSES``, ``MODERATE_OR_SEVERE``.
+    ``TREATING_CLASSES``, ``MODERATE_OR_SEVERE``, ``NO_HEADACHE`` (the classification of
+    a headache-free day), ``DIARY_GAP_DAYS`` (3, a Cadence default).
+Stored columns
+    ``CLASSIFICATION_COLUMNS`` (the fields of ``DayClassification``), ``OVERUSE_COLUMNS``
+    (the fields of ``cadence.rules.overuse.OveruseDayFlags``) and ``DERIVED_COLUMNS``
+    (both): the names of the derived columns a stored diary day keeps for SQL counts. The
+    diary model, its services and every selector that reads them use these lists.
 
 Interpretation choices (documented here because the reference leaves them open)
 ------------------------------------------------------------------------------
@@ -58,15 +64,20 @@ Interpretation choices (documented here because the reference leaves them open)
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from enum import StrEnum
 
 __all__ = [
+    "CLASSIFICATION_COLUMNS",
+    "DERIVED_COLUMNS",
+    "DIARY_GAP_DAYS",
     "MAX_HOURS",
     "MIN_HEADACHE_HOURS",
     "MIN_PAIN_FEATURES",
     "MODERATE_OR_SEVERE",
+    "NO_HEADACHE",
+    "OVERUSE_COLUMNS",
     "TREATING_CLASSES",
     "AcuteDrugClass",
     "AcuteMedicationTaken",
@@ -88,6 +99,9 @@ MIN_HEADACHE_HOURS: float = 4
 MAX_HOURS: float = 24
 #: "at least two pain features" (section 1, step 4; ICHD-3 criterion C).
 MIN_PAIN_FEATURES: int = 2
+#: Cadence default (from the issue, not the clinic reference): a diary gap of this many
+#: days gets a reminder, in the patient portal and as a diary nudge.
+DIARY_GAP_DAYS: int = 3
 
 
 class PeakSeverity(StrEnum):
@@ -163,6 +177,15 @@ class DayClassification:
 
 
 NO_HEADACHE = DayClassification()
+
+#: The derived classification columns a stored diary day keeps, in order: the fields of
+#: ``DayClassification`` (is_headache_day, is_migraine_day, ...).
+CLASSIFICATION_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(DayClassification))
+#: The medication-overuse flags a stored diary day keeps (the fields of
+#: ``cadence.rules.overuse.OveruseDayFlags``; a test checks they agree).
+OVERUSE_COLUMNS: tuple[str, ...] = ("is_overuse_class_day", "is_simple_analgesic_day")
+#: Every derived column of a stored diary day.
+DERIVED_COLUMNS: tuple[str, ...] = CLASSIFICATION_COLUMNS + OVERUSE_COLUMNS
 
 
 def pain_feature_count(facts: DiaryDayFacts) -> int:

@@ -11,8 +11,13 @@ Public API
 - ``PayerProfile(name, min_preventive_classes=2, min_interval_days=84,
   responder_rule=ResponderRule.percent_50, shortened_interval_days=None, review_weeks=24)``
 - ``DEFAULT_PAYER_PROFILE`` -- the reference defaults.
-- Constants ``DEFAULT_MIN_PREVENTIVE_CLASSES``, ``DEFAULT_MIN_INTERVAL_DAYS``,
-  ``DEFAULT_REVIEW_WEEKS``.
+- Constants ``DEFAULT_MIN_PREVENTIVE_CLASSES``, ``RETREATMENT_WEEKS``,
+  ``RETREATMENT_INTERVAL_DAYS``, ``COURSE_REVIEW_WEEKS``.
+
+The re-treatment interval and the course review are section 3's rhythm of treatment (see
+``cadence.rules.schedule``, which re-exports them); they are defined here, once, because
+they are also the defaults of a payer's ``min_interval_days`` and ``review_weeks`` and
+``schedule`` builds on this module.
 """
 
 from __future__ import annotations
@@ -21,10 +26,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 __all__ = [
-    "DEFAULT_MIN_INTERVAL_DAYS",
+    "COURSE_REVIEW_WEEKS",
     "DEFAULT_MIN_PREVENTIVE_CLASSES",
     "DEFAULT_PAYER_PROFILE",
-    "DEFAULT_REVIEW_WEEKS",
+    "RETREATMENT_INTERVAL_DAYS",
+    "RETREATMENT_WEEKS",
     "PayerProfile",
     "ResponderRule",
 ]
@@ -32,11 +38,14 @@ __all__ = [
 # Section 1: "an adequate trial ... of at least 2 oral preventive classes ... Default rule:
 # 2 classes; configurable per payer profile (some require 3)."
 DEFAULT_MIN_PREVENTIVE_CLASSES = 2
-# Section 3: "Most payers refuse a session sooner than 84 days after the last one".
-DEFAULT_MIN_INTERVAL_DAYS = 84
-# Section 3/4: "a response review at 24 weeks after the first session"; "Reviewed after
-# 2 sessions (24 weeks)".
-DEFAULT_REVIEW_WEEKS = 24
+#: Section 3: "Re-treatment every 12 weeks (84 days)".
+RETREATMENT_WEEKS = 12
+#: Section 3: "Re-treatment every 12 weeks (84 days). Most payers refuse a session sooner
+#: than 84 days after the last one" (the default of ``min_interval_days``).
+RETREATMENT_INTERVAL_DAYS = RETREATMENT_WEEKS * 7
+#: Section 3/4: "a response review at 24 weeks after the first session"; "Reviewed after
+#: 2 sessions (24 weeks)" (the default of ``review_weeks``).
+COURSE_REVIEW_WEEKS = 24
 
 
 class ResponderRule(StrEnum):
@@ -59,10 +68,10 @@ class PayerProfile:
 
     name: str
     min_preventive_classes: int = DEFAULT_MIN_PREVENTIVE_CLASSES
-    min_interval_days: int = DEFAULT_MIN_INTERVAL_DAYS
+    min_interval_days: int = RETREATMENT_INTERVAL_DAYS
     responder_rule: ResponderRule = ResponderRule.percent_50
     shortened_interval_days: int | None = None
-    review_weeks: int = DEFAULT_REVIEW_WEEKS
+    review_weeks: int = COURSE_REVIEW_WEEKS
 
     def __post_init__(self) -> None:
         if self.min_preventive_classes < 1:

@@ -25,28 +25,41 @@ Interpretation choices (Cadence defaults, not from the reference):
 - ``BOOKING_REMINDER_DAYS_AFTER_SESSION`` (70) is a Cadence default for the scheduling
   app's "book your next session" reminder, not a reference number.
 - Sessions are the dates of *performed* sessions; order and duplicates do not matter.
+- **Treatment stage** (``treatment_stage``): ``work_up`` (no session yet); ``first_course``
+  (the response review of the first course, ``COURSE_REVIEW_WEEKS`` after the first
+  session, is not reached yet); ``maintenance`` (review reached and the last session at
+  most ``NEW_COURSE_GAP_DAYS`` (180) days ago); ``stopped`` (more than 180 days since the
+  last session: treatment lapsed or stopped).
 
 Public API
 ----------
-- Constants ``RETREATMENT_INTERVAL_DAYS``, ``DUE_WINDOW_END_DAYS``, ``COURSE_SESSIONS``,
-  ``COURSE_REVIEW_WEEKS``, ``NEW_COURSE_GAP_DAYS``, ``MIN_OVERRIDE_INTERVAL_DAYS``,
-  ``BOOKING_REMINDER_DAYS_AFTER_SESSION``
-- ``ScheduleStatus``, ``TreatmentSchedule``, ``BookingDecision``
+- Constants ``RETREATMENT_WEEKS``, ``RETREATMENT_INTERVAL_DAYS``, ``COURSE_REVIEW_WEEKS``
+  (defined in ``cadence.rules.payer``, where they are also a payer profile's defaults),
+  ``DUE_WINDOW_END_DAYS``, ``COURSE_SESSIONS``, ``NEW_COURSE_GAP_DAYS``,
+  ``MIN_OVERRIDE_INTERVAL_DAYS``, ``BOOKING_REMINDER_DAYS_AFTER_SESSION``
+- ``ScheduleStatus``, ``TreatmentSchedule``, ``BookingDecision``, ``TreatmentStage``
 - ``courses(session_dates) -> list[list[date]]``
 - ``treatment_schedule(session_dates, *, today, profile=DEFAULT_PAYER_PROFILE)
   -> TreatmentSchedule``
 - ``booking_check(session_dates, proposed, *, profile=DEFAULT_PAYER_PROFILE,
   override_reason=None) -> BookingDecision``
+- ``treatment_stage(session_dates, today) -> TreatmentStage``
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from cadence.rules.payer import DEFAULT_PAYER_PROFILE, PayerProfile
+from cadence.rules.payer import (
+    COURSE_REVIEW_WEEKS,
+    DEFAULT_PAYER_PROFILE,
+    RETREATMENT_INTERVAL_DAYS,
+    RETREATMENT_WEEKS,
+    PayerProfile,
+)
 
 __all__ = [
     "BOOKING_REMINDER_DAYS_AFTER_SESSION",
@@ -56,22 +69,21 @@ __all__ = [
     "MIN_OVERRIDE_INTERVAL_DAYS",
     "NEW_COURSE_GAP_DAYS",
     "RETREATMENT_INTERVAL_DAYS",
+    "RETREATMENT_WEEKS",
     "BookingDecision",
     "ScheduleStatus",
     "TreatmentSchedule",
+    "TreatmentStage",
     "booking_check",
     "courses",
     "treatment_schedule",
+    "treatment_stage",
 ]
 
-#: "Re-treatment every 12 weeks (84 days)".
-RETREATMENT_INTERVAL_DAYS = 84
-#: "due window 84-98 days".
+#: "due window 84-98 days" (it opens on day ``RETREATMENT_INTERVAL_DAYS``).
 DUE_WINDOW_END_DAYS = 98
 #: "A first course is two sessions 12 weeks apart".
 COURSE_SESSIONS = 2
-#: "a response review at 24 weeks after the first session" (profile.review_weeks default).
-COURSE_REVIEW_WEEKS = 24
 #: Cadence default (not from the reference): a gap of more than 180 days since the last
 #: session means treatment lapsed and the next session starts a new course.
 NEW_COURSE_GAP_DAYS = 180
@@ -231,3 +243,33 @@ def booking_check(
             earliest,
         )
     return BookingDecision(True, f"Allowed by override ({reason}); {refusal}", True, earliest)
+
+
+class TreatmentStage(StrEnum):
+    """Where the patient is in treatment (see the module docstring)."""
+
+    work_up = "work_up"
+    first_course = "first_course"
+    maintenance = "maintenance"
+    stopped = "stopped"
+
+    @property
+    def label(self) -> str:
+        return {
+            "work_up": "Work-up (no session yet)",
+            "first_course": "First course",
+            "maintenance": "Maintenance",
+            "stopped": "Stopped or lapsed",
+        }[self.value]
+
+
+def treatment_stage(session_dates: Iterable[date], today: date) -> TreatmentStage:
+    """Where the patient is in treatment (see the module docstring)."""
+    sessions = sorted(set(session_dates))
+    if not sessions:
+        return TreatmentStage.work_up
+    if (today - sessions[-1]).days > NEW_COURSE_GAP_DAYS:
+        return TreatmentStage.stopped
+    if today < sessions[0] + timedelta(weeks=COURSE_REVIEW_WEEKS):
+        return TreatmentStage.first_course
+    return TreatmentStage.maintenance

@@ -5,13 +5,15 @@ import datetime as dt
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
+from ninja.errors import ValidationError
 from ninja.responses import Status
 
-from cadence.accounts.access import patient_for_user
 from cadence.accounts.api_auth import api_roles
 from cadence.accounts.models import User
 from cadence.accounts.roles import ALL_ROLES, STAFF_ROLES, Role
+from cadence.accounts.validation import RefusalOut, refusal
 from cadence.audit.services import audit_view
+from cadence.patients.access import patient_for_user
 from cadence.scheduling import selectors, services
 from cadence.scheduling.models import Appointment
 from cadence.scheduling.schemas import (
@@ -30,12 +32,9 @@ router = Router(tags=["Scheduling"])
 MAX_RANGE_DAYS = 62
 
 
-def _error(exc: services.SchedulingError):
-    return Status(exc.status_code, _detail("body", exc.field, exc.message))
-
-
-def _detail(where: str, field: str, message: str) -> dict:
-    return {"detail": [{"loc": [where, field], "msg": message, "type": "value_error"}]}
+def _query_refusal(field: str, message: str) -> ValidationError:
+    """A query parameter refused, in ninja's own validation answer (422)."""
+    return ValidationError([{"loc": ["query", field], "msg": message, "type": "value_error"}])
 
 
 def appointment_out(appointment: Appointment) -> dict:
@@ -63,18 +62,12 @@ def _staff_appointment(request, appointment_id: int) -> Appointment:
     return appointment
 
 
-class ErrorOut(Schema):
-    detail: list[dict]
-
-
 def _appointment_change(request, appointment_id: int, change, **fields):
     """Apply one service change (move, cancel, no-show, attended) to a staff-visible
-    appointment: 200 with the appointment, or the service's refusal (409/422)."""
+    appointment: 200 with the appointment; the service's refusal answers 409 or 422
+    (config/api.py)."""
     appointment = _staff_appointment(request, appointment_id)
-    try:
-        appointment = change(appointment=appointment, actor=request.user, request=request, **fields)
-    except services.SchedulingError as exc:
-        return _error(exc)
+    appointment = change(appointment=appointment, actor=request.user, request=request, **fields)
     return Status(200, appointment_out(appointment))
 
 
@@ -108,7 +101,7 @@ def treatment_schedule_get(request, patient_id: int):
 
 @router.post(
     "/appointments",
-    response={201: AppointmentOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: AppointmentOut, 409: RefusalOut, 422: RefusalOut},
     summary="Book an appointment",
 )
 @api_roles(STAFF_ROLES)
@@ -121,26 +114,23 @@ def appointment_create(request, payload: AppointmentIn):
     try:
         patient = patient_for_user(request.user, payload.patient, clinical=False)
     except Http404:
-        return Status(422, _detail("body", "patient", "No such patient."))
+        raise refusal("patient", "No such patient.", code="unknown_patient") from None
     clinician = User.objects.filter(
         pk=payload.clinician, role=Role.CLINICIAN, is_active=True
     ).first()
     if clinician is None:
-        return Status(422, _detail("body", "clinician", "No such clinician."))
-    try:
-        appointment = services.appointment_book(
-            patient=patient,
-            clinician=clinician,
-            kind=payload.kind,
-            starts_at=payload.starts_at,
-            duration_minutes=payload.duration_minutes,
-            override_reason=payload.override_reason,
-            notes=payload.notes,
-            actor=request.user,
-            request=request,
-        )
-    except services.SchedulingError as exc:
-        return _error(exc)
+        raise refusal("clinician", "No such clinician.", code="unknown_clinician")
+    appointment = services.appointment_book(
+        patient=patient,
+        clinician=clinician,
+        kind=payload.kind,
+        starts_at=payload.starts_at,
+        duration_minutes=payload.duration_minutes,
+        override_reason=payload.override_reason,
+        notes=payload.notes,
+        actor=request.user,
+        request=request,
+    )
     return Status(201, appointment_out(appointment))
 
 
@@ -152,7 +142,7 @@ class AppointmentRange(Schema):
 
 @router.get(
     "/appointments",
-    response={200: list[AppointmentOut], 422: ErrorOut},
+    response={200: list[AppointmentOut], 422: RefusalOut},
     summary="Appointments in a date range",
 )
 @api_roles(STAFF_ROLES)
@@ -160,9 +150,9 @@ def appointment_list(request, filters: Query[AppointmentRange]):
     """Appointments starting on the clinic-local days `start`..`end` (both included, at most
     62 days), optionally for one `clinician`; cancelled ones included (see `status`)."""
     if filters.end < filters.start:
-        return Status(422, _detail("query", "end", "end is before start."))
+        raise _query_refusal("end", "end is before start.")
     if (filters.end - filters.start).days > MAX_RANGE_DAYS:
-        return Status(422, _detail("query", "end", f"At most {MAX_RANGE_DAYS} days at a time."))
+        raise _query_refusal("end", f"At most {MAX_RANGE_DAYS} days at a time.")
     rows = selectors.appointments_between(
         filters.start, filters.end, clinician_id=filters.clinician
     )
@@ -181,7 +171,7 @@ def appointment_get(request, appointment_id: int):
 
 @router.post(
     "/appointments/{appointment_id}/move",
-    response={200: AppointmentOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: AppointmentOut, 409: RefusalOut, 422: RefusalOut},
     summary="Move an appointment",
 )
 @api_roles(STAFF_ROLES)
@@ -199,7 +189,7 @@ def appointment_move(request, appointment_id: int, payload: AppointmentMoveIn):
 
 @router.post(
     "/appointments/{appointment_id}/cancel",
-    response={200: AppointmentOut, 422: ErrorOut},
+    response={200: AppointmentOut, 422: RefusalOut},
     summary="Cancel an appointment",
 )
 @api_roles(STAFF_ROLES)
@@ -215,7 +205,7 @@ def appointment_cancel(request, appointment_id: int, payload: AppointmentCancelI
 
 @router.post(
     "/appointments/{appointment_id}/no-show",
-    response={200: AppointmentOut, 422: ErrorOut},
+    response={200: AppointmentOut, 422: RefusalOut},
     summary="Record a no-show",
 )
 @api_roles(STAFF_ROLES)
@@ -226,7 +216,7 @@ def appointment_no_show(request, appointment_id: int):
 
 @router.post(
     "/appointments/{appointment_id}/attended",
-    response={200: AppointmentOut, 422: ErrorOut},
+    response={200: AppointmentOut, 422: RefusalOut},
     summary="Record attendance",
 )
 @api_roles(STAFF_ROLES)

@@ -11,10 +11,11 @@ Each goes by email and/or text message, per the patient's `ReminderPreference`.
 How a reminder is sent once
 ---------------------------
 `plan_due_reminders` creates one `Reminder` row per (kind, channel, patient, appointment,
-due date): the unique `key` makes re-running it harmless. `enqueue_due_reminders` (the
-`send_due_reminders` command, run every few minutes by cron/systemd) enqueues a
-`send_reminder_task` for each pending row; the task calls `send_reminder`, which moves the
-row through conditional UPDATEs, each committed on its own:
+due date): the unique `key` makes re-running it harmless. `enqueue_due_reminders` in
+`cadence.scheduling.tasks` (the `send_due_reminders` command, run every few minutes by
+cron/systemd) enqueues a `send_reminder_task` for each pending row; the task calls
+`send_reminder`, which moves the row through conditional UPDATEs, each committed on its
+own:
 
     pending --claim--> claimed --start--> sending --delivered--> sent
 
@@ -46,7 +47,9 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from cadence.diary.models import DiaryDay
 from cadence.patients.models import Patient
+from cadence.rules.diary import DIARY_GAP_DAYS
 from cadence.rules.schedule import BOOKING_REMINDER_DAYS_AFTER_SESSION
 from cadence.scheduling.models import (
     Appointment,
@@ -58,13 +61,12 @@ from cadence.scheduling.models import (
     ReminderPreference,
     ReminderStatus,
 )
-from cadence.scheduling.selectors import local_day_bounds, signed_session_dates_by_patient
+from cadence.scheduling.selectors import local_day_bounds
 from cadence.scheduling.sms import get_sms_backend
+from cadence.treatments.selectors import session_dates_by_patient
 
 #: Cadence default (from the issue): appointment reminders go out 2 days before.
 APPOINTMENT_REMINDER_DAYS_BEFORE = 2
-#: Cadence default (from the issue): nudge after 3 days without a diary entry.
-DIARY_GAP_DAYS = 3
 #: Cadence default: a reminder whose due date passed more than this many days ago (e.g.
 #: the timer was off) is not sent any more.
 REMINDER_CATCH_UP_DAYS = 7
@@ -107,7 +109,7 @@ def _due_booking_reminders(today: date, now: datetime) -> list[DueReminder]:
         ).values_list("patient_id", flat=True)
     )
     due = []
-    for patient_id, dates in signed_session_dates_by_patient().items():
+    for patient_id, dates in session_dates_by_patient().items():
         remind_on = dates[-1] + timedelta(days=BOOKING_REMINDER_DAYS_AFTER_SESSION)
         if patient_id not in booked and 0 <= (today - remind_on).days <= REMINDER_CATCH_UP_DAYS:
             due.append(DueReminder(ReminderKind.BOOK_NEXT, patient_id, remind_on))
@@ -115,8 +117,6 @@ def _due_booking_reminders(today: date, now: datetime) -> list[DueReminder]:
 
 
 def _due_diary_nudges(today: date) -> list[DueReminder]:
-    from cadence.diary.models import DiaryDay
-
     latest = (
         DiaryDay.objects.values("patient_id")
         .annotate(last_entry=Max("date"))
@@ -182,31 +182,6 @@ def plan_due_reminders(*, today: date | None = None, now: datetime | None = None
     before = Reminder.objects.count()
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return Reminder.objects.count() - before
-
-
-def enqueue_due_reminders(*, today: date | None = None, now: datetime | None = None) -> int:
-    """The periodic entry point: plan what is due, flag hand-overs that never finished,
-    enqueue a task per reminder that still needs sending. Returns how many were enqueued."""
-    from cadence.scheduling.tasks import send_reminder_task
-
-    now = now or timezone.now()
-    plan_due_reminders(today=today, now=now)
-    stale = now - CLAIM_LEASE
-    Reminder.objects.filter(status=ReminderStatus.SENDING, send_started_at__lt=stale).update(
-        status=ReminderStatus.UNCONFIRMED,
-        last_error="The worker stopped while handing the message over; not re-sent.",
-    )
-    to_send = list(
-        Reminder.objects.filter(
-            Q(status=ReminderStatus.PENDING)
-            | Q(status=ReminderStatus.CLAIMED, claimed_at__lt=stale)
-        )
-        .order_by("id")
-        .values_list("pk", flat=True)
-    )
-    for reminder_id in to_send:
-        send_reminder_task.enqueue(reminder_id)
-    return len(to_send)
 
 
 # ---------------------------------------------------------------- sending one

@@ -22,6 +22,7 @@ from cadence.patients.models import Patient
 from cadence.patients.selectors import payer_profile_for
 from cadence.rules.schedule import (
     COURSE_SESSIONS,
+    DUE_WINDOW_END_DAYS,
     TreatmentSchedule,
     treatment_schedule,
 )
@@ -33,11 +34,12 @@ from cadence.scheduling.models import (
     ReminderPreference,
     WorkingHours,
 )
+from cadence.treatments.selectors import session_dates, session_dates_by_patient
 
 #: Cadence default (from the issue): a patient with no session and no booking for more
 #: than this many days after their last session is "lost to follow-up" (= the end of the
 #: 84-98 day due window).
-LOST_TO_FOLLOW_UP_DAYS = 98
+LOST_TO_FOLLOW_UP_DAYS = DUE_WINDOW_END_DAYS
 #: Cadence default: the course-review worklist shows reviews due within this many days.
 REVIEW_LOOKAHEAD_DAYS = 14
 #: Cadence default: reviews due more than this many days ago drop off the worklist.
@@ -58,32 +60,8 @@ def local_date(moment: datetime) -> date:
 
 
 # ---------------------------------------------------------------- session dates
-def session_dates(patient: Patient) -> list[date]:
-    """Dates of the patient's signed treatment sessions (from the treatments app)."""
-    try:
-        from cadence.treatments.selectors import session_dates as treatments_session_dates
-    except ImportError:
-        treatments_session_dates = None
-    if treatments_session_dates is not None:
-        return list(treatments_session_dates(patient))
-    return signed_session_dates_by_patient([patient.pk]).get(patient.pk, [])
-
-
-def signed_session_dates_by_patient(
-    patient_ids: Iterable[int] | None = None,
-) -> dict[int, list[date]]:
-    """{patient_id: sorted session dates} in one query (signed procedures only)."""
-    from cadence.treatments.models import Procedure
-
-    rows = Procedure.objects.filter(status="signed")
-    if patient_ids is not None:
-        rows = rows.filter(patient_id__in=list(patient_ids))
-    by_patient: dict[int, list[date]] = defaultdict(list)
-    for patient_id, performed_on in rows.values_list("patient_id", "performed_on").order_by(
-        "patient_id", "performed_on"
-    ):
-        by_patient[patient_id].append(performed_on)
-    return dict(by_patient)
+# Session dates are the treatments app's answer (``session_dates``,
+# ``session_dates_by_patient``: signed sessions only); the schedule reads them from there.
 
 
 def treatment_schedule_for(patient: Patient, today: date | None = None) -> TreatmentSchedule:
@@ -162,7 +140,7 @@ class WorklistEntry:
 def _treated_patients(today: date) -> list[WorklistEntry]:
     """Every patient with at least one signed session, with schedule and next booking.
     Three queries: session dates, booked future sessions, patients."""
-    dates_by_patient = signed_session_dates_by_patient()
+    dates_by_patient = session_dates_by_patient()
     if not dates_by_patient:
         return []
     now_start, _ = local_day_bounds(today)

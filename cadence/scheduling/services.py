@@ -4,7 +4,8 @@ Booking is serialised per clinician: inside the transaction the clinician's
 `ClinicianCalendar` row is locked (`SELECT ... FOR UPDATE` on PostgreSQL; on SQLite the
 project's IMMEDIATE transactions already serialise writers), the overlap is checked, then
 the row is written. The database's own guard (exclusion constraint / trigger, migration
-0002) turns any overlap that slips past into an IntegrityError, reported as `SlotTaken`.
+0002) turns any overlap that slips past into an IntegrityError, reported as a `CONFLICT` refusal
+(409 in the API).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cadence.accounts.roles import Role
+from cadence.accounts.validation import CONFLICT, refusal
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record
 from cadence.patients.models import Patient
@@ -30,29 +32,18 @@ from cadence.scheduling.models import (
     ReminderPreference,
     WorkingHours,
 )
-from cadence.scheduling.selectors import local_date, session_dates
+from cadence.scheduling.selectors import local_date
+from cadence.treatments.selectors import session_dates
 
 #: Longest appointment Cadence accepts (a sanity bound on user input), in minutes.
 MAX_DURATION_MINUTES = 240
 
 
-class SchedulingError(Exception):
-    """A booking that cannot be made; `field` names the input at fault."""
-
-    status_code = 422
-
-    def __init__(self, message: str, *, field: str = "starts_at"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class SlotTaken(SchedulingError):
-    status_code = 409
-
-
-class BookingRefused(SchedulingError):
-    """Before the earliest re-treatment date without a valid override."""
+#: The code of a booking that cannot be made as asked (422, naming the field).
+INVALID = "invalid"
+#: The code of a treatment session before the earliest re-treatment date without a valid
+#: override (422; the booking page shows it as the refusal).
+TOO_EARLY = "before_earliest_date"
 
 
 def _lock_calendar(clinician) -> ClinicianCalendar:
@@ -62,22 +53,26 @@ def _lock_calendar(clinician) -> ClinicianCalendar:
 
 def _check_clinician(clinician) -> None:
     if clinician is None or clinician.role != Role.CLINICIAN or not clinician.is_active:
-        raise SchedulingError("Choose an active clinician.", field="clinician")
+        raise refusal("clinician", "Choose an active clinician.", code=INVALID)
 
 
 def _check_working_hours(clinician, starts_at: datetime, ends_at: datetime) -> None:
     local_start = timezone.localtime(starts_at)
     local_end = timezone.localtime(ends_at)
     if local_start.date() != local_end.date():
-        raise SchedulingError("An appointment must start and end on the same day.")
+        raise refusal(
+            "starts_at", "An appointment must start and end on the same day.", code=INVALID
+        )
     blocks = WorkingHours.objects.filter(clinician=clinician, weekday=local_start.weekday())
     for block in blocks:
         if block.starts <= local_start.time() and local_end.time() <= block.ends:
             return
     hours = ", ".join(f"{b.starts:%H:%M}-{b.ends:%H:%M}" for b in blocks) or "none"
-    raise SchedulingError(
+    raise refusal(
+        "starts_at",
         f"{local_start:%A %Y-%m-%d %H:%M}-{local_end:%H:%M} is outside "
-        f"{clinician.get_full_name() or clinician.username}'s working hours that day ({hours})."
+        f"{clinician.get_full_name() or clinician.username}'s working hours that day ({hours}).",
+        code=INVALID,
     )
 
 
@@ -95,9 +90,11 @@ def _check_free(
     other = clash.first()
     if other is not None:
         local = timezone.localtime(other.starts_at)
-        raise SlotTaken(
+        raise refusal(
+            "starts_at",
             f"The clinician already has an appointment at {local:%Y-%m-%d %H:%M} "
-            f"({other.duration_minutes} minutes) that overlaps this time."
+            f"({other.duration_minutes} minutes) that overlaps this time.",
+            code=CONFLICT,
         )
 
 
@@ -109,8 +106,10 @@ def _check_interval(
         return "", False
     reason = (override_reason or "").strip()
     if reason and getattr(actor, "role", None) != Role.CLINICIAN:
-        raise BookingRefused(
-            "Only a clinician may override the earliest re-treatment date.", field="override_reason"
+        raise refusal(
+            "override_reason",
+            "Only a clinician may override the earliest re-treatment date.",
+            code=TOO_EARLY,
         )
     decision = booking_check(
         session_dates(patient),
@@ -119,7 +118,7 @@ def _check_interval(
         override_reason=reason or None,
     )
     if not decision.allowed:
-        raise BookingRefused(decision.reason)
+        raise refusal("starts_at", decision.reason, code=TOO_EARLY)
     return (reason if decision.overridden else ""), decision.overridden
 
 
@@ -131,9 +130,10 @@ def _normalise_times(
     starts_at = starts_at.replace(second=0, microsecond=0)
     minutes = duration_minutes or DEFAULT_DURATION_MINUTES[kind]
     if not 5 <= minutes <= MAX_DURATION_MINUTES:
-        raise SchedulingError(
+        raise refusal(
+            "duration_minutes",
             f"Length must be between 5 and {MAX_DURATION_MINUTES} minutes.",
-            field="duration_minutes",
+            code=INVALID,
         )
     return starts_at, starts_at + timedelta(minutes=minutes)
 
@@ -150,14 +150,14 @@ def appointment_book(
     notes: str = "",
     request=None,
 ) -> Appointment:
-    """Book an appointment. Raises SchedulingError (422), BookingRefused (422, before the
-    earliest date) or SlotTaken (409, the clinician is busy)."""
+    """Book an appointment. Refused (ValidationError naming the field) with code `INVALID`,
+    `TOO_EARLY` (before the earliest date) or `CONFLICT` (409, the clinician is busy)."""
     if kind not in AppointmentKind.values:
-        raise SchedulingError("Unknown appointment type.", field="kind")
+        raise refusal("kind", "Unknown appointment type.", code=INVALID)
     _check_clinician(clinician)
     starts_at, ends_at = _normalise_times(starts_at, duration_minutes, kind)
     if starts_at < timezone.now() - timedelta(minutes=5):
-        raise SchedulingError("An appointment cannot be booked in the past.")
+        raise refusal("starts_at", "An appointment cannot be booked in the past.", code=INVALID)
     _check_working_hours(clinician, starts_at, ends_at)
     kept_reason, overridden = _check_interval(
         patient=patient,
@@ -193,7 +193,9 @@ def appointment_book(
                 request=request,
             )
     except IntegrityError as exc:
-        raise SlotTaken("The clinician already has an appointment at that time.") from exc
+        raise refusal(
+            "starts_at", "The clinician already has an appointment at that time.", code=CONFLICT
+        ) from exc
     return appointment
 
 
@@ -207,10 +209,10 @@ def appointment_move(
 ) -> Appointment:
     """Move a booked appointment to a new start (same length, same clinician)."""
     if appointment.status != AppointmentStatus.BOOKED:
-        raise SchedulingError("Only a booked appointment can be moved.", field="status")
+        raise refusal("status", "Only a booked appointment can be moved.", code=INVALID)
     new_start, new_end = _normalise_times(starts_at, appointment.duration_minutes, appointment.kind)
     if new_start < timezone.now() - timedelta(minutes=5):
-        raise SchedulingError("An appointment cannot be moved into the past.")
+        raise refusal("starts_at", "An appointment cannot be moved into the past.", code=INVALID)
     _check_working_hours(appointment.clinician, new_start, new_end)
     kept_reason, overridden = _check_interval(
         patient=appointment.patient,
@@ -240,7 +242,9 @@ def appointment_move(
                 request=request,
             )
     except IntegrityError as exc:
-        raise SlotTaken("The clinician already has an appointment at that time.") from exc
+        raise refusal(
+            "starts_at", "The clinician already has an appointment at that time.", code=CONFLICT
+        ) from exc
     return appointment
 
 
@@ -250,9 +254,10 @@ def _set_status(
     with transaction.atomic():
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if locked.status != AppointmentStatus.BOOKED:
-            raise SchedulingError(
+            raise refusal(
+                "status",
                 f"This appointment is already {locked.get_status_display().lower()}.",
-                field="status",
+                code=INVALID,
             )
         locked.status = status
         for name, value in fields.items():
@@ -284,8 +289,10 @@ def appointment_cancel(
 
 def appointment_mark_no_show(*, appointment: Appointment, actor, request=None) -> Appointment:
     if appointment.starts_at > timezone.now():
-        raise SchedulingError(
-            "A no-show can be recorded only once the appointment has started.", field="status"
+        raise refusal(
+            "status",
+            "A no-show can be recorded only once the appointment has started.",
+            code=INVALID,
         )
     return _set_status(
         appointment=appointment,
@@ -298,8 +305,8 @@ def appointment_mark_no_show(*, appointment: Appointment, actor, request=None) -
 
 def appointment_mark_attended(*, appointment: Appointment, actor, request=None) -> Appointment:
     if local_date(appointment.starts_at) > timezone.localdate():
-        raise SchedulingError(
-            "Attendance can be recorded only on or after the day.", field="status"
+        raise refusal(
+            "status", "Attendance can be recorded only on or after the day.", code=INVALID
         )
     return _set_status(
         appointment=appointment,
@@ -315,13 +322,13 @@ def working_hours_add(
 ) -> WorkingHours:
     _check_clinician(clinician)
     if ends <= starts:
-        raise SchedulingError("The end must be after the start.", field="ends")
+        raise refusal("ends", "The end must be after the start.", code=INVALID)
     with transaction.atomic():
         overlapping = WorkingHours.objects.filter(
             clinician=clinician, weekday=weekday, starts__lt=ends, ends__gt=starts
         ).exists()
         if overlapping:
-            raise SchedulingError("This block overlaps another block that day.", field="starts")
+            raise refusal("starts", "This block overlaps another block that day.", code=INVALID)
         block = WorkingHours.objects.create(
             clinician=clinician, weekday=weekday, starts=starts, ends=ends
         )

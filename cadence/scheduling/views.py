@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -13,16 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from cadence.accounts.access import (
-    patient_for_user,
-    patients_visible_to,
-    public_page,
-    roles_required,
-)
+from cadence.accounts.access import public_page, roles_required
 from cadence.accounts.models import User
 from cadence.accounts.roles import ALL_ROLES, STAFF_ROLES, Role
+from cadence.accounts.validation import add_validation_errors, refusal_codes, refusal_text
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record, audit_view
+from cadence.patients.access import patient_for_user, patients_visible_to
 from cadence.scheduling import ical, selectors, services
 from cadence.scheduling.forms import (
     BookingForm,
@@ -160,11 +158,12 @@ def patient_book(request, patient_id: int):
                     actor=request.user,
                     request=request,
                 )
-            except services.BookingRefused as exc:
-                refusal = exc.message
-                form.add_error(None, exc.message)
-            except services.SchedulingError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            except ValidationError as exc:
+                if services.TOO_EARLY in refusal_codes(exc):
+                    refusal = refusal_text(exc)
+                    form.add_error(None, refusal)
+                else:
+                    add_validation_errors(form, exc)
             else:
                 when = timezone.localtime(appointment.starts_at)
                 messages.success(
@@ -267,8 +266,8 @@ def appointment_move(request, appointment_id: int):
                 actor=request.user,
                 request=request,
             )
-        except services.SchedulingError as exc:
-            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
         else:
             messages.success(request, "Appointment moved.")
             return redirect("scheduling:appointment-detail", appointment_id=appointment.pk)
@@ -294,8 +293,8 @@ def _status_action(request, appointment_id: int, action):
     appointment = _appointment_for(request, appointment_id)
     try:
         action(appointment)
-    except services.SchedulingError as exc:
-        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, "Appointment updated.")
     return redirect("scheduling:appointment-detail", appointment_id=appointment.pk)
@@ -491,8 +490,8 @@ def working_hours(request):
         if form.is_valid():
             try:
                 services.working_hours_add(actor=request.user, request=request, **form.cleaned_data)
-            except services.SchedulingError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, "Working hours added.")
                 return redirect("scheduling:working-hours")

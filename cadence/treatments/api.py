@@ -4,12 +4,12 @@ toxin treatments and lot recall."""
 
 from django.http import Http404
 from ninja import Router, Status
-from ninja.errors import ValidationError
 
-from cadence.accounts.access import patient_for_user
 from cadence.accounts.api_auth import api_roles
-from cadence.accounts.roles import STAFF_ROLES, Role
+from cadence.accounts.roles import CLINICAL_ROLES, PRESCRIBER_ROLES, RECALL_ROLES, STAFF_ROLES
+from cadence.accounts.validation import refusal
 from cadence.audit.services import audit_view
+from cadence.patients.access import patient_for_user
 from cadence.treatments import selectors, services
 from cadence.treatments.models import Procedure, TreatmentPlan
 from cadence.treatments.schemas import (
@@ -34,24 +34,6 @@ from cadence.treatments.schemas import (
 )
 
 router = Router(tags=["Treatments"])
-
-CLINICIAN = frozenset({Role.CLINICIAN})
-CLINICAL = frozenset({Role.CLINICIAN, Role.NURSE})
-RECALL_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})
-
-
-def _refused(exc: services.TreatmentError) -> ValidationError:
-    """A domain refusal as ninja's 422 shape, naming the field and the rule."""
-    return ValidationError(
-        [
-            {
-                "loc": ["body", "payload", problem.field],
-                "msg": problem.message,
-                "type": problem.rule or "refused",
-            }
-            for problem in exc.problems
-        ]
-    )
 
 
 def _plan_out(plan: TreatmentPlan) -> TreatmentPlanOut:
@@ -146,7 +128,7 @@ def _procedure_detail_out(procedure: Procedure) -> ProcedureDetailOut:
     "/injection-sites", response=list[InjectionSiteOut], summary="The injection-site catalogue"
 )
 @api_roles(STAFF_ROLES)
-def list_injection_sites(request):
+def injection_site_list(request):
     """The 31 fixed PREEMPT sites (`follow_the_pain` false) and the 8 follow-the-pain sites,
     with their codes (used in plans and procedures), default units and head-map positions."""
     return [
@@ -172,26 +154,23 @@ def list_injection_sites(request):
     response={201: TreatmentPlanOut},
     summary="Create a treatment plan",
 )
-@api_roles(CLINICIAN)
-def create_treatment_plan(request, patient_id: int, payload: TreatmentPlanIn):
+@api_roles(PRESCRIBER_ROLES)
+def treatment_plan_create(request, patient_id: int, payload: TreatmentPlanIn):
     """`template` `preempt` (31 sites, 155 U; `sites` lists only the follow-the-pain
     additions) or `custom` (a targeted plan: `sites` is the whole plan). Refused with 422
     naming the rule and by how much: unknown site, units per site out of range,
     follow-the-pain caps, over 195 U per session, over 400 U in any 84 days (counting the
     patient's other toxin treatments and procedures)."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    try:
-        plan = services.treatment_plan_create(
-            patient=patient,
-            template=payload.template,
-            sites=[(s.site, s.units) for s in payload.sites],
-            created_by=request.user,
-            planned_for=payload.planned_for,
-            notes=payload.notes,
-            request=request,
-        )
-    except services.TreatmentError as exc:
-        raise _refused(exc) from None
+    plan = services.treatment_plan_create(
+        patient=patient,
+        template=payload.template,
+        sites=[(s.site, s.units) for s in payload.sites],
+        created_by=request.user,
+        planned_for=payload.planned_for,
+        notes=payload.notes,
+        request=request,
+    )
     return Status(201, _plan_out(selectors.plan_for_patient(patient, plan.pk)))
 
 
@@ -200,8 +179,8 @@ def create_treatment_plan(request, patient_id: int, payload: TreatmentPlanIn):
     response=list[TreatmentPlanOut],
     summary="A patient's treatment plans",
 )
-@api_roles(CLINICAL)
-def list_treatment_plans(request, patient_id: int):
+@api_roles(CLINICAL_ROLES)
+def treatment_plan_list(request, patient_id: int):
     """Newest first, each with its sites and consent."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     plans = selectors.plans_for_patient(patient).prefetch_related("sites__site")
@@ -214,8 +193,8 @@ def list_treatment_plans(request, patient_id: int):
     response=TreatmentPlanOut,
     summary="One treatment plan",
 )
-@api_roles(CLINICAL)
-def get_treatment_plan(request, patient_id: int, plan_id: int):
+@api_roles(CLINICAL_ROLES)
+def treatment_plan_get(request, patient_id: int, plan_id: int):
     """The plan with its sites, totals and consent."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     plan = selectors.plan_for_patient(patient, plan_id)
@@ -228,41 +207,35 @@ def get_treatment_plan(request, patient_id: int, plan_id: int):
     response=TreatmentPlanOut,
     summary="Record the patient's consent to a plan",
 )
-@api_roles(CLINICAL)
-def consent_treatment_plan(request, patient_id: int, plan_id: int, payload: PlanConsentIn):
+@api_roles(CLINICAL_ROLES)
+def treatment_plan_consent(request, patient_id: int, plan_id: int, payload: PlanConsentIn):
     """After reviewing the plan, the aftercare and the expected course with the patient:
     who consented; the time and the recording user are stored."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     plan = selectors.plan_for_patient(patient, plan_id)
-    try:
-        services.treatment_plan_record_consent(
-            plan=plan,
-            consent_given_by=payload.consent_given_by,
-            recorded_by=request.user,
-            request=request,
-        )
-    except services.TreatmentError as exc:
-        raise _refused(exc) from None
+    services.treatment_plan_record_consent(
+        plan=plan,
+        consent_given_by=payload.consent_given_by,
+        recorded_by=request.user,
+        request=request,
+    )
     return _plan_out(selectors.plan_for_patient(patient, plan.pk))
 
 
 # --- vials -----------------------------------------------------------------------------------
 @router.post("/vials", response={201: VialLotOut}, summary="Receive vials into stock")
-@api_roles(CLINICAL)
-def receive_vials(request, payload: VialIn):
+@api_roles(CLINICAL_ROLES)
+def vial_receive(request, payload: VialIn):
     """`lot`, `expires_on`, `size_units` (100 or 200), `quantity` (vials, default 1). A lot
     received again with the same size and expiry is added to its stock."""
-    try:
-        lot = services.vial_receive(
-            lot=payload.lot,
-            expires_on=payload.expires_on,
-            size_units=payload.size_units,
-            quantity=payload.quantity,
-            received_by=request.user,
-            request=request,
-        )
-    except services.TreatmentError as exc:
-        raise _refused(exc) from None
+    lot = services.vial_receive(
+        lot=payload.lot,
+        expires_on=payload.expires_on,
+        size_units=payload.size_units,
+        quantity=payload.quantity,
+        received_by=request.user,
+        request=request,
+    )
     return Status(201, _lot_out(lot))
 
 
@@ -278,8 +251,8 @@ def _lot_out(lot) -> VialLotOut:
 
 
 @router.get("/vials", response=list[VialLotOut], summary="Vial stock")
-@api_roles(CLINICAL)
-def list_vials(request):
+@api_roles(CLINICAL_ROLES)
+def vial_list(request):
     """Every lot received, earliest expiry first, with the vials remaining."""
     return [_lot_out(lot) for lot in selectors.vial_stock()]
 
@@ -288,8 +261,8 @@ def list_vials(request):
 @router.post(
     "/patients/{patient_id}/procedures", response={201: ProcedureOut}, summary="Record a procedure"
 )
-@api_roles(CLINICIAN)
-def create_procedure(request, patient_id: int, payload: ProcedureIn):
+@api_roles(PRESCRIBER_ROLES)
+def procedure_create(request, patient_id: int, payload: ProcedureIn):
     """A procedure note (draft until signed). `injections` default to the plan's sites;
     `vial_lots` lists one lot per vial opened (stock is decremented). Refused with 422:
     consent not obtained, a date in the future, an unknown or expired lot, not enough
@@ -300,34 +273,25 @@ def create_procedure(request, patient_id: int, payload: ProcedureIn):
     try:
         plan = TreatmentPlan.objects.get(pk=payload.plan, patient=patient)
     except TreatmentPlan.DoesNotExist:
-        raise ValidationError(
-            [
-                {
-                    "loc": ["body", "payload", "plan"],
-                    "msg": "No such treatment plan for this patient",
-                    "type": "unknown_plan",
-                }
-            ]
+        raise refusal(
+            "plan", "No such treatment plan for this patient", code="unknown_plan"
         ) from None
-    try:
-        procedure = services.procedure_record(
-            patient=patient,
-            plan=plan,
-            performed_on=payload.performed_on,
-            vial_lots=payload.vial_lots,
-            consent_obtained=payload.consent_obtained,
-            clinician=request.user,
-            injections=None
-            if payload.injections is None
-            else [(i.site, i.units) for i in payload.injections],
-            performed_at=payload.performed_at,
-            immediate_reactions=payload.immediate_reactions,
-            aftercare_given=payload.aftercare_given,
-            notes=payload.notes,
-            request=request,
-        )
-    except services.TreatmentError as exc:
-        raise _refused(exc) from None
+    procedure = services.procedure_record(
+        patient=patient,
+        plan=plan,
+        performed_on=payload.performed_on,
+        vial_lots=payload.vial_lots,
+        consent_obtained=payload.consent_obtained,
+        clinician=request.user,
+        injections=None
+        if payload.injections is None
+        else [(i.site, i.units) for i in payload.injections],
+        performed_at=payload.performed_at,
+        immediate_reactions=payload.immediate_reactions,
+        aftercare_given=payload.aftercare_given,
+        notes=payload.notes,
+        request=request,
+    )
     return Status(201, _procedure_out(procedure))
 
 
@@ -336,8 +300,8 @@ def create_procedure(request, patient_id: int, payload: ProcedureIn):
     response=list[ProcedureOut],
     summary="A patient's procedures",
 )
-@api_roles(CLINICAL)
-def list_procedures(request, patient_id: int):
+@api_roles(CLINICAL_ROLES)
+def procedure_list(request, patient_id: int):
     """Newest first, with totals, waste and billing."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     audit_view(request, patient=patient, summary="Viewed procedures (API)")
@@ -349,8 +313,8 @@ def list_procedures(request, patient_id: int):
     response=ProcedureDetailOut,
     summary="One procedure note",
 )
-@api_roles(CLINICAL)
-def get_procedure(request, patient_id: int, procedure_id: int):
+@api_roles(CLINICAL_ROLES)
+def procedure_get(request, patient_id: int, procedure_id: int):
     """The full note: sites, vials and lots, dilution, billing, the signed original and
     every amendment."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
@@ -364,15 +328,12 @@ def get_procedure(request, patient_id: int, procedure_id: int):
     response=ProcedureDetailOut,
     summary="Sign a procedure note",
 )
-@api_roles(CLINICIAN)
-def sign_procedure(request, patient_id: int, procedure_id: int):
+@api_roles(PRESCRIBER_ROLES)
+def procedure_sign(request, patient_id: int, procedure_id: int):
     """Locks the note; later changes are amendments. 422 if already signed."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     procedure = selectors.procedure_for_patient(patient, procedure_id)
-    try:
-        services.procedure_sign(procedure=procedure, signed_by=request.user, request=request)
-    except services.TreatmentError as exc:
-        raise _refused(exc) from None
+    services.procedure_sign(procedure=procedure, signed_by=request.user, request=request)
     return _procedure_detail_out(selectors.procedure_for_patient(patient, procedure.pk))
 
 
@@ -381,27 +342,24 @@ def sign_procedure(request, patient_id: int, procedure_id: int):
     response={201: ProcedureDetailOut},
     summary="Amend a signed procedure note",
 )
-@api_roles(CLINICIAN)
-def amend_procedure(request, patient_id: int, procedure_id: int, payload: ProcedureAmendIn):
+@api_roles(PRESCRIBER_ROLES)
+def procedure_amend(request, patient_id: int, procedure_id: int, payload: ProcedureAmendIn):
     """Change reactions, aftercare, notes or the injected sites of a signed note, with a
     reason. The signed original and every earlier version stay recorded."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     procedure = selectors.procedure_for_patient(patient, procedure_id)
-    try:
-        services.procedure_amend(
-            procedure=procedure,
-            amended_by=request.user,
-            reason=payload.reason,
-            immediate_reactions=payload.immediate_reactions,
-            aftercare_given=payload.aftercare_given,
-            notes=payload.notes,
-            injections=None
-            if payload.injections is None
-            else [(i.site, i.units) for i in payload.injections],
-            request=request,
-        )
-    except services.TreatmentError as exc:
-        raise _refused(exc) from None
+    services.procedure_amend(
+        procedure=procedure,
+        amended_by=request.user,
+        reason=payload.reason,
+        immediate_reactions=payload.immediate_reactions,
+        aftercare_given=payload.aftercare_given,
+        notes=payload.notes,
+        injections=None
+        if payload.injections is None
+        else [(i.site, i.units) for i in payload.injections],
+        request=request,
+    )
     return Status(
         201, _procedure_detail_out(selectors.procedure_for_patient(patient, procedure.pk))
     )
@@ -413,22 +371,19 @@ def amend_procedure(request, patient_id: int, procedure_id: int, payload: Proced
     response={201: OtherToxinTreatmentOut},
     summary="Record a botulinum-toxin treatment for another indication",
 )
-@api_roles(CLINICIAN)
-def create_other_toxin_treatment(request, patient_id: int, payload: OtherToxinTreatmentIn):
+@api_roles(PRESCRIBER_ROLES)
+def other_toxin_treatment_create(request, patient_id: int, payload: OtherToxinTreatmentIn):
     """Counts towards the 400 U in any 84 days limit of plans and procedures."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    try:
-        treatment = services.other_toxin_treatment_record(
-            patient=patient,
-            given_on=payload.given_on,
-            units=payload.units,
-            indication=payload.indication,
-            notes=payload.notes,
-            recorded_by=request.user,
-            request=request,
-        )
-    except services.TreatmentError as exc:
-        raise _refused(exc) from None
+    treatment = services.other_toxin_treatment_record(
+        patient=patient,
+        given_on=payload.given_on,
+        units=payload.units,
+        indication=payload.indication,
+        notes=payload.notes,
+        recorded_by=request.user,
+        request=request,
+    )
     return Status(
         201,
         OtherToxinTreatmentOut(
@@ -446,8 +401,8 @@ def create_other_toxin_treatment(request, patient_id: int, payload: OtherToxinTr
     response=list[OtherToxinTreatmentOut],
     summary="Other botulinum-toxin treatments",
 )
-@api_roles(CLINICAL)
-def list_other_toxin_treatments(request, patient_id: int):
+@api_roles(CLINICAL_ROLES)
+def other_toxin_treatment_list(request, patient_id: int):
     """Newest first."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     audit_view(request, patient=patient, summary="Viewed other toxin treatments (API)")
@@ -466,7 +421,7 @@ def list_other_toxin_treatments(request, patient_id: int):
 # --- recall ------------------------------------------------------------------------------------
 @router.get("/lots/{lot}/recall", response=RecallOut, summary="Lot recall: who received a lot")
 @api_roles(RECALL_ROLES)
-def recall_lot(request, lot: str):
+def lot_recall(request, lot: str):
     """Every procedure that used the lot, with patient and date (newest first). An unknown
     lot (never received and never used) answers 404."""
     rows = selectors.lot_recall(lot)

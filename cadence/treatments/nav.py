@@ -1,12 +1,8 @@
 from cadence.accounts.navigation import NavItem
-from cadence.accounts.roles import Role
+from cadence.accounts.roles import CLINICAL_ROLES, PATIENT_ROLES, RECALL_ROLES
 
 NAV_ITEMS = [
-    NavItem(
-        "Vial stock", "treatments:vial-list", frozenset({Role.CLINICIAN, Role.NURSE}), order=60
-    ),
-    NavItem(
-        "Lot recall", "treatments:lot-recall", frozenset({Role.CLINICIAN, Role.ADMIN}), order=61
-    ),
-    NavItem("Aftercare", "treatments:my-aftercare", frozenset({Role.PATIENT}), order=30),
+    NavItem("Vial stock", "treatments:vial-list", CLINICAL_ROLES, order=60),
+    NavItem("Lot recall", "treatments:lot-recall", RECALL_ROLES, order=61),
+    NavItem("Aftercare", "treatments:my-aftercare", PATIENT_ROLES, order=30),
 ]

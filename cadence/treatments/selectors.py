@@ -2,14 +2,18 @@
 
 For other apps:
 - ``session_dates(patient) -> list[date]``: the signed procedures' dates, ascending
-  (scheduling's 12-week rhythm, outcomes' periods).
+  (scheduling's 12-week rhythm, outcomes' baseline and periods, the FHIR/CSV exports).
+  Draft notes are not sessions. The one answer to "when was this patient treated".
+- ``session_dates_by_patient(patient_ids=None) -> dict[int, list[date]]``: the same for
+  many patients in one query (worklists, reminders).
 - ``procedures_for_report(patient) -> list[dict]``: each signed session with its units,
   waste, lots and sites (outcomes reports, FHIR).
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -134,6 +138,20 @@ def session_dates(patient) -> list[date]:
         .order_by("performed_on", "id")
         .values_list("performed_on", flat=True)
     )
+
+
+def session_dates_by_patient(patient_ids: Iterable[int] | None = None) -> dict[int, list[date]]:
+    """``{patient_id: signed session dates, ascending}`` in one query (all patients with a
+    signed session when ``patient_ids`` is None)."""
+    rows = Procedure.objects.filter(status=ProcedureStatus.SIGNED)
+    if patient_ids is not None:
+        rows = rows.filter(patient_id__in=list(patient_ids))
+    by_patient: dict[int, list[date]] = defaultdict(list)
+    for patient_id, performed_on in rows.values_list("patient_id", "performed_on").order_by(
+        "patient_id", "performed_on", "id"
+    ):
+        by_patient[patient_id].append(performed_on)
+    return dict(by_patient)
 
 
 def procedures_for_report(patient) -> list[dict]:

@@ -1,14 +1,14 @@
 """Writes of the treatments app. Each runs in one transaction with its audit entry.
 
-Domain refusals raise :class:`TreatmentError` with one problem per field; the API answers
-them as 422 naming the field, the pages show them next to the form.
+Domain refusals raise Django's ``ValidationError`` naming the field, with the rule's code
+(`REFUSED` where no rule names it); the API answers them as 422 naming the field, the
+pages show them next to the form.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -16,11 +16,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cadence.accounts.validation import refusal, refusals
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record
+from cadence.rules.aftercare import aftercare_text
 from cadence.rules.plans import PlannedSite, PlanTemplate, preempt_plan, validate_plan
 from cadence.rules.sites import format_units, to_units
-from cadence.rules.treatments_extra import aftercare_text
 from cadence.rules.vials import (
     UNITS_PER_0_1_ML,
     VIAL_SIZES,
@@ -42,24 +43,8 @@ from cadence.treatments.models import (
     VialLot,
 )
 
-
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    message: str
-    rule: str = ""
-
-
-class TreatmentError(Exception):
-    """A refusal: one or more problems, each naming the field and the rule."""
-
-    def __init__(self, problems: Sequence[Problem]):
-        self.problems = list(problems)
-        super().__init__("; ".join(p.message for p in self.problems))
-
-    @classmethod
-    def one(cls, field: str, message: str, rule: str = "") -> TreatmentError:
-        return cls([Problem(field, message, rule)])
+#: The code of a refusal no rule of the rules package names.
+REFUSED = "refused"
 
 
 SiteUnits = Iterable[tuple[str, Decimal | int | float | str]]
@@ -71,14 +56,14 @@ def _planned_sites(sites: SiteUnits, field: str) -> list[PlannedSite]:
         try:
             planned.append(PlannedSite(str(code), to_units(units)))
         except ValueError as exc:
-            raise TreatmentError.one(field, f"{code}: {exc}", "invalid_units") from None
+            raise refusal(field, f"{code}: {exc}", code="invalid_units") from None
     return planned
 
 
 def _check_plan(template, planned, *, on, doses, field: str) -> None:
     problems = validate_plan(template, planned, on=on, other_toxin_doses=doses)
     if problems:
-        raise TreatmentError([Problem(field, p.message, p.rule) for p in problems])
+        raise refusals((field, p.message, p.rule or REFUSED) for p in problems)
 
 
 # --- plans -------------------------------------------------------------------------------
@@ -94,13 +79,13 @@ def treatment_plan_create(
     request=None,
 ) -> TreatmentPlan:
     """Create a plan. For ``preempt`` `sites` are only the follow-the-pain additions; for
-    ``custom`` they are the whole targeted plan. Refused (TreatmentError) when
+    ``custom`` they are the whole targeted plan. Refused (ValidationError) when
     rules.plans.validate_plan finds a problem, including the 400 U in 84 days window
     counted with the patient's other toxin treatments and procedures."""
     try:
         template = PlanTemplate(template)
     except ValueError:
-        raise TreatmentError.one("template", "template must be 'preempt' or 'custom'") from None
+        raise refusal("template", "template must be 'preempt' or 'custom'", code=REFUSED) from None
     on = planned_for or timezone.localdate()
     given = _planned_sites(sites, "sites")
     planned = preempt_plan(given) if template is PlanTemplate.preempt else given
@@ -138,12 +123,16 @@ def treatment_plan_record_consent(
     patient and that they (or their representative) consented."""
     who = consent_given_by.strip()
     if not who:
-        raise TreatmentError.one(
-            "consent_given_by", "Say who gave consent (the patient or their representative)."
+        raise refusal(
+            "consent_given_by",
+            "Say who gave consent (the patient or their representative).",
+            code=REFUSED,
         )
     plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.has_consent:
-        raise TreatmentError.one("consent_given_by", "Consent for this plan is already recorded.")
+        raise refusal(
+            "consent_given_by", "Consent for this plan is already recorded.", code=REFUSED
+        )
     plan.consent_given_by = who[:120]
     plan.consent_recorded_at = timezone.now()
     plan.consent_recorded_by = recorded_by
@@ -168,13 +157,13 @@ def other_toxin_treatment_record(
     try:
         amount = to_units(units)
     except ValueError as exc:
-        raise TreatmentError.one("units", str(exc)) from None
+        raise refusal("units", str(exc), code=REFUSED) from None
     if not amount.is_finite() or amount <= 0:
-        raise TreatmentError.one("units", "units must be a positive number")
+        raise refusal("units", "units must be a positive number", code=REFUSED)
     if given_on > timezone.localdate():
-        raise TreatmentError.one("given_on", "given_on can't be in the future")
+        raise refusal("given_on", "given_on can't be in the future", code=REFUSED)
     if not indication.strip():
-        raise TreatmentError.one("indication", "Say what the toxin was given for.")
+        raise refusal("indication", "Say what the toxin was given for.", code=REFUSED)
     treatment = OtherToxinTreatment.objects.create(
         patient=patient,
         given_on=given_on,
@@ -202,25 +191,29 @@ def vial_receive(
     """Receive vials into stock. A lot received again (same size and expiry) adds to it."""
     lot = (lot or "").strip()
     if not lot:
-        raise TreatmentError.one("lot", "Enter the lot number.")
+        raise refusal("lot", "Enter the lot number.", code=REFUSED)
     if size_units not in VIAL_SIZES:
-        raise TreatmentError.one(
-            "size_units", f"size_units must be one of {', '.join(map(str, VIAL_SIZES))}"
+        raise refusal(
+            "size_units",
+            f"size_units must be one of {', '.join(map(str, VIAL_SIZES))}",
+            code=REFUSED,
         )
     if quantity < 1 or quantity > 1000:
-        raise TreatmentError.one("quantity", "quantity must be between 1 and 1000 vials")
+        raise refusal("quantity", "quantity must be between 1 and 1000 vials", code=REFUSED)
     if expires_on < timezone.localdate():
-        raise TreatmentError.one(
+        raise refusal(
             "expires_on",
             f"Lot {lot} expired on {expires_on.isoformat()}: expired stock can't be received",
+            code=REFUSED,
         )
     existing = VialLot.objects.select_for_update().filter(lot_number=lot).first()
     if existing is not None:
         if existing.size_units != size_units or existing.expires_on != expires_on:
-            raise TreatmentError.one(
+            raise refusal(
                 "lot",
                 f"Lot {lot} is already in stock as {existing.size_units} U vials expiring "
                 f"{existing.expires_on.isoformat()}; check the lot number",
+                code=REFUSED,
             )
         VialLot.objects.filter(pk=existing.pk).update(
             quantity_received=F("quantity_received") + quantity,
@@ -264,25 +257,25 @@ def _take_vials(vial_lots: Sequence[str], *, on: date) -> list[VialLot]:
     Returns one VialLot per vial opened (a lot repeats when several of its vials are)."""
     wanted = Counter(lot.strip() for lot in vial_lots)
     if not vial_lots:
-        raise TreatmentError.one("vial_lots", "Record at least one vial (its lot number).")
+        raise refusal("vial_lots", "Record at least one vial (its lot number).", code=REFUSED)
     if "" in wanted:
-        raise TreatmentError.one("vial_lots", "A vial has no lot number.")
+        raise refusal("vial_lots", "A vial has no lot number.", code=REFUSED)
     lots = {
         lot.lot_number: lot
         for lot in VialLot.objects.select_for_update().filter(lot_number__in=wanted)
     }
     unknown = sorted(set(wanted) - set(lots))
     if unknown:
-        raise TreatmentError.one(
+        raise refusal(
             "vial_lots",
             f"Unknown lot {', '.join(unknown)}: receive it into stock first",
-            "unknown_lot",
+            code="unknown_lot",
         )
     expired = vial_problems(
         [Vial(lot.lot_number, lot.expires_on, lot.size_units) for lot in lots.values()], on
     )
     if expired:
-        raise TreatmentError([Problem("vial_lots", message, "expired_lot") for message in expired])
+        raise refusals(("vial_lots", message, "expired_lot") for message in expired)
     for number, count in wanted.items():
         # Conditional decrement: never below zero, even with concurrent procedures.
         updated = VialLot.objects.filter(pk=lots[number].pk, quantity_remaining__gte=count).update(
@@ -290,11 +283,11 @@ def _take_vials(vial_lots: Sequence[str], *, on: date) -> list[VialLot]:
         )
         if not updated:
             lots[number].refresh_from_db()
-            raise TreatmentError.one(
+            raise refusal(
                 "vial_lots",
                 f"Not enough stock of lot {number}: {count} vial{'s' if count != 1 else ''} "
                 f"needed, {lots[number].quantity_remaining} left",
-                "not_enough_stock",
+                code="not_enough_stock",
             )
     return [lots[lot.strip()] for lot in vial_lots]
 
@@ -318,14 +311,15 @@ def procedure_record(
     """Record a procedure note (a draft until signed): the sites injected (default: the
     plan's), the vials opened (stock decremented), dilution, total, waste."""
     if plan.patient_id != patient.pk:
-        raise TreatmentError.one("plan", "No such plan for this patient.")
+        raise refusal("plan", "No such plan for this patient.", code=REFUSED)
     if not consent_obtained:
-        raise TreatmentError.one(
+        raise refusal(
             "consent_obtained",
             "The patient's consent must be obtained and recorded (consent_obtained must be true).",
+            code=REFUSED,
         )
     if performed_on > timezone.localdate():
-        raise TreatmentError.one("performed_on", "performed_on can't be in the future")
+        raise refusal("performed_on", "performed_on can't be in the future", code=REFUSED)
     if injections is None:
         planned = [PlannedSite(ps.site.code, ps.units) for ps in plan.sites.select_related("site")]
     else:
@@ -345,8 +339,8 @@ def procedure_record(
     try:
         wasted = waste(drawn, injected)
     except ValueError as exc:
-        raise TreatmentError.one(
-            "vial_lots", f"The vials hold {format_units(drawn)} U: {exc}"
+        raise refusal(
+            "vial_lots", f"The vials hold {format_units(drawn)} U: {exc}", code=REFUSED
         ) from None
     procedure = Procedure.objects.create(
         patient=patient,
@@ -424,8 +418,8 @@ def procedure_sign(*, procedure: Procedure, signed_by, request=None) -> Procedur
     signed is kept in `signed_note`."""
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     if procedure.status == ProcedureStatus.SIGNED:
-        raise TreatmentError.one(
-            "status", "This note is already signed; change it with an amendment."
+        raise refusal(
+            "status", "This note is already signed; change it with an amendment.", code=REFUSED
         )
     procedure.status = ProcedureStatus.SIGNED
     procedure.signed_at = timezone.now()
@@ -462,10 +456,10 @@ def procedure_amend(
     never changed; the amendment records who, when, why and each field's before/after."""
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     if procedure.status != ProcedureStatus.SIGNED:
-        raise TreatmentError.one("status", "Only a signed note is amended; sign it first.")
+        raise refusal("status", "Only a signed note is amended; sign it first.", code=REFUSED)
     reason = (reason or "").strip()
     if not reason:
-        raise TreatmentError.one("reason", "Give the reason for the amendment.")
+        raise refusal("reason", "Give the reason for the amendment.", code=REFUSED)
     changes: dict[str, dict] = {}
     update_fields: list[str] = []
     for field, value in (
@@ -497,8 +491,10 @@ def procedure_amend(
             try:
                 wasted = waste(procedure.drawn_units, injected)
             except ValueError as exc:
-                raise TreatmentError.one(
-                    "injections", f"The vials held {format_units(procedure.drawn_units)} U: {exc}"
+                raise refusal(
+                    "injections",
+                    f"The vials held {format_units(procedure.drawn_units)} U: {exc}",
+                    code=REFUSED,
                 ) from None
             changes["injections"] = {"before": before, "after": after}
             for field, value in (("total_units", injected), ("wasted_units", wasted)):
@@ -515,7 +511,7 @@ def procedure_amend(
                 for s in planned
             )
     if not changes:
-        raise TreatmentError.one("reason", "Nothing was changed: the amendment would be empty.")
+        raise refusal("reason", "Nothing was changed: the amendment would be empty.", code=REFUSED)
     procedure.save(update_fields=update_fields)
     amendment = ProcedureAmendment.objects.create(
         procedure=procedure, amended_by=amended_by, reason=reason, changes=changes

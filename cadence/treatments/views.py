@@ -10,6 +10,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,13 +19,15 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cadence.accounts.access import patient_for_user, roles_required
-from cadence.accounts.roles import Role
+from cadence.accounts.access import roles_required
+from cadence.accounts.roles import CLINICAL_ROLES, PRESCRIBER_ROLES, RECALL_ROLES, Role
+from cadence.accounts.validation import add_validation_errors, refusal_text
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record, audit_view
+from cadence.patients.access import patient_for_user
+from cadence.rules.aftercare import aftercare_instructions, aftercare_text, expected_course
 from cadence.rules.plans import PlannedSite, PlanTemplate, preempt_plan, validate_plan
 from cadence.rules.sites import SITE_CATALOGUE, TRIGGER_AREAS, format_units
-from cadence.rules.treatments_extra import aftercare_instructions, aftercare_text, expected_course
 from cadence.treatments import selectors, services
 from cadence.treatments.forms import (
     OtherToxinTreatmentForm,
@@ -36,20 +39,11 @@ from cadence.treatments.forms import (
 from cadence.treatments.headmap import head_map_svg
 from cadence.treatments.models import Procedure
 
-CLINICIAN = frozenset({Role.CLINICIAN})
-CLINICAL = frozenset({Role.CLINICIAN, Role.NURSE})
-RECALL_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})
 PHONE_LIKE = re.compile(r"\+?[0-9 ()\-.]+")
 
 
-def _problems_for(form, exc: services.TreatmentError) -> None:
-    for problem in exc.problems:
-        field = problem.field if problem.field in form.fields else None
-        form.add_error(field, problem.message)
-
-
 # --- patient overview --------------------------------------------------------------------------
-@roles_required(CLINICAL)
+@roles_required(CLINICAL_ROLES)
 @require_http_methods(["GET", "POST"])
 def patient_treatments(request, patient_id):
     """Plans, procedures and other toxin treatments of one patient."""
@@ -66,8 +60,8 @@ def patient_treatments(request, patient_id):
                     request=request,
                     **toxin_form.cleaned_data,
                 )
-            except services.TreatmentError as exc:
-                _problems_for(toxin_form, exc)
+            except ValidationError as exc:
+                add_validation_errors(toxin_form, exc)
             else:
                 messages.success(request, "Other toxin treatment recorded.")
                 return redirect("treatments:patient-treatments", patient_id=patient.pk)
@@ -160,7 +154,7 @@ def _builder_context(patient, template: PlanTemplate, codes: list[str]) -> dict:
     }
 
 
-@roles_required(CLINICIAN)
+@roles_required(PRESCRIBER_ROLES)
 @require_http_methods(["GET", "POST"])
 def plan_create(request, patient_id):
     """The plan builder: PREEMPT with follow-the-pain additions, or a targeted plan; each
@@ -179,8 +173,8 @@ def plan_create(request, patient_id):
                 notes=request.POST.get("notes", "")[:2000],
                 request=request,
             )
-        except services.TreatmentError as exc:
-            errors = [p.message for p in exc.problems]
+        except ValidationError as exc:
+            errors = exc.messages
         else:
             messages.success(
                 request,
@@ -194,7 +188,7 @@ def plan_create(request, patient_id):
     return render(request, "treatments/plan_builder.html", context)
 
 
-@roles_required(CLINICAL)
+@roles_required(CLINICAL_ROLES)
 def plan_detail(request, patient_id, plan_id):
     """The plan on the head map, and its review with the patient (aftercare, expected course,
     consent)."""
@@ -217,7 +211,7 @@ def plan_detail(request, patient_id, plan_id):
     )
 
 
-@roles_required(CLINICAL)
+@roles_required(CLINICAL_ROLES)
 @require_POST
 def plan_consent(request, patient_id, plan_id):
     patient = patient_for_user(request.user, patient_id, clinical=True)
@@ -231,8 +225,8 @@ def plan_consent(request, patient_id, plan_id):
                 recorded_by=request.user,
                 request=request,
             )
-        except services.TreatmentError as exc:
-            _problems_for(form, exc)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
         else:
             messages.success(request, "Consent recorded.")
             return redirect("treatments:plan-detail", patient_id=patient.pk, plan_id=plan.pk)
@@ -254,7 +248,7 @@ def plan_consent(request, patient_id, plan_id):
 
 
 # --- procedures --------------------------------------------------------------------------------------
-@roles_required(CLINICIAN)
+@roles_required(PRESCRIBER_ROLES)
 @require_http_methods(["GET", "POST"])
 def procedure_create(request, patient_id, plan_id):
     """The procedure note, from a plan: sites default to the plan's, vials to the
@@ -293,8 +287,8 @@ def procedure_create(request, patient_id, plan_id):
                 notes=data["notes"],
                 request=request,
             )
-        except services.TreatmentError as exc:
-            _problems_for(form, exc)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
         else:
             messages.success(request, "Procedure recorded. Check it and sign the note.")
             return redirect(
@@ -331,7 +325,7 @@ def _procedure_context(procedure: Procedure) -> dict:
     }
 
 
-@roles_required(CLINICAL)
+@roles_required(CLINICAL_ROLES)
 def procedure_detail(request, patient_id, procedure_id):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     procedure = selectors.procedure_for_patient(patient, procedure_id)
@@ -339,21 +333,21 @@ def procedure_detail(request, patient_id, procedure_id):
     return render(request, "treatments/procedure_detail.html", _procedure_context(procedure))
 
 
-@roles_required(CLINICIAN)
+@roles_required(PRESCRIBER_ROLES)
 @require_POST
 def procedure_sign(request, patient_id, procedure_id):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     procedure = selectors.procedure_for_patient(patient, procedure_id)
     try:
         services.procedure_sign(procedure=procedure, signed_by=request.user, request=request)
-    except services.TreatmentError as exc:
-        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, "Note signed. Later changes are amendments.")
     return redirect("treatments:procedure-detail", patient_id=patient.pk, procedure_id=procedure.pk)
 
 
-@roles_required(CLINICIAN)
+@roles_required(PRESCRIBER_ROLES)
 @require_http_methods(["GET", "POST"])
 def procedure_amend(request, patient_id, procedure_id):
     """Amend a signed note: the original and every amendment stay on record."""
@@ -378,8 +372,8 @@ def procedure_amend(request, patient_id, procedure_id):
                 notes=data["notes"],
                 request=request,
             )
-        except services.TreatmentError as exc:
-            _problems_for(form, exc)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
         else:
             messages.success(request, "Amendment recorded.")
             return redirect(
@@ -393,7 +387,7 @@ def procedure_amend(request, patient_id, procedure_id):
     )
 
 
-@roles_required(CLINICAL)
+@roles_required(CLINICAL_ROLES)
 def procedure_pdf(request, patient_id, procedure_id):
     """The procedure note as a PDF (WeasyPrint), with the head map."""
     import weasyprint
@@ -418,7 +412,7 @@ def procedure_pdf(request, patient_id, procedure_id):
     return response
 
 
-@roles_required(CLINICAL)
+@roles_required(CLINICAL_ROLES)
 def procedure_aftercare(request, patient_id, procedure_id):
     """Printable aftercare sheet of a procedure, to hand to the patient."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
@@ -462,7 +456,7 @@ def my_aftercare(request):
 
 
 # --- vials and recall ------------------------------------------------------------------------------------
-@roles_required(CLINICAL)
+@roles_required(CLINICAL_ROLES)
 @require_http_methods(["GET", "POST"])
 def vial_list(request):
     """Vial stock by lot (earliest expiry first) and the form to receive vials."""
@@ -472,8 +466,8 @@ def vial_list(request):
             lot = services.vial_receive(
                 received_by=request.user, request=request, **form.cleaned_data
             )
-        except services.TreatmentError as exc:
-            _problems_for(form, exc)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -10,6 +10,10 @@ listed in the CapabilityStatement and readable at ``/fhir/r4/CodeSystem/<id>``.
 
 from __future__ import annotations
 
+# Section 6's billing codes are defined once, in the rules; the FHIR mappers read them here.
+from cadence.rules.vials import CPT_CHEMODENERVATION_MIGRAINE as CPT_CHEMODENERVATION_MIGRAINE
+from cadence.rules.vials import HCPCS_ONABOTULINUMTOXINA as HCPCS_ONABOTULINUMTOXINA
+
 #: The one base URL of every Cadence-defined code system, extension and questionnaire.
 CADENCE_FHIR_BASE = "https://cadence.invalid/fhir"
 
@@ -43,9 +47,7 @@ SNOMED_US_CHRONIC_MIGRAINE = "124171000119105"
 SNOMED_US_CHRONIC_MIGRAINE_DISPLAY = "Chronic migraine without aura"
 SNOMED_US_ICD10_MATCH = "G43.719"
 
-CPT_CHEMODENERVATION_MIGRAINE = "64615"
 CPT_CHEMODENERVATION_TEXT = "Chemodenervation for chronic migraine"
-HCPCS_ONABOTULINUMTOXINA = "J0585"
 TOXIN_TEXT = "onabotulinumtoxinA"
 
 

@@ -37,7 +37,9 @@ from cadence.rules.questionnaires import (
     hit6_band,
     midas_grade,
 )
+from cadence.rules.side_effects import SIDE_EFFECT_LABELS, SideEffect, is_urgent
 from cadence.rules.sites import SITE_CATALOGUE, format_units
+from cadence.treatments.models import ProcedureStatus
 
 FhirDict = dict[str, Any]
 
@@ -240,7 +242,7 @@ def procedure_resource(
 ) -> FhirDict:
     """One treatment session: CPT 64615, once per session (section 2)."""
     performed_at = getattr(procedure, "performed_at", None)
-    status = getattr(procedure, "status", "signed")
+    status = getattr(procedure, "status", ProcedureStatus.SIGNED)
     clinician = (
         getattr(procedure, "clinician", None) if getattr(procedure, "clinician_id", None) else None
     )
@@ -255,7 +257,7 @@ def procedure_resource(
                     "valueQuantity": units_quantity(procedure.wasted_units),
                 },
             ],
-            "status": "completed" if status == "signed" else "in-progress",
+            "status": "completed" if status == ProcedureStatus.SIGNED else "in-progress",
             "code": {
                 "coding": [coding(c.CPT_SYSTEM, c.CPT_CHEMODENERVATION_MIGRAINE)],
                 "text": c.CPT_CHEMODENERVATION_TEXT,
@@ -320,7 +322,7 @@ def medication_administration_resource(
     """The toxin given at one site (or the whole session when no sites are recorded), with
     every vial of the session (lot, expiry): sites are not tied to vials in the note."""
     performed_at = getattr(procedure, "performed_at", None)
-    status = getattr(procedure, "status", "signed")
+    status = getattr(procedure, "status", ProcedureStatus.SIGNED)
     site = site_concept(site_code) if site_code else None
     return _drop_empty(
         {
@@ -329,7 +331,7 @@ def medication_administration_resource(
             "contained": [toxin_medication(vials)],
             "extension": [vial_extension(v) for v in vials],
             "partOf": [reference("Procedure", f"procedure-{procedure.pk}")],
-            "status": "completed" if status == "signed" else "in-progress",
+            "status": "completed" if status == ProcedureStatus.SIGNED else "in-progress",
             "medicationReference": {"reference": "#toxin"},
             "subject": patient_ref(patient_id),
             "effectiveDateTime": _iso(performed_at)
@@ -661,8 +663,6 @@ def appointment_resource(appointment, *, patient_id: int) -> FhirDict:
 # ------------------------------------------------------------------------- AdverseEvent
 def adverse_event_resource(report, *, patient_id: int) -> FhirDict:
     """A side effect reported after a session (section 5); urgent ones are "serious"."""
-    from cadence.rules.side_effects import SIDE_EFFECT_LABELS, SideEffect, is_urgent
-
     effect = str(getattr(report, "effect", "") or "")
     try:
         label = SIDE_EFFECT_LABELS[SideEffect(effect)]

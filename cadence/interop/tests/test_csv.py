@@ -8,7 +8,7 @@ import pytest
 from cadence.audit.models import AuditEvent
 from cadence.diary.models import DiaryDay
 from cadence.interop.csv_export import safe_cell
-from cadence.treatments.models import Procedure
+from cadence.treatments.models import Procedure, ProcedureStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,10 @@ def test_others_cannot_export_the_diary(api_for, request, role, diary):
 
 def test_the_outcome_table_has_a_row_per_treated_patient(api_for, clinician, diary, other_patient):
     Procedure.objects.create(
-        patient=diary, performed_on=date(2025, 1, 20), total_units=Decimal(155), status="signed"
+        patient=diary,
+        performed_on=date(2025, 1, 20),
+        total_units=Decimal(155),
+        status=ProcedureStatus.SIGNED,
     )
     response = api_for(clinician).get("/fhir/r4/export/outcomes.csv")
     assert response.status_code == 200
@@ -89,7 +92,10 @@ def test_the_outcome_table_has_a_row_per_treated_patient(api_for, clinician, dia
 
 def test_the_admin_outcome_table_has_no_names(api_for, admin_user, diary):
     Procedure.objects.create(
-        patient=diary, performed_on=date(2025, 1, 20), total_units=Decimal(155), status="signed"
+        patient=diary,
+        performed_on=date(2025, 1, 20),
+        total_units=Decimal(155),
+        status=ProcedureStatus.SIGNED,
     )
     table = rows(api_for(admin_user).get("/fhir/r4/export/outcomes.csv"))
     assert table[0][0] == "patient_id"

@@ -7,7 +7,7 @@ from cadence.audit.models import AuditEvent
 from cadence.diary.models import DiaryDay
 from cadence.interop.fhir import codes as c
 from cadence.interop.tests.helpers import resources_of, response_json, validate_bundle
-from cadence.treatments.models import Procedure
+from cadence.treatments.models import Procedure, ProcedureStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def record(patient, clinician):
         performed_on=first,
         total_units=Decimal("155"),
         wasted_units=Decimal("45"),
-        status="signed",
+        status=ProcedureStatus.SIGNED,
         clinician=clinician,
     )
     return patient

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from cadence.diary.models import DiaryDay
-from cadence.treatments.models import Procedure
+from cadence.treatments.models import Procedure, ProcedureStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_two_years_of_diary_export_streams_in_little_memory(
             patient=patient,
             performed_on=first + timedelta(days=30 + 84 * n),
             total_units=Decimal(155),
-            status="signed",
+            status=ProcedureStatus.SIGNED,
         )
     client = api_for(clinician)
     warm_up = client.get(f"/fhir/r4/Patient/{other_patient.pk}/$everything")  # imports, URLconf

@@ -16,6 +16,7 @@ from cadence.treatments.models import (
     InjectionSite,
     Procedure,
     ProcedureInjection,
+    ProcedureStatus,
     ProcedureVial,
     VialLot,
 )
@@ -54,7 +55,7 @@ def full_record(patient, clinician):
         performed_on=day,
         total_units=Decimal("155"),
         wasted_units=Decimal("45"),
-        status="signed",
+        status=ProcedureStatus.SIGNED,
         clinician=clinician,
     )
     for site in InjectionSite.objects.filter(follow_the_pain=False):

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from cadence.accounts.demo import build_demo_clinic
+from cadence.demo.clinic import build_demo_clinic
 from cadence.interop.tests.helpers import as_transaction, response_json, validate_bundle
 from cadence.patients.models import Diagnosis, Patient, PreventiveTrial
-from cadence.treatments.models import InjectionSite, Procedure, ProcedureInjection
+from cadence.treatments.models import InjectionSite, Procedure, ProcedureInjection, ProcedureStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def enrich(story, index):
                 performed_on=session,
                 total_units=Decimal("155"),
                 wasted_units=Decimal("45"),
-                status="signed",
+                status=ProcedureStatus.SIGNED,
             )
             ProcedureInjection.objects.bulk_create(
                 [

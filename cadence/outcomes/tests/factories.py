@@ -8,8 +8,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from cadence.diary.models import DiaryDay
-from cadence.rules.diary import AcuteMedicationTaken, DiaryDayFacts, PeakSeverity, classify_day
-from cadence.rules.outcomes_extra import overuse_day_flags
+from cadence.rules.diary import (
+    CLASSIFICATION_COLUMNS,
+    OVERUSE_COLUMNS,
+    AcuteMedicationTaken,
+    DiaryDayFacts,
+    PeakSeverity,
+    classify_day,
+)
+from cadence.rules.overuse import overuse_day_flags
 from cadence.treatments.models import Procedure, ProcedureStatus
 
 NO_HEADACHE = DiaryDayFacts(headache_hours=0)
@@ -37,7 +44,7 @@ SIMPLE_ANALGESIC = DiaryDayFacts(
 
 def diary_row(patient, on: date, facts: DiaryDayFacts) -> DiaryDay:
     classified = classify_day(facts)
-    overuse_class, simple = overuse_day_flags(m.drug_class for m in facts.acute_medications)
+    overuse = overuse_day_flags(m.drug_class for m in facts.acute_medications)
     return DiaryDay(
         patient=patient,
         date=on,
@@ -55,15 +62,8 @@ def diary_row(patient, on: date, facts: DiaryDayFacts) -> DiaryDay:
             {"name": m.name, "drug_class": str(m.drug_class), "relieved": m.relieved}
             for m in facts.acute_medications
         ],
-        is_headache_day=classified.is_headache_day,
-        is_migraine_day=classified.is_migraine_day,
-        is_probable_migraine_day=classified.is_probable_migraine_day,
-        is_moderate_severe_day=classified.is_moderate_severe_day,
-        is_acute_medication_day=classified.is_acute_medication_day,
-        is_triptan_day=classified.is_triptan_day,
-        is_treated_day=classified.is_treated_day,
-        is_overuse_class_day=overuse_class,
-        is_simple_analgesic_day=simple,
+        **{name: getattr(classified, name) for name in CLASSIFICATION_COLUMNS},
+        **{name: getattr(overuse, name) for name in OVERUSE_COLUMNS},
     )
 
 

@@ -17,7 +17,7 @@ from cadence.outcomes import selectors
 from cadence.outcomes.tests.factories import build_story, session
 from cadence.patients.models import Diagnosis, PreventiveTrial
 from cadence.rules import outcomes as rules
-from cadence.rules.outcomes_extra import period_from_counts
+from cadence.rules.outcomes import period_from_counts
 from cadence.scheduling.models import Appointment, AppointmentKind
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_the_patient_page_links_record_candidacy_and_booking(client, clinician, 
     page = client.get(
         reverse("outcomes:patient-detail", kwargs={"patient_id": patient.pk})
     ).content.decode()
-    for name in ("patients:patient-record", "patients:candidacy", "scheduling:patient-book"):
+    for name in ("patients:patient-record", "candidacy:candidacy", "scheduling:patient-book"):
         assert f'href="{reverse(name, kwargs={"patient_id": patient.pk})}"' in page
     assert "No appointment booked." in page
 

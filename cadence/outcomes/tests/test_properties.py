@@ -13,6 +13,8 @@ from cadence.outcomes import selectors
 from cadence.outcomes.tests.factories import session, write_days
 from cadence.rules import outcomes as rules
 from cadence.rules.diary import AcuteMedicationTaken, DiaryDayFacts, PeakSeverity
+from cadence.rules.effect import cycle_effect_curve
+from cadence.rules.overuse import medication_overuse
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +69,7 @@ def test_sql_outcomes_equal_the_pure_rules(make_patient, diary, second):
     recorded = [rules.recorded_day(on, f) for on, f in days]
     expected = rules.outcome_summary(recorded, sessions, TODAY)
     assert got.summary == expected
-    assert got.overuse.flagged == rules.medication_overuse(recorded, TODAY).flagged
+    assert got.overuse.flagged == medication_overuse(recorded, TODAY).flagged
     for index, curve in enumerate(got.curves):
         following = sessions[index + 1] if index + 1 < len(sessions) else None
-        assert curve == rules.cycle_effect_curve(recorded, sessions[index], following, TODAY)
+        assert curve == cycle_effect_curve(recorded, sessions[index], following, TODAY)

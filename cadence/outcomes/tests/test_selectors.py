@@ -18,7 +18,7 @@ from cadence.outcomes.tests.factories import (
     session,
     write_pattern,
 )
-from cadence.rules.outcomes_extra import TreatmentStage
+from cadence.rules.schedule import TreatmentStage
 
 pytestmark = pytest.mark.django_db
 
@@ -118,10 +118,13 @@ def test_it_decides_the_responder_status_against_the_baseline(patient, follow_up
     ("rule", "status"), [("percent_50", "partial"), ("fewer_7_days", "responder")]
 )
 def test_it_applies_the_payer_responder_rule(patient, monkeypatch, rule, status):
+    from cadence.outcomes.selectors import patient as patient_selectors
     from cadence.rules.payer import PayerProfile
 
     monkeypatch.setattr(
-        selectors, "payer_profile", lambda p: PayerProfile(name="Payer", responder_rule=rule)
+        patient_selectors,
+        "payer_profile",
+        lambda p: PayerProfile(name="Payer", responder_rule=rule),
     )
     session(patient, FIRST)
     # 20 headache days in the baseline, 12 in each follow-up period: 8 fewer, 40% fewer.

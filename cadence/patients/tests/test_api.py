@@ -1,11 +1,8 @@
-"""The patients API: create, read (by role), preventive trials and candidacy."""
+"""The patients API: create, read (by role), preventive trials."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from cadence.audit.models import AuditEvent
 from cadence.patients.models import Patient, PreventiveTrial
@@ -101,7 +98,6 @@ def test_others_may_not_touch_preventive_trials(api_for, users_by_role, patient,
     client = api_for(users_by_role[role])
     assert client.post(f"/patients/{patient.pk}/preventive-trials", TRIAL).status_code == 403
     assert client.get(f"/patients/{patient.pk}/preventive-trials").status_code == 403
-    assert client.get(f"/patients/{patient.pk}/candidacy").status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -119,19 +115,3 @@ def test_bad_trials_are_refused(api_for, clinician, patient, changes, field):
     )
     assert response.status_code == 422 and field in str(response.json()["detail"])
     assert not PreventiveTrial.objects.exists()
-
-
-def test_candidacy_has_the_contract_shape(api_for, clinician, make_patient):
-    young = make_patient(date_of_birth=timezone.localdate() - timedelta(days=16 * 365))
-    body = api_for(clinician).get(f"/patients/{young.pk}/candidacy").json()
-    assert body["eligible"] is False
-    assert [c["code"] for c in body["criteria"]] == [
-        "chronic_migraine",
-        "neurologist_diagnosis",
-        "preventive_failures",
-        "no_contraindication",
-        "adult",
-    ]
-    assert {k: body["criteria"][4][k] for k in ("code", "met")} == {"code": "adult", "met": False}
-    assert body["flags"][0]["code"] == "off_label_age"
-    assert body["alternatives"] and {"code", "label", "detail"} <= set(body["alternatives"][0])

@@ -10,8 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cadence.rules.diary import (
+    CLASSIFICATION_COLUMNS,
+    DERIVED_COLUMNS,
+    DIARY_GAP_DAYS,
     MAX_HOURS,
     MIN_HEADACHE_HOURS,
+    OVERUSE_COLUMNS,
     AcuteDrugClass,
     AcuteMedicationTaken,
     DayClassification,
@@ -281,6 +285,23 @@ def test_associated_features(kw: dict[str, bool], expected: bool) -> None:
 def test_constants_quote_the_reference() -> None:
     assert MIN_HEADACHE_HOURS == 4
     assert MAX_HOURS == 24
+    assert DIARY_GAP_DAYS == 3  # Cadence default
+
+
+def test_the_stored_columns_are_the_classification_then_the_overuse_flags() -> None:
+    """They name the diary model's columns: renaming one needs a migration."""
+    assert CLASSIFICATION_COLUMNS == (
+        "is_headache_day",
+        "is_migraine_day",
+        "is_probable_migraine_day",
+        "is_moderate_severe_day",
+        "is_acute_medication_day",
+        "is_triptan_day",
+        "is_treated_day",
+    )
+    assert OVERUSE_COLUMNS == ("is_overuse_class_day", "is_simple_analgesic_day")
+    assert DERIVED_COLUMNS == CLASSIFICATION_COLUMNS + OVERUSE_COLUMNS
+    assert len(set(DERIVED_COLUMNS)) == len(DERIVED_COLUMNS) == 9
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,21 @@
-"""Response measurement, overuse, effect curve, wearing-off (sections 1, 3, 4). No Django."""
+"""Periods and response (sections 1, 4): period metrics, windows, responder status. No
+Django."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cadence.rules.diary import AcuteDrugClass, DayClassification, DiaryDayFacts, PeakSeverity
+from cadence.rules.diary import (
+    AcuteDrugClass,
+    AcuteMedicationTaken,
+    DayClassification,
+    DiaryDayFacts,
+    PeakSeverity,
+)
 from cadence.rules.outcomes import (
     ALT_RESPONDER_DAYS,
     MIN_RECORDED_DAYS,
@@ -16,58 +23,29 @@ from cadence.rules.outcomes import (
     PERIOD_DAYS,
     PREEMPT,
     RESPONDER_PERCENT,
-    EffectCurve,
+    WEEK_24_PERIOD_INDEX,
+    PeriodCounts,
     PeriodMetrics,
     RecordedDay,
     ResponderRule,
     ResponseStatus,
-    WeekPoint,
     baseline_window,
-    cycle_effect_curve,
     follow_up_windows,
-    medication_overuse,
     outcome_summary,
+    period_from_counts,
     period_metrics,
     recorded_day,
     response,
-    wearing_off,
 )
+from cadence.rules.payer import ResponderRule as PayerResponderRule
+from cadence.rules.tests.recorded import D0, rec, span
+
+C = AcuteDrugClass
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing() -> None:
     """Shadow the root conftest's Django-only autouse fixture (tests run with -p no:django)."""
-
-
-D0 = date(2025, 1, 1)
-HEADACHE = DayClassification(
-    is_headache_day=True,
-    is_migraine_day=True,
-    is_moderate_severe_day=True,
-    is_acute_medication_day=True,
-    is_triptan_day=True,
-)
-FREE = DayClassification()
-C = AcuteDrugClass
-
-
-def rec(
-    on: date,
-    headache: bool = False,
-    hours: float | None = None,
-    classes: frozenset[AcuteDrugClass] | set[AcuteDrugClass] = frozenset(),
-) -> RecordedDay:
-    return RecordedDay(
-        on=on,
-        classification=HEADACHE if headache else FREE,
-        headache_hours=(6.0 if headache else 0.0) if hours is None else hours,
-        acute_drug_classes=frozenset(classes),
-    )
-
-
-def span(start: date, n: int, headache_days: int = 0) -> list[RecordedDay]:
-    """``n`` consecutive recorded days from ``start``; the first ``headache_days`` ache."""
-    return [rec(start + timedelta(days=i), i < headache_days) for i in range(n)]
 
 
 def metrics(headache_days: float | None, start: date = D0, complete: bool = True) -> PeriodMetrics:
@@ -299,264 +277,77 @@ def test_outcome_summary_without_procedures() -> None:
     assert summary.response.status == ResponseStatus.insufficient_data
 
 
-# --- medication overuse ------------------------------------------------------------------
-
-AS_OF = date(2025, 6, 30)
-
-
-def overuse_days(per_period: list[tuple[int, frozenset[AcuteDrugClass]]]) -> list[RecordedDay]:
-    """For each of the 3 periods ending AS_OF (oldest first): n days with these classes."""
-    days = []
-    for index, (n, classes) in enumerate(per_period):
-        end = AS_OF - timedelta(days=28 * (2 - index))
-        start = end - timedelta(days=27)
-        days += [
-            rec(start + timedelta(days=i), True, classes=classes if i < n else frozenset())
-            for i in range(28)
-        ]
-    return days
+def test_the_responder_rule_is_the_payer_profiles() -> None:
+    assert ResponderRule is PayerResponderRule
 
 
-TRIP = frozenset({C.triptan})
-SIMPLE = frozenset({C.simple_analgesic})
-MIX = frozenset({C.simple_analgesic, C.gepant})
+def test_week_24_is_the_sixth_period() -> None:
+    assert WEEK_24_PERIOD_INDEX == 5
+    assert (WEEK_24_PERIOD_INDEX + 1) * PERIOD_DAYS == 24 * 7
 
 
-@pytest.mark.parametrize(
-    ("pattern", "flagged"),
-    [
-        pytest.param([(10, TRIP)] * 3, True, id="triptan-10-days-x3"),
-        pytest.param([(9, TRIP)] * 3, False, id="triptan-9-days"),
-        pytest.param([(10, TRIP), (10, TRIP), (9, TRIP)], False, id="last-period-short"),
-        pytest.param([(9, TRIP), (10, TRIP), (10, TRIP)], False, id="only-2-periods"),
-        pytest.param([(10, frozenset({C.ergot}))] * 3, True, id="ergot"),
-        pytest.param([(10, frozenset({C.opioid}))] * 3, True, id="opioid"),
-        pytest.param([(10, frozenset({C.combination_analgesic}))] * 3, True, id="combination"),
-        pytest.param([(10, frozenset({C.gepant}))] * 3, False, id="gepant-alone-not-counted"),
-        pytest.param([(15, SIMPLE)] * 3, True, id="simple-15-days"),
-        pytest.param([(14, SIMPLE)] * 3, False, id="simple-14-days"),
-        pytest.param([(10, MIX)] * 3, True, id="mix-of-classes-10-days"),
-        pytest.param([(9, MIX)] * 3, False, id="mix-9-days"),
-        pytest.param(
-            [(14, frozenset({C.simple_analgesic, C.antiemetic}))] * 3,
-            False,
-            id="antiemetic-does-not-make-a-mix",
+# --- from counts (SQL aggregates) --------------------------------------------------------
+
+START = date(2025, 1, 1)
+CLASSES = [
+    "triptan",
+    "ergot",
+    "opioid",
+    "combination_analgesic",
+    "simple_analgesic",
+    "gepant",
+    "antiemetic",
+    "other",
+]
+
+facts_strategy = st.builds(
+    DiaryDayFacts,
+    headache_hours=st.sampled_from([0, 0, 1, 3.5, 4, 6.25, 12, 24]),
+    peak_severity=st.sampled_from(list(PeakSeverity)),
+    unilateral=st.booleans(),
+    pulsating=st.booleans(),
+    nausea=st.booleans(),
+    aura=st.booleans(),
+    acute_medications=st.lists(
+        st.builds(
+            AcuteMedicationTaken,
+            name=st.just("x"),
+            drug_class=st.sampled_from(CLASSES),
+            relieved=st.booleans(),
         ),
-        pytest.param([(28, frozenset({C.other}))] * 3, False, id="other-only"),
-    ],
+        max_size=2,
+    ).map(tuple),
 )
-def test_medication_overuse(
-    pattern: list[tuple[int, frozenset[AcuteDrugClass]]], flagged: bool
-) -> None:
-    result = medication_overuse(overuse_days(pattern), AS_OF)
-    assert result.flagged is flagged
-    assert len(result.periods) == 3
-    assert result.periods[-1].end == AS_OF
-    assert result.detail
+diary_strategy = st.dictionaries(st.integers(0, 120), facts_strategy, max_size=121)
 
 
-def test_overuse_mixed_single_and_mix_days_add_up() -> None:
-    """5 triptan days + 5 mix days (different days) reach the 10-day threshold."""
-    days = []
-    for k in range(3):
-        end = AS_OF - timedelta(days=28 * k)
-        start = end - timedelta(days=27)
-        days += [rec(start + timedelta(days=i), True, classes=TRIP) for i in range(5)]
-        days += [rec(start + timedelta(days=5 + i), True, classes=MIX) for i in range(5)]
-    result = medication_overuse(days, AS_OF)
-    assert result.flagged
-    assert all(p.specific_or_mix_days == 10 and p.mix_days == 5 for p in result.periods)
+def recorded(diary: dict[int, DiaryDayFacts]) -> list[RecordedDay]:
+    return [recorded_day(START + timedelta(days=k), facts) for k, facts in diary.items()]
 
 
-def test_overuse_counts_medicine_on_headache_free_days() -> None:
-    days = [rec(AS_OF - timedelta(days=i), False, classes=TRIP) for i in range(84)]
-    assert medication_overuse(days, AS_OF).flagged
-
-
-def test_overuse_ignores_days_after_as_of() -> None:
-    days = [rec(AS_OF + timedelta(days=i), True, classes=TRIP) for i in range(1, 90)]
-    assert not medication_overuse(days, AS_OF).flagged
-
-
-# --- effect curve -------------------------------------------------------------------------
-
-SESSION = date(2025, 4, 1)
-
-
-def cycle_days(
-    weekly: list[int | None], baseline_per_week: int | None = 4, session: date = SESSION
-) -> list[RecordedDay]:
-    """Diary: 28 pre-session days at ``baseline_per_week``, then per-week headache counts."""
-    days = []
-    if baseline_per_week is not None:
-        for w in range(4):
-            start = session - timedelta(days=28 - 7 * w)
-            days += [rec(start + timedelta(days=i), i < baseline_per_week) for i in range(7)]
-    for w, count in enumerate(weekly):
-        if count is None:
-            continue
-        start = session + timedelta(days=7 * w)
-        days += [rec(start + timedelta(days=i), i < count) for i in range(7)]
-    return days
-
-
-def test_effect_curve_weeks_onset_best() -> None:
-    weekly = [4, 3, 2, 1, 1, 0, 1, 2, 3, 4, 4, 4]
-    curve = cycle_effect_curve(cycle_days(weekly), SESSION, SESSION + timedelta(days=84))
-    assert [p.week for p in curve.weeks] == list(range(1, 13))
-    assert [p.headache_days for p in curve.weeks] == [float(x) for x in weekly]
-    assert curve.baseline_rate == 4.0
-    # week 2: 3 vs 4 is 1 fewer but only 25 % -> not clear; week 3: 2 (50 %) -> onset
-    assert curve.onset_week == 3
-    assert curve.best_week == 6
-    assert curve.complete
-
-
-def test_effect_curve_week_boundaries() -> None:
-    days = [rec(SESSION, True), rec(SESSION + timedelta(days=6), True)]
-    days += [rec(SESSION + timedelta(days=i), False) for i in (1, 2)]
-    days += [rec(SESSION + timedelta(days=7), True)]
-    curve = cycle_effect_curve(days, SESSION)
-    assert curve.weeks[0].days_recorded == 4 and curve.weeks[0].raw_headache_days == 2
-    assert curve.weeks[0].headache_days == 3.5  # 2 of 4 days, scaled to 7
-    assert curve.weeks[1].days_recorded == 1 and curve.weeks[1].headache_days is None
-
-
-@pytest.mark.parametrize(
-    ("recorded", "expected"),
-    [pytest.param(3, None, id="3-days-too-few"), pytest.param(4, 0.0, id="4-days-enough")],
-)
-def test_effect_curve_min_days_per_week(recorded: int, expected: float | None) -> None:
-    days = [rec(SESSION + timedelta(days=i)) for i in range(recorded)]
-    assert cycle_effect_curve(days, SESSION).weeks[0].headache_days == expected
-
-
-def test_effect_curve_stops_at_next_session() -> None:
-    days = cycle_days([1] * 12)
-    curve = cycle_effect_curve(days, SESSION, SESSION + timedelta(days=70))
-    assert curve.weeks[9].headache_days == 1.0
-    assert curve.weeks[10].headache_days is None and curve.weeks[10].days_recorded == 0
-
-
-def test_effect_curve_without_baseline_has_no_onset() -> None:
-    curve = cycle_effect_curve(cycle_days([0] * 12, baseline_per_week=None), SESSION)
-    assert curve.baseline_rate is None and curve.onset_week is None
-    assert curve.best_week == 1
-    assert not curve.complete
-
-
-@pytest.mark.parametrize(
-    ("as_of", "complete"),
-    [
-        pytest.param(SESSION + timedelta(days=83), False, id="week-12-running"),
-        pytest.param(SESSION + timedelta(days=84), True, id="week-12-ended"),
-    ],
-)
-def test_effect_curve_complete_by_date(as_of: date, complete: bool) -> None:
-    assert cycle_effect_curve([], SESSION, as_of=as_of).complete is complete
-
-
-def test_effect_curve_explicit_baseline_rate() -> None:
-    curve = cycle_effect_curve(cycle_days([3] * 12, None), SESSION, baseline_rate=5.0)
-    assert curve.onset_week == 1
-
-
-# --- wearing-off --------------------------------------------------------------------------
-
-
-def curve_from(weekly: list[float | None], session: date, complete: bool = True) -> EffectCurve:
-    return EffectCurve(
-        weeks=[
-            WeekPoint(week=i + 1, headache_days=v, days_recorded=7 if v is not None else 0)
-            for i, v in enumerate(weekly)
-        ],
-        onset_week=None,
-        best_week=None,
-        session_date=session,
-        complete=complete,
+@settings(max_examples=60, deadline=None)
+@given(diary=diary_strategy, offset=st.integers(0, 90), as_of_offset=st.integers(0, 130))
+def test_period_from_counts_equals_period_metrics(diary, offset, as_of_offset) -> None:
+    days = recorded(diary)
+    start = START + timedelta(days=offset)
+    end = start + timedelta(days=27)
+    as_of = START + timedelta(days=as_of_offset)
+    expected = period_metrics(days, start, end, as_of=as_of)
+    in_range = [d for d in days if start <= d.on <= end]
+    counts = PeriodCounts(
+        headache_days=sum(d.classification.is_headache_day for d in in_range),
+        migraine_days=sum(d.classification.is_migraine_day for d in in_range),
+        moderate_severe_days=sum(d.classification.is_moderate_severe_day for d in in_range),
+        acute_medication_days=sum(d.classification.is_acute_medication_day for d in in_range),
+        triptan_days=sum(d.classification.is_triptan_day for d in in_range),
+        headache_hours=sum(d.headache_hours for d in in_range),
     )
+    assert period_from_counts(start, end, len(in_range), counts, as_of=as_of) == expected
 
 
-MIDDLE_2 = [3, 3, 2, 2, 2, 2, 2, 2]  # weeks 1-8; weeks 3-8 mean 2.0
-WORSE = MIDDLE_2 + [3, 3, 3, 3]  # late mean 3.0: +1 day and +50 %
-SLIGHTLY = MIDDLE_2 + [2.5, 3, 3, 2.5]  # late mean 2.75: +0.75 day
-FLAT = MIDDLE_2 + [2, 2, 2, 2]
-S1, S2, S3 = date(2025, 1, 1), date(2025, 3, 26), date(2025, 6, 18)
-
-
-@pytest.mark.parametrize(
-    ("curves", "detected", "considered"),
-    [
-        pytest.param([curve_from(WORSE, S1), curve_from(WORSE, S2)], True, 2, id="both-worse"),
-        pytest.param([curve_from(WORSE, S1), curve_from(FLAT, S2)], False, 2, id="one-flat"),
-        pytest.param(
-            [curve_from(SLIGHTLY, S1), curve_from(SLIGHTLY, S2)],
-            False,
-            2,
-            id="below-1-day-threshold",
-        ),
-        pytest.param([curve_from(WORSE, S1)], False, 1, id="only-one-cycle"),
-        pytest.param(
-            [curve_from(FLAT, S1), curve_from(WORSE, S2), curve_from(WORSE, S3)],
-            True,
-            2,
-            id="old-flat-cycle-ignored",
-        ),
-        pytest.param(
-            [curve_from(WORSE, S3), curve_from(WORSE, S2), curve_from(FLAT, S1)],
-            True,
-            2,
-            id="ordered-by-session-date",
-        ),
-        pytest.param(
-            [curve_from(WORSE, S1), curve_from(WORSE, S2), curve_from(FLAT, S3, complete=False)],
-            True,
-            2,
-            id="running-cycle-ignored",
-        ),
-        pytest.param(
-            [curve_from(WORSE, S1), curve_from(MIDDLE_2 + [3, None, None, None], S2)],
-            False,
-            2,
-            id="sparse-late-weeks",
-        ),
-        pytest.param(
-            [curve_from([0] * 8 + [1] * 4, S1), curve_from([0] * 8 + [1] * 4, S2)],
-            True,
-            2,
-            id="zero-middle-no-division",
-        ),
-        pytest.param(
-            [curve_from([4] * 8 + [5] * 4, S1), curve_from([4] * 8 + [5] * 4, S2)],
-            False,
-            2,
-            id="1-day-but-only-25pct",
-        ),
-    ],
-)
-def test_wearing_off(curves: list[EffectCurve], detected: bool, considered: int) -> None:
-    result = wearing_off(curves)
-    assert result.detected is detected
-    assert result.cycles_considered == considered
-    assert result.evidence
-
-
-def test_wearing_off_means_and_parameters() -> None:
-    curves = [curve_from(SLIGHTLY, S1), curve_from(SLIGHTLY, S2)]
-    result = wearing_off(curves)
-    assert (result.middle_mean, result.late_mean) == (2.0, 2.75)
-    relaxed = wearing_off(curves, min_increase_days=0.5, min_increase_percent=30)
-    assert relaxed.detected
-    assert wearing_off([curve_from(WORSE, S2)], recent_cycles=1).detected
-
-
-def test_wearing_off_from_diary() -> None:
-    weekly = [4, 3, 2, 2, 2, 2, 2, 2, 4, 4, 4, 4]
-    curves = [
-        cycle_effect_curve(cycle_days(weekly, session=s), s, s + timedelta(days=84))
-        for s in (S1, S1 + timedelta(days=84))
-    ]
-    assert wearing_off(curves).detected
+def test_short_period_counts_are_null_and_never_divide_by_zero() -> None:
+    metrics = period_from_counts(START, START + timedelta(days=27), 0, PeriodCounts())
+    assert metrics.headache_days is None and metrics.coverage == 0
 
 
 # --- properties ---------------------------------------------------------------------------

@@ -14,10 +14,13 @@ from cadence.rules.schedule import (
     DUE_WINDOW_END_DAYS,
     NEW_COURSE_GAP_DAYS,
     RETREATMENT_INTERVAL_DAYS,
+    RETREATMENT_WEEKS,
     ScheduleStatus,
+    TreatmentStage,
     booking_check,
     courses,
     treatment_schedule,
+    treatment_stage,
 )
 
 SHORTENED = PayerProfile("Wearing-off payer", shortened_interval_days=70)
@@ -29,7 +32,7 @@ def days(n):
 
 
 def test_reference_numbers():
-    assert (RETREATMENT_INTERVAL_DAYS, DUE_WINDOW_END_DAYS) == (84, 98)
+    assert (RETREATMENT_WEEKS, RETREATMENT_INTERVAL_DAYS, DUE_WINDOW_END_DAYS) == (12, 84, 98)
     assert (COURSE_SESSIONS, COURSE_REVIEW_WEEKS) == (2, 24)
     assert NEW_COURSE_GAP_DAYS == 180  # Cadence default
     assert DEFAULT_PAYER_PROFILE.min_interval_days == RETREATMENT_INTERVAL_DAYS
@@ -288,3 +291,17 @@ def test_booking_is_allowed_exactly_from_the_earliest_date(last, offset, overrid
     else:
         assert not decision.allowed and not decision.overridden
         assert decision.earliest.isoformat() in decision.reason
+
+
+@pytest.mark.parametrize(
+    ("sessions", "today", "stage"),
+    [
+        ([], date(2025, 6, 1), TreatmentStage.work_up),
+        ([date(2025, 1, 1)], date(2025, 3, 1), TreatmentStage.first_course),
+        ([date(2025, 1, 1), date(2025, 3, 26)], date(2025, 6, 17), TreatmentStage.first_course),
+        ([date(2025, 1, 1), date(2025, 3, 26)], date(2025, 6, 18), TreatmentStage.maintenance),
+        ([date(2025, 1, 1)], date(2025, 7, 1), TreatmentStage.stopped),
+    ],
+)
+def test_treatment_stage(sessions, today, stage):
+    assert treatment_stage(sessions, today) == stage

@@ -3,14 +3,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from cadence.accounts.validation import CONFLICT, refusal_codes
 from cadence.audit.models import AuditEvent
 from cadence.scheduling.models import Appointment, AppointmentKind, AppointmentStatus
 from cadence.scheduling.services import (
-    BookingRefused,
-    SchedulingError,
-    SlotTaken,
+    INVALID,
+    TOO_EARLY,
     appointment_book,
     appointment_cancel,
     appointment_move,
@@ -44,7 +45,7 @@ def test_it_refuses_an_overlapping_booking_for_the_same_clinician(
     working_week, patient, other_patient, frontdesk
 ):
     book(patient, working_week, frontdesk, in_days(3), 9, kind=AppointmentKind.CONSULTATION)
-    with pytest.raises(SlotTaken):
+    with pytest.raises(ValidationError) as caught:
         appointment_book(
             patient=other_patient,
             clinician=working_week,
@@ -52,6 +53,7 @@ def test_it_refuses_an_overlapping_booking_for_the_same_clinician(
             starts_at=at(in_days(3), 9, 30),
             actor=frontdesk,
         )
+    assert refusal_codes(caught.value) == {CONFLICT}
 
 
 def test_back_to_back_appointments_do_not_overlap(working_week, patient, other_patient, frontdesk):
@@ -126,18 +128,19 @@ def test_two_clinicians_may_see_patients_at_the_same_time(
 
 
 def test_it_refuses_a_time_outside_working_hours(working_week, patient, frontdesk):
-    with pytest.raises(SchedulingError, match="outside"):
+    with pytest.raises(ValidationError, match="outside") as caught:
         book(patient, working_week, frontdesk, in_days(3), 19)
+    assert refusal_codes(caught.value) == {INVALID}
 
 
 def test_it_refuses_a_non_clinician(working_week, nurse, patient, frontdesk):
-    with pytest.raises(SchedulingError) as caught:
+    with pytest.raises(ValidationError) as caught:
         book(patient, nurse, frontdesk, in_days(3), 9)
-    assert caught.value.field == "clinician"
+    assert list(caught.value.message_dict) == ["clinician"]
 
 
 def test_it_refuses_the_past(working_week, patient, frontdesk):
-    with pytest.raises(SchedulingError, match="past"):
+    with pytest.raises(ValidationError, match="past"):
         book(patient, working_week, frontdesk, in_days(-1), 9)
 
 
@@ -145,9 +148,10 @@ def test_it_refuses_a_session_before_the_earliest_date_with_the_reason(
     working_week, patient, frontdesk, sign_session
 ):
     sign_session(patient, in_days(-60))
-    with pytest.raises(BookingRefused) as caught:
+    with pytest.raises(ValidationError) as caught:
         book(patient, working_week, frontdesk, in_days(10), 9)
-    assert f"earliest date is {in_days(24).isoformat()}" in caught.value.message.lower()
+    assert refusal_codes(caught.value) == {TOO_EARLY}
+    assert f"earliest date is {in_days(24).isoformat()}" in caught.value.messages[0].lower()
     assert not Appointment.objects.exists()
 
 
@@ -172,15 +176,17 @@ def test_a_clinician_overrides_with_a_documented_reason(working_week, patient, s
 
 def test_an_override_cannot_go_below_ten_weeks(working_week, patient, sign_session):
     sign_session(patient, in_days(-60))
-    with pytest.raises(BookingRefused, match="70 days"):
+    with pytest.raises(ValidationError, match="70 days") as caught:
         book(patient, working_week, working_week, in_days(5), 9, override_reason="Wearing-off")
+    assert refusal_codes(caught.value) == {TOO_EARLY}
 
 
 def test_front_desk_cannot_override(working_week, patient, frontdesk, sign_session):
     sign_session(patient, in_days(-60))
-    with pytest.raises(BookingRefused) as caught:
+    with pytest.raises(ValidationError) as caught:
         book(patient, working_week, frontdesk, in_days(12), 9, override_reason="Wearing-off")
-    assert caught.value.field == "override_reason"
+    assert list(caught.value.message_dict) == ["override_reason"]
+    assert refusal_codes(caught.value) == {TOO_EARLY}
 
 
 def test_consultations_ignore_the_interval(working_week, patient, frontdesk, sign_session):
@@ -198,5 +204,6 @@ def test_moving_keeps_the_length_and_checks_the_interval(
     )
     assert moved.starts_at == at(in_days(11), 14)
     assert moved.ends_at - moved.starts_at == timedelta(minutes=15)
-    with pytest.raises(BookingRefused):
+    with pytest.raises(ValidationError) as caught:
         appointment_move(appointment=moved, starts_at=at(in_days(1), 14), actor=frontdesk)
+    assert refusal_codes(caught.value) == {TOO_EARLY}

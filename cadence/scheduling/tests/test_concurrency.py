@@ -6,10 +6,12 @@ from __future__ import annotations
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
+from cadence.accounts.validation import CONFLICT, refusal_codes
 from cadence.scheduling.models import Appointment, AppointmentKind
-from cadence.scheduling.services import SlotTaken, appointment_book
+from cadence.scheduling.services import appointment_book
 from cadence.scheduling.tests.conftest import at, in_days
 
 THREADS = 6
@@ -31,8 +33,8 @@ def _race(target_args):
                 actor=actor,
             )
             result = "booked"
-        except SlotTaken:
-            result = "taken"
+        except ValidationError as exc:
+            result = "taken" if refusal_codes(exc) == {CONFLICT} else f"refused {exc.messages}"
         except Exception as exc:  # noqa: BLE001 - reported in the assertion
             result = f"error {type(exc).__name__}: {exc}"
         finally:

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from cadence.scheduling import reminders, sms
+from cadence.scheduling import reminders, sms, tasks
 from cadence.scheduling.models import (
     Appointment,
     Reminder,
@@ -101,7 +101,7 @@ def test_a_worker_killed_during_the_hand_over_is_never_resent(appointment_in_two
         reminders.send_reminder(reminder.pk)
     monkeypatch.setattr(reminders, "_after_send", lambda reminder_id: None)
     later = timezone.now() + reminders.CLAIM_LEASE + timedelta(minutes=1)
-    reminders.enqueue_due_reminders(now=later)
+    tasks.enqueue_due_reminders(now=later)
     assert reminders.send_reminder(reminder.pk, now=later) == "not claimed"
     assert len(mail.outbox) == 1
     reminder.refresh_from_db()

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cadence.scheduling.selectors import session_dates, treatment_schedule_for
-from cadence.treatments.models import Procedure
+from cadence.scheduling.selectors import treatment_schedule_for
+from cadence.treatments.models import Procedure, ProcedureStatus
+from cadence.treatments.selectors import session_dates
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +44,8 @@ SESSION_DAYS = st.one_of(
 def test_due_earliest_and_window_follow_the_last_session(patient, last, gap, offset):
     Procedure.objects.filter(patient=patient).delete()
     first = last - timedelta(days=gap)
-    Procedure.objects.create(patient=patient, performed_on=first, status="signed")
-    Procedure.objects.create(patient=patient, performed_on=last, status="signed")
+    Procedure.objects.create(patient=patient, performed_on=first, status=ProcedureStatus.SIGNED)
+    Procedure.objects.create(patient=patient, performed_on=last, status=ProcedureStatus.SIGNED)
     Procedure.objects.create(patient=patient, performed_on=last + timedelta(days=1), status="draft")
     schedule = treatment_schedule_for(patient, today=last + timedelta(days=offset))
     assert schedule.last_session == last
@@ -65,14 +66,18 @@ def test_due_earliest_and_window_follow_the_last_session(patient, last, gap, off
     ],
 )
 def test_calendar_edges(patient, last, next_due, window_end):
-    Procedure.objects.create(patient=patient, performed_on=last, status="signed")
+    Procedure.objects.create(patient=patient, performed_on=last, status=ProcedureStatus.SIGNED)
     schedule = treatment_schedule_for(patient, today=last)
     assert (schedule.next_due, schedule.window_end) == (next_due, window_end)
 
 
 def test_the_first_course_is_two_sessions_with_a_review_at_24_weeks(patient):
-    Procedure.objects.create(patient=patient, performed_on=date(2024, 1, 15), status="signed")
-    Procedure.objects.create(patient=patient, performed_on=date(2024, 4, 8), status="signed")
+    Procedure.objects.create(
+        patient=patient, performed_on=date(2024, 1, 15), status=ProcedureStatus.SIGNED
+    )
+    Procedure.objects.create(
+        patient=patient, performed_on=date(2024, 4, 8), status=ProcedureStatus.SIGNED
+    )
     schedule = treatment_schedule_for(patient, today=date(2024, 5, 1))
     assert schedule.sessions_in_course == 2
     assert schedule.review_due == date(2024, 1, 15) + timedelta(weeks=24)
@@ -91,7 +96,9 @@ def test_the_payer_profile_sets_the_earliest_date(patient, monkeypatch):
     monkeypatch.setattr(
         selectors, "payer_profile_for", lambda p: PayerProfile(name="Strict", min_interval_days=90)
     )
-    Procedure.objects.create(patient=patient, performed_on=date(2024, 12, 20), status="signed")
+    Procedure.objects.create(
+        patient=patient, performed_on=date(2024, 12, 20), status=ProcedureStatus.SIGNED
+    )
     schedule = treatment_schedule_for(patient, today=date(2025, 1, 1))
     assert schedule.earliest == date(2025, 3, 20)
     assert schedule.next_due == date(2025, 3, 14)

@@ -30,6 +30,7 @@ def production_env(tmp_path: Path | None = None, **overrides: str) -> dict[str, 
     env = clean_env(
         CADENCE_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(64),
+        CADENCE_AUDIT_KEY=secrets.token_urlsafe(48),
         ALLOWED_HOSTS="cadence.example.org",
     )
     if tmp_path is not None:

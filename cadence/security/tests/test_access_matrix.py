@@ -59,8 +59,8 @@ def report(failures: list[str], what: str) -> None:
 
 @pytest.fixture
 def world(db) -> World:
-    from cadence.accounts.demo import build_demo_clinic
     from cadence.accounts.models import ApiToken
+    from cadence.demo.clinic import build_demo_clinic
 
     today = timezone.localdate()
     # 18: the first 8 demo patients are in work-up (no sessions); later ones have procedures.

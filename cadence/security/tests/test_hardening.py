@@ -4,12 +4,13 @@ or logs, upload checks."""
 import logging
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import path
 
 from cadence.security.tests.helpers import clean_env, manage, production_env
-from cadence.security.uploads import UploadRejected, check_upload
+from cadence.security.uploads import EMPTY, TOO_LARGE, UNSUPPORTED_TYPE, check_upload
 
 
 # ------------------------------------------------------------------ production mode
@@ -172,19 +173,20 @@ def test_check_upload_accepts_small_files_of_known_types(size, content_type):
 
 
 @pytest.mark.parametrize(
-    "size, content_type, message",
+    "size, content_type, message, code",
     [
-        (0, "application/json", "empty"),
-        (None, "application/json", "empty"),
-        (5 * 1024 * 1024 + 1, "application/json", "too large"),
-        (100, "application/x-msdownload", "cannot be imported"),
-        (100, None, "cannot be imported"),
-        (100, "text/html", "cannot be imported"),
+        (0, "application/json", "empty", EMPTY),
+        (None, "application/json", "empty", EMPTY),
+        (5 * 1024 * 1024 + 1, "application/json", "too large", TOO_LARGE),
+        (100, "application/x-msdownload", "cannot be imported", UNSUPPORTED_TYPE),
+        (100, None, "cannot be imported", UNSUPPORTED_TYPE),
+        (100, "text/html", "cannot be imported", UNSUPPORTED_TYPE),
     ],
 )
-def test_check_upload_refuses_empty_large_or_unknown_files(size, content_type, message):
-    with pytest.raises(UploadRejected, match=message):
+def test_check_upload_refuses_empty_large_or_unknown_files(size, content_type, message, code):
+    with pytest.raises(ValidationError, match=message) as caught:
         check_upload(size, content_type)
+    assert caught.value.code == code
 
 
 def test_request_bodies_are_size_limited():

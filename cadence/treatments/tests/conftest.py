@@ -33,3 +33,23 @@ def preempt_plan(patient, clinician):
     return services.treatment_plan_create(
         patient=patient, template="preempt", sites=[], created_by=clinician
     )
+
+
+@pytest.fixture
+def signed_procedure(patient, clinician, preempt_plan, make_lot, today):
+    lot = make_lot(lot="PAGE-LOT")
+    procedure = services.procedure_record(
+        patient=patient,
+        plan=preempt_plan,
+        performed_on=today,
+        vial_lots=[lot.lot_number],
+        consent_obtained=True,
+        clinician=clinician,
+    )
+    return services.procedure_sign(procedure=procedure, signed_by=clinician)
+
+
+def login(client, user):
+    """Sign `user` in on the Django test client (the browser tests use the root `login`)."""
+    client.force_login(user)
+    return client

@@ -1,0 +1,623 @@
+"""One patient's outcomes, counted in SQL: THE answer to "what is this patient's baseline".
+
+Per patient, ONE query over the diary (`_diary_buckets`) returns every count the patient
+page needs: grouped by 28-day period (baseline and follow-up) and by week of the recent
+treatment cycles, with conditional aggregates for the 28 days before each of those
+sessions and the three medication-overuse periods. The counts are then mapped onto the
+pure rules' result types by the rules' `*_from_counts` functions and judged by
+`cadence.rules.outcomes` (response), `cadence.rules.overuse` and `cadence.rules.effect`
+(wearing-off) — no Python loop over diary rows.
+
+The baseline is the 28 days before the first *signed* session (treatments'
+`session_dates`; a draft note is not a session), counted from the diary's stored day
+flags. The outcome pages and API, the FHIR period Observations, the CSV export and the
+candidacy page all read it from here.
+
+Functions other apps (and the benchmark) call:
+    patient_outcomes(patient, *, today=None) -> PatientOutcomes
+    outcome_summary_for(patient, *, today=None) -> PatientOutcomes  (the API object, FHIR, CSV)
+    candidacy_baseline(patient, *, today) -> CandidacyBaseline      (candidacy's diary facts)
+
+Reads from the other apps' selectors, shaped for the pages and reports:
+procedures_for_report (treatments), questionnaire_scores, urgent_side_effects (diary),
+diagnosis_for, preventive_trials_for, payer_profile (patients), next_appointment
+(scheduling).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import F, Value
+from django.utils import timezone
+
+from cadence.diary import selectors as diary_selectors
+from cadence.diary.models import DiaryDay
+from cadence.patients import selectors as patient_selectors
+from cadence.patients.models import Patient
+from cadence.rules import outcomes as rules
+from cadence.rules.candidacy import FAILED_OUTCOMES, ICD10_CHRONIC_MIGRAINE_CODES
+from cadence.rules.diary import OVERUSE_COLUMNS
+from cadence.rules.effect import (
+    EFFECT_CURVE_WEEKS,
+    EffectCurve,
+    WearingOff,
+    effect_curve_from_counts,
+    shorter_interval_suggestion,
+    wearing_off,
+)
+from cadence.rules.outcomes import period_from_counts
+from cadence.rules.overuse import (
+    OveruseCounts,
+    OveruseFlag,
+    overuse_from_counts,
+    overuse_windows,
+)
+from cadence.rules.payer import PayerProfile
+from cadence.rules.questionnaires import hit6_change, midas_change
+from cadence.rules.schedule import (
+    TreatmentSchedule,
+    TreatmentStage,
+    treatment_schedule,
+    treatment_stage,
+)
+from cadence.rules.side_effects import SIDE_EFFECT_LABELS, SideEffect
+from cadence.scheduling import selectors as scheduling_selectors
+from cadence.treatments import selectors as treatment_selectors
+
+#: Effect curves are drawn for this many most recent cycles (the chart stays readable;
+#: wearing-off needs only the last 2). A Cadence display choice.
+CURVE_CYCLES = 6
+
+# =======================================================================================
+# Reads from the other apps (their selectors), shaped for the outcome pages and reports
+# =======================================================================================
+
+
+def as_date(value) -> date:
+    """A date from a raw SQL value (SQLite answers dates of a UNION or CTE as text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _sessions_until(patient, today: date) -> list[date]:
+    """The patient's signed session dates on or before ``today``, one per day, oldest
+    first (the treatments app owns them; drafts are not sessions)."""
+    return sorted({d for d in treatment_selectors.session_dates(patient) if d <= today})
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    """One treatment session as reports list it."""
+
+    performed_on: date
+    total_units: float | None
+    wasted_units: float | None
+    lots: str
+    signed_by: str
+
+
+def procedures_for_report(patient) -> list[SessionLine]:
+    """Each signed session with units, lots and waste (treatments' selector, 3 queries)."""
+    lines = []
+    for row in treatment_selectors.procedures_for_report(patient):
+        total, wasted = row["total_units"], row["wasted_units"]
+        lines.append(
+            SessionLine(
+                performed_on=row["performed_on"],
+                total_units=float(total) if total is not None else None,
+                wasted_units=float(wasted) if wasted is not None else None,
+                lots=", ".join(str(lot) for lot in row["lots"]) or "not recorded",
+                signed_by=row["clinician"] or "not recorded",
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class QuestionnaireScore:
+    instrument: str  # "MIDAS" or "HIT-6"
+    completed_on: date
+    score: int
+
+
+def questionnaire_scores(patient) -> list[QuestionnaireScore]:
+    """MIDAS and HIT-6 totals over time (the diary app's responses), oldest first."""
+    return _questionnaires_and_urgent_reports(patient)[0]
+
+
+def urgent_side_effects(patient) -> list[str]:
+    """The patient's urgent side-effect reports (possible distant spread) not yet
+    acknowledged, as short texts."""
+    return _questionnaires_and_urgent_reports(patient)[1]
+
+
+def _questionnaires_and_urgent_reports(patient) -> tuple[list[QuestionnaireScore], list[str]]:
+    """Questionnaire scores and open urgent side-effect reports in ONE query (a UNION ALL
+    of the diary app's two querysets; the patient page's query budget is 12)."""
+    scores = (
+        diary_selectors.questionnaire_responses_for(patient=patient)
+        .order_by()
+        .annotate(kind=Value("questionnaire"), number=F("score"))
+        .values_list("instrument", "completed_on", "kind", "number")
+    )
+    urgent = (
+        diary_selectors.unacknowledged_urgent_reports()
+        .filter(patient=patient)
+        .order_by()
+        .annotate(kind=Value("urgent"), number=F("id"))
+        .values_list("effect", "onset_on", "kind", "number")
+    )
+    found: list[QuestionnaireScore] = []
+    reports: list[tuple[date, int, str]] = []
+    for name, on, kind, number in scores.union(urgent, all=True):
+        on = as_date(on)
+        if kind == "urgent":
+            try:
+                label = SIDE_EFFECT_LABELS[SideEffect(name)]
+            except ValueError:
+                label = str(name).replace("_", " ")
+            reports.append((on, int(number), f"{label} since {on:%d %b %Y}"))
+        else:
+            found.append(QuestionnaireScore(str(name), on, int(number)))
+    found.sort(key=lambda s: (s.completed_on, s.instrument))
+    return found, [text for _on, _id, text in sorted(reports)]
+
+
+@dataclass(frozen=True)
+class DiagnosisLine:
+    """The recorded chronic-migraine diagnosis as reports state it."""
+
+    icd10_code: str
+    label: str
+    confirmed_by_neurologist: bool
+    neurologist: str
+    confirmed_on: date | None
+
+    def __str__(self) -> str:
+        text = f"{self.icd10_code} {self.label}"
+        if self.confirmed_by_neurologist:
+            who = self.neurologist or "a neurologist (name not recorded)"
+            text += f"; confirmed by {who}"
+            if self.confirmed_on:
+                text += f" on {self.confirmed_on:%d %b %Y}"
+        else:
+            text += "; not confirmed by a neurologist"
+        return text
+
+
+def diagnosis_for(patient) -> DiagnosisLine | None:
+    """The patient's latest recorded diagnosis (patients app), or None."""
+    diagnosis = patient_selectors.latest_diagnosis(patient)
+    if diagnosis is None:
+        return None
+    return DiagnosisLine(
+        icd10_code=diagnosis.icd10_code,
+        label=ICD10_CHRONIC_MIGRAINE_CODES.get(diagnosis.icd10_code, ""),
+        confirmed_by_neurologist=diagnosis.confirmed_by_neurologist,
+        neurologist=diagnosis.neurologist,
+        confirmed_on=diagnosis.confirmed_on,
+    )
+
+
+@dataclass(frozen=True)
+class PreventiveTrialLine:
+    """One failed preventive treatment (drug, class, outcome, dates)."""
+
+    drug: str
+    drug_class: str
+    outcome: str
+    start: date
+    end: date | None
+
+    def __str__(self) -> str:
+        until = f"{self.end:%d %b %Y}" if self.end else "not recorded"
+        return f"{self.drug} ({self.drug_class}): {self.outcome.lower()}, {self.start:%d %b %Y} to {until}"
+
+
+def preventive_trials_for(patient) -> list[PreventiveTrialLine]:
+    """Failed preventive trials (ineffective, not tolerated, contraindicated: the rules'
+    FAILED_OUTCOMES), oldest first."""
+    return [
+        PreventiveTrialLine(
+            drug=trial.drug,
+            drug_class=trial.get_drug_class_display(),
+            outcome=trial.get_outcome_display(),
+            start=trial.start,
+            end=trial.end,
+        )
+        for trial in patient_selectors.preventive_trials_for(patient)
+        if trial.outcome in FAILED_OUTCOMES
+    ]
+
+
+def payer_profile(patient) -> PayerProfile:
+    return patient_selectors.payer_profile_for(patient)
+
+
+def next_appointment(patient):
+    """The patient's next booked appointment (scheduling), or None."""
+    return scheduling_selectors.next_appointment_for_patient(patient)
+
+
+# =======================================================================================
+# Per-patient outcomes
+# =======================================================================================
+
+
+_PERIOD_FLAGS = (
+    ("headache_days", "is_headache_day"),
+    ("migraine_days", "is_migraine_day"),
+    ("moderate_severe_days", "is_moderate_severe_day"),
+    ("acute_medication_days", "is_acute_medication_day"),
+    ("triptan_days", "is_triptan_day"),
+)
+
+
+@dataclass
+class CycleWindows:
+    session_date: date
+    next_session_date: date | None
+    weeks: dict[int, tuple[date, date]]
+    pre_session: tuple[date, date]
+
+
+def _cycle_windows(sessions: Sequence[date], today: date) -> list[CycleWindows]:
+    cycles = []
+    first_index = max(0, len(sessions) - CURVE_CYCLES)
+    for index in range(first_index, len(sessions)):
+        session = sessions[index]
+        following = sessions[index + 1] if index + 1 < len(sessions) else None
+        weeks = {}
+        for week in range(1, EFFECT_CURVE_WEEKS + 1):
+            start = session + timedelta(days=7 * (week - 1))
+            end = start + timedelta(days=6)
+            if following is not None:
+                end = min(end, following - timedelta(days=1))
+            end = min(end, today)
+            if start <= end:
+                weeks[week] = (start, end)
+        pre = (session - timedelta(days=rules.PERIOD_DAYS), session - timedelta(days=1))
+        cycles.append(CycleWindows(session, following, weeks, pre))
+    return cycles
+
+
+@dataclass
+class PatientOutcomes:
+    """Everything the clinician patient page, the progress page and the reports show."""
+
+    patient: Patient
+    today: date
+    profile: PayerProfile
+    session_dates: list[date]
+    summary: rules.OutcomeSummary
+    overuse: OveruseFlag
+    curves: list[EffectCurve]
+    wearing_off: WearingOff
+    interval_suggestion: str | None
+    schedule: TreatmentSchedule
+    stage: TreatmentStage
+    questionnaires: list[QuestionnaireScore] = field(default_factory=list)
+    urgent_side_effects: list[str] = field(default_factory=list)
+
+    @property
+    def baseline(self) -> rules.PeriodMetrics | None:
+        return self.summary.baseline
+
+    @property
+    def periods(self) -> tuple[rules.PeriodMetrics, ...]:
+        return self.summary.periods
+
+    @property
+    def response(self) -> rules.Response:
+        return self.summary.response
+
+    @property
+    def latest_period(self) -> rules.PeriodMetrics | None:
+        return self.summary.response.compared_period
+
+    @property
+    def fifty_percent_line(self) -> float | None:
+        baseline = self.summary.baseline
+        if baseline is None or not baseline.headache_days:
+            return None
+        return round(baseline.headache_days * (100 - rules.RESPONDER_PERCENT) / 100, 1)
+
+    def questionnaire_change(self, instrument: str) -> dict | None:
+        """First vs latest score of an instrument, with the rules' meaningful-change test."""
+        scores = [s for s in self.questionnaires if s.instrument == instrument]
+        if len(scores) < 2:
+            return None
+        first, last = scores[0], scores[-1]
+        try:
+            change = (midas_change if instrument == "MIDAS" else hit6_change)(
+                first.score, last.score
+            )
+        except ValueError:
+            return None
+        return {"first": first, "last": last, "change": change}
+
+    @property
+    def midas_change(self) -> dict | None:
+        return self.questionnaire_change("MIDAS")
+
+    @property
+    def hit6_change(self) -> dict | None:
+        return self.questionnaire_change("HIT-6")
+
+    @property
+    def alerts(self) -> list[tuple[str, str]]:
+        """(kind, text) pairs, most urgent first."""
+        found = [
+            ("urgent", f"Urgent side effect reported: {text}") for text in self.urgent_side_effects
+        ]
+        if self.overuse.flagged:
+            found.append(("overuse", self.overuse.detail))
+        if self.wearing_off.detected:
+            found.append(("wearing_off", self.wearing_off.evidence))
+        return found
+
+
+def _diary_buckets(
+    patient, sessions: list[date], cycles: list[CycleWindows], today: date
+) -> list[dict]:
+    """ONE grouped query: diary counts by (28-day period, cycle week) bucket, with the
+    pre-session and medication-overuse windows as conditional counts inside each bucket.
+
+    ``period``: 0 = baseline, 1.. = follow-up periods; ``week``: ``100 * cycle + week
+    index`` (0-based) for days inside a drawn cycle, -1 otherwise. Callers sum rows.
+
+    Hand-written, parameterised SQL (SQLite and PostgreSQL): every window is an integer
+    day offset ``dn`` from the first day read, computed once per row in a subquery, so
+    the query is cheap to build (Django's expression compiler cost more than the query).
+    """
+    o_windows = overuse_windows(today)
+    first_day = o_windows[0][0]
+    origin = None
+    if sessions:
+        origin = rules.baseline_window(sessions[0])[0]
+        first_day = min(first_day, origin, *(c.pre_session[0] for c in cycles))
+
+    def offset(day: date) -> int:
+        return (day - first_day).days
+
+    names = ["n", "hh", *(short for short, _ in _PERIOD_FLAGS)]
+    columns = ["COUNT(*)", "SUM(headache_hours)"]
+    columns += [f"SUM(CASE WHEN {flag} THEN 1 ELSE 0 END)" for _, flag in _PERIOD_FLAGS]
+    params: list[Any] = []
+    windows = [
+        (
+            f"o{i}",
+            start,
+            end,
+            (("n", None), ("s", "is_overuse_class_day"), ("a", "is_simple_analgesic_day")),
+        )
+        for i, (start, end) in enumerate(o_windows)
+    ]
+    windows += [
+        (f"c{i}pre", c.pre_session[0], c.pre_session[1], (("_n", None), ("_h", "is_headache_day")))
+        for i, c in enumerate(cycles)
+    ]
+    for prefix, start, end, counts in windows:
+        for suffix, flag in counts:
+            condition = "dn BETWEEN %s AND %s" + (f" AND {flag}" if flag else "")
+            names.append(f"{prefix}_{suffix}" if prefix.startswith("o") else f"{prefix}{suffix}")
+            columns.append(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)")
+            params += [offset(start), offset(end)]
+
+    if origin is not None:
+        base = offset(origin)
+        period_sql = f"CASE WHEN dn >= {base} THEN (dn - {base}) / {rules.PERIOD_DAYS} ELSE -1 END"
+        whens = []
+        for index, cycle in enumerate(cycles):
+            start = offset(cycle.session_date)
+            condition = f"dn >= {start}"
+            if cycle.next_session_date is not None:
+                condition += f" AND dn < {offset(cycle.next_session_date)}"
+            whens.append(f"WHEN {condition} THEN (dn - {start}) / 7 + {100 * index}")
+        week_sql = f"CASE {' '.join(whens)} ELSE -1 END" if whens else "-1"
+    else:
+        period_sql = week_sql = "-1"
+
+    if connection.vendor == "postgresql":
+        day_number = "(d.date - %s)"
+    else:
+        day_number = "CAST(julianday(d.date) - julianday(%s) AS INTEGER)"
+    table = connection.ops.quote_name(DiaryDay._meta.db_table)
+    fields = ", ".join(
+        [
+            "headache_hours",
+            *(flag for _, flag in _PERIOD_FLAGS),
+            *OVERUSE_COLUMNS,
+        ]
+    )
+    sql = (
+        f"SELECT period, week, {', '.join(columns)} FROM ("
+        f"SELECT {fields}, dn, {period_sql} AS period, {week_sql} AS week FROM ("
+        f"SELECT {fields.replace('headache_hours', 'd.headache_hours')}, {day_number} AS dn FROM {table} d "
+        "WHERE d.patient_id = %s AND d.date >= %s AND d.date <= %s) days) buckets "
+        "GROUP BY period, week"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, first_day, patient.pk, first_day, today])
+        rows = cursor.fetchall()
+    keys = ["period", "week", *names]
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def _sum(rows: list[dict], key: str, where=lambda row: True) -> float:
+    return sum((row[key] or 0) for row in rows if where(row))
+
+
+def _period(rows: list[dict], index: int, start: date, end: date, *, as_of: date):
+    """Period ``index`` of ``_diary_buckets`` (0 = baseline) as the rules' PeriodMetrics."""
+    in_period = [row for row in rows if row["period"] == index]
+    counts = rules.PeriodCounts(
+        **{short: int(_sum(in_period, short)) for short, _ in _PERIOD_FLAGS},
+        headache_hours=float(_sum(in_period, "hh")),
+    )
+    return period_from_counts(start, end, int(_sum(in_period, "n")), counts, as_of=as_of)
+
+
+def _overuse(rows: list[dict], until: date) -> OveruseFlag:
+    """The medication-overuse flag over the 3 periods ending on ``until`` (the overuse
+    windows ``_diary_buckets`` counted for that day)."""
+    return overuse_from_counts(
+        [
+            OveruseCounts(
+                start,
+                end,
+                int(_sum(rows, f"o{i}_n")),
+                int(_sum(rows, f"o{i}_s")),
+                int(_sum(rows, f"o{i}_a")),
+            )
+            for i, (start, end) in enumerate(overuse_windows(until))
+        ],
+        until,
+    )
+
+
+def patient_outcomes(
+    patient, *, today: date | None = None, with_alerts: bool = True
+) -> PatientOutcomes:
+    """The patient's outcomes on ``today`` (clinic date by default).
+
+    Queries: payer profile and session dates (1 each), the diary counts (1, grouped by
+    period and cycle week), questionnaires and open urgent side effects (1, a UNION ALL;
+    ``with_alerts=False`` skips it).
+    """
+    today = today or timezone.localdate()
+    profile = payer_profile(patient)
+    sessions = _sessions_until(patient, today)
+    cycles = _cycle_windows(sessions, today) if sessions else []
+    rows = _diary_buckets(patient, sessions, cycles, today)
+    questionnaires, urgent = (
+        _questionnaires_and_urgent_reports(patient) if with_alerts else ([], [])
+    )
+
+    overuse = _overuse(rows, today)
+    if sessions:
+        baseline = _period(rows, 0, *rules.baseline_window(sessions[0]), as_of=today)
+        periods = tuple(
+            _period(rows, i + 1, start, end, as_of=today)
+            for i, (start, end) in enumerate(rules.follow_up_windows(sessions[0], today))
+        )
+        summary = rules.OutcomeSummary(
+            baseline=baseline,
+            periods=periods,
+            response=rules.response(baseline, periods, profile.responder_rule),
+        )
+    else:
+        summary = rules.OutcomeSummary(
+            baseline=None, periods=(), response=rules.response(None, (), profile.responder_rule)
+        )
+
+    curves = []
+    for i, cycle in enumerate(cycles):
+        weeks = {}
+        for week in cycle.weeks:
+            bucket = [row for row in rows if row["week"] == 100 * i + week - 1]
+            weeks[week] = (int(_sum(bucket, "n")), int(_sum(bucket, "headache_days")))
+        pre = (int(_sum(rows, f"c{i}pre_n")), int(_sum(rows, f"c{i}pre_h")))
+        curves.append(
+            effect_curve_from_counts(cycle.session_date, cycle.next_session_date, today, weeks, pre)
+        )
+    worn = wearing_off(curves)
+    return PatientOutcomes(
+        patient=patient,
+        today=today,
+        profile=profile,
+        session_dates=sessions,
+        summary=summary,
+        overuse=overuse,
+        curves=curves,
+        wearing_off=worn,
+        interval_suggestion=shorter_interval_suggestion(
+            worn.detected, profile.shortened_interval_days
+        ),
+        schedule=treatment_schedule(sessions, today=today, profile=profile),
+        stage=treatment_stage(sessions, today),
+        questionnaires=questionnaires,
+        urgent_side_effects=urgent,
+    )
+
+
+def outcome_summary_for(patient, *, today: date | None = None) -> PatientOutcomes:
+    """The API's outcomes object (baseline, periods, response) plus overuse and
+    wearing-off; alias of ``patient_outcomes`` without the alert look-ups."""
+    return patient_outcomes(patient, today=today, with_alerts=False)
+
+
+# =======================================================================================
+# The baseline candidacy judges
+# =======================================================================================
+
+
+@dataclass(frozen=True)
+class CandidacyBaseline:
+    """The diary facts candidacy reads: the baseline period and the medication-overuse
+    check over the 3 periods ending on its last day.
+
+    With a signed session the baseline is the outcomes baseline itself (the 28 days
+    before the first signed session); before any, it is provisional: the 28 days before
+    ``today``."""
+
+    period: rules.PeriodMetrics
+    overuse: OveruseFlag
+    provisional: bool
+
+    @property
+    def start(self) -> date:
+        return self.period.start
+
+    @property
+    def end(self) -> date:
+        return self.period.end
+
+    @property
+    def days_recorded(self) -> int:
+        return self.period.days_recorded
+
+    @property
+    def headache_days(self) -> float | None:
+        return self.period.headache_days
+
+    @property
+    def migraine_days(self) -> float | None:
+        return self.period.migraine_days
+
+    @property
+    def sufficient(self) -> bool:
+        return self.period.sufficient
+
+    @property
+    def medication_overuse(self) -> bool | None:
+        """True when flagged; False when all 3 periods have enough recorded days and the
+        threshold is not met in each; None (unknown) otherwise."""
+        if self.overuse.flagged:
+            return True
+        if all(p.days_recorded >= rules.MIN_RECORDED_DAYS for p in self.overuse.periods):
+            return False
+        return None
+
+    @property
+    def medication_overuse_detail(self) -> str:
+        return self.overuse.detail
+
+
+def candidacy_baseline(patient, *, today: date) -> CandidacyBaseline:
+    """The baseline and the overuse check candidacy judges, from the same counts (the
+    same query and arithmetic) as ``patient_outcomes``' baseline. Two queries: session
+    dates, diary counts."""
+    sessions = _sessions_until(patient, today)
+    anchor = sessions[0] if sessions else today
+    start, end = rules.baseline_window(anchor)
+    rows = _diary_buckets(patient, [anchor], [], end)
+    return CandidacyBaseline(
+        period=_period(rows, 0, start, end, as_of=today),
+        overuse=_overuse(rows, end),
+        provisional=not sessions,
+    )
