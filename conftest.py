@@ -48,6 +48,7 @@ def _fast_password_hashing(request):
 REFERENCE_DATA_LOADERS = [
     ("cadence.treatments.migrations.0003_load_site_catalogue", "load_catalogue"),
     ("cadence.patients.migrations.0003_default_payer_profile", "create_default"),
+    ("cadence.patients.migrations.0007_payer_profile_name_in_clinic_words", "rename"),
 ]
 
 
@@ -130,6 +131,37 @@ def frontdesk(make_user):
 @pytest.fixture
 def patient(make_patient):
     return make_patient(first_name="Pat", last_name="Owner")
+
+
+@pytest.fixture
+def work_up(db, make_user):
+    """Give a patient what the clinical gate asks before a procedure (issue 15): a clean
+    checklist (every answer "no") and a current decision for Botox by a clinician. Written
+    straight to the tables (no audit entries), like the other fixtures."""
+    from cadence.patients.models import CandidacyDecision, MedicalHistory
+
+    def do(patient, *, clinician=None, **answers):
+        from cadence.accounts.models import User
+
+        decided_by = clinician or User.objects.filter(role="clinician").first()
+        if decided_by is None:
+            decided_by = make_user("t_workup_clinician", "clinician")
+        checklist = {
+            "infection_at_site": "no",
+            "hypersensitivity": "no",
+            "neuromuscular_disease": "no",
+            "aminoglycosides": "no",
+            "swallowing_or_breathing_difficulty": "no",
+            "pregnant_or_breastfeeding": "no",
+            **answers,
+        }
+        MedicalHistory.objects.update_or_create(patient=patient, defaults=checklist)
+        CandidacyDecision.objects.create(
+            patient=patient, decision="botox", decided_by=decided_by, eligible_when_decided=True
+        )
+        return patient
+
+    return do
 
 
 @pytest.fixture

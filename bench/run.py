@@ -9,7 +9,8 @@ default 10,000 x 365), then measure
    patient with 2 years of diary and 8 sessions, against the floor view;
 3. clinic report: `clinic_report(today)` against one hand-written SQL query (the floor);
 4. load: diary rows per second of the scale seeding, against a bare-table insert;
-5. memory: peak RSS of one clinic report and of one FHIR $everything export.
+5. memory: peak RSS of one clinic report and of one FHIR $everything export, and the RSS
+   growth of a FHIR Bulk Data $export (the worker, every type, BENCH_BULK_PATIENTS patients).
 
 Each figure is the median of several runs (BENCH_RUNS, default 3) and comes with its
 ratio to the floor measured in the same run. Writes bench/results/latest.json (with a
@@ -50,6 +51,8 @@ def env_int(name: str, default: int) -> int:
 PATIENTS = env_int("BENCH_PATIENTS", 10_000)
 DAYS = env_int("BENCH_DAYS", 365)
 RUNS = env_int("BENCH_RUNS", 3)
+#: Patients in the measured $export (0: the whole clinic, ~1.3 MB of NDJSON per patient-year).
+BULK_PATIENTS = env_int("BENCH_BULK_PATIENTS", 500)
 CLIENTS = env_int("BENCH_CLIENTS", 32)
 WRITE_SECONDS = env_int("BENCH_WRITE_SECONDS", 8)
 LOAD_PATIENTS = env_int("BENCH_LOAD_PATIENTS", max(1, min(1000, PATIENTS // 10)))
@@ -69,7 +72,7 @@ STAGE_KEYS = {
     "load": ("load",),
     "report": ("seed", "clinic_report"),
     "page": ("patient_page",),
-    "memory": ("memory_report", "memory_fhir"),
+    "memory": ("memory_report", "memory_fhir", "memory_bulk_export"),
     "write": ("diary_write",),
 }
 
@@ -85,6 +88,9 @@ TARGETS = [
     ("clinic_report_seconds", "clinic report (s)", "<", 5),
     ("seed_rows_per_second", "seeding diary rows/s", ">=", 50_000),
     ("report_peak_rss_mb", "clinic report peak RSS (MB)", "<", 500),
+    # Issue 17: $export of the whole clinic streams, so memory stays flat (over the
+    # process's RSS before the export).
+    ("bulk_export_rss_over_baseline_mb", "FHIR $export: worker RSS growth (MB)", "<", 100),
     # 6. The patient's phone (Lighthouse mobile; the worst of the three pages decides).
     ("phone_performance", "phone: Lighthouse performance (worst page)", ">=", 95),
     ("phone_accessibility", "phone: Lighthouse accessibility (worst page)", ">=", 100),
@@ -265,6 +271,8 @@ def bench_backend(vendor: str, database_url: str, *, wipe: bool) -> dict:
         log(f"{vendor}: memory")
         out["memory_report"] = _median_memory(database_url, what="report")
         out["memory_fhir"] = _median_memory(database_url, what="fhir", patient_id=page_patient)
+        log(f"{vendor}: memory of a FHIR $export ({BULK_PATIENTS or 'all'} patients)")
+        out["memory_bulk_export"] = task("bulk_memory", database_url, patients=BULK_PATIENTS)
     if "write" in SELECTED:
         log(f"{vendor}: diary write ({CLIENTS} clients, {RUNS} x {WRITE_SECONDS} s, and the floor)")
         out["diary_write"] = bench_diary_write(database_url, seeded)
@@ -359,6 +367,7 @@ def target_values(backends: dict, phone: dict | None = None) -> dict[str, dict]:
         "clinic_report_seconds": ("clinic_report", "seconds"),
         "seed_rows_per_second": ("seed", "rows_per_second"),
         "report_peak_rss_mb": ("memory_report", "peak_rss_mb"),
+        "bulk_export_rss_over_baseline_mb": ("memory_bulk_export", "peak_over_baseline_mb"),
     }
     targets = {}
     for key, label, comparison, goal in TARGETS:
@@ -450,6 +459,8 @@ def print_table(results: dict) -> None:
     add("5 memory: report peak RSS MB", "memory_report", "peak_rss_mb", digits=1)
     add("  report over baseline MB", "memory_report", "peak_over_baseline_mb", digits=1)
     add("  FHIR export peak RSS MB", "memory_fhir", "peak_rss_mb", digits=1)
+    add("  $export RSS growth MB", "memory_bulk_export", "peak_over_baseline_mb", digits=1)
+    add("  $export s", "memory_bulk_export", "seconds", digits=1)
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     print()
     if results.get("measured_at"):

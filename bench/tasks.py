@@ -376,6 +376,67 @@ def task_memory(args: dict) -> dict:
     }
 
 
+def task_bulk_memory(args: dict) -> dict:
+    """RSS growth of the worker writing a FHIR Bulk Data $export of the scale clinic (every
+    type, NDJSON streamed to a temporary directory, deleted afterwards). `patients` bounds
+    the export to the clinic's first patients: a whole 10,000 x 365 clinic is ~13 GB of
+    NDJSON and about an hour of mapping; memory must stay flat whatever the count."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connection
+
+    from cadence.demo.scale import scale_clinician
+    from cadence.interop import bulk
+    from cadence.interop.bulk import SYSTEM_TYPES, bulk_export_run
+    from cadence.interop.models import BulkExportJob, BulkExportStatus
+
+    connection.ensure_connection()
+    every_patient = bulk._patients_for
+    limit = args.get("patients")
+    if limit:  # the first `limit` patients of the clinic, still read in chunks
+
+        def _first_patients(job):
+            patients = every_patient(job)
+            last = patients.values_list("pk", flat=True)[limit - 1 : limit].first()
+            return patients if last is None else patients.filter(pk__lte=last)
+
+        bulk._patients_for = _first_patients
+    folder = Path(tempfile.mkdtemp(prefix="bench-bulk-"))
+    settings.CADENCE_BULK_EXPORT_DIR = folder
+    job = BulkExportJob.objects.create(
+        requested_by=scale_clinician(),
+        level="system",
+        types=list(args.get("types") or SYSTEM_TYPES),
+        request_url="bench:$export",
+    )
+    baseline = _rss_mb()
+    started = time.perf_counter()
+    try:
+        status = bulk_export_run(job_id=str(job.pk))
+        seconds = time.perf_counter() - started
+        peak = _rss_mb()
+        job.refresh_from_db()
+        size = sum(path.stat().st_size for path in folder.rglob("*.ndjson"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        BulkExportJob.objects.filter(pk=job.pk).delete()
+    if status != BulkExportStatus.COMPLETED:
+        return _not_available(f"the export ended {status}: {job.error}")
+    return {
+        "available": True,
+        "seconds": round(seconds, 1),
+        "patients": limit or "all",
+        "resources": sum(entry["count"] for entry in job.output),
+        "bytes": size,
+        "baseline_rss_mb": round(baseline, 1),
+        "peak_rss_mb": round(peak, 1),
+        "peak_over_baseline_mb": round(peak - baseline, 1),
+    }
+
+
 # -- 6. The patient's phone: the demo clinic, static files and a signed-in session --------
 
 
@@ -420,6 +481,7 @@ TASKS = {
     "report": task_report,
     "profile": task_profile,
     "memory": task_memory,
+    "bulk_memory": task_bulk_memory,
     "phone_setup": task_phone_setup,
 }
 

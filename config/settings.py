@@ -105,6 +105,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files keep their caching): every page, API answer, export,
+    # PDF and feed is Cache-Control: no-store; API bodies over 5 MB answer JSON 413 and
+    # JSON nested too deep answers 400 before parsing (cadence/security/middleware.py).
+    "cadence.security.middleware.NoStore",
+    "cadence.security.middleware.ApiBodyLimits",
     # Pages and API answers gzip-compressed for clients that accept it (static files are
     # pre-compressed by WhiteNoise, above). BREACH: Django masks the CSRF token afresh in
     # every response and pads each gzip body with random bytes; the session cookie is
@@ -138,6 +143,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cadence.accounts.navigation.navigation",
+                "cadence.accounts.clinic.clinic",
             ],
         },
     },
@@ -200,6 +206,25 @@ CADENCE_PROXY_COUNT = int(os.environ.get("CADENCE_PROXY_COUNT", 1 if PRODUCTION 
 CADENCE_LOGIN_RATE_PER_MINUTE = int(
     os.environ.get("CADENCE_LOGIN_RATE_PER_MINUTE", 10_000 if TESTING else 20)
 )
+# ...and per username per minute, from any number of addresses.
+CADENCE_LOGIN_RATE_PER_USERNAME = int(
+    os.environ.get("CADENCE_LOGIN_RATE_PER_USERNAME", 10_000 if TESTING else 10)
+)
+# Where the rate-limit counters live, shared by every worker and host: the database
+# (table cadence_cache, created by migration accounts/0002) unless CADENCE_CACHE_URL names
+# a shared cache (redis://host:6379/0). A per-process cache would let each gunicorn worker
+# count on its own (issue 21, finding 7).
+CADENCE_CACHE_URL = os.environ.get("CADENCE_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CADENCE_CACHE_URL}
+        if CADENCE_CACHE_URL.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cadence_cache"}
+    ),
+}
+if CADENCE_CACHE_URL and not CADENCE_CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("CADENCE_CACHE_URL must be a redis:// or rediss:// URL.")
 
 # Staff sign in with a password and a TOTP code (or a recovery code). On in production;
 # off in development (so the demo logins of `make run` work) and under tests, unless
@@ -246,8 +271,58 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Backends that write e-mails (acknowledgements, resets: patient names) into the log or a
+# local file, or drop them: production refuses to start with them (issue 21, finding 6).
+LOG_EMAIL_BACKENDS = frozenset(
+    {
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.filebased.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+        "django.core.mail.backends.locmem.EmailBackend",
+    }
+)
+if PRODUCTION and EMAIL_BACKEND in LOG_EMAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        "CADENCE_ENV=production needs a real EMAIL_BACKEND (e.g. "
+        "django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST): the console, file, "
+        "dummy and in-memory backends would log or lose e-mails that carry patient data."
+    )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cadence clinic <clinic@cadence.invalid>")
+# Django's SMTP backend (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend) reads these.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 20))
+# Urgent side effects reach a person (cadence/scheduling/alerts.py): an e-mail to each
+# address, a text to the on-call phone, sent again once if nobody acknowledges the alert
+# within CADENCE_URGENT_ALERT_ESCALATE_MINUTES. The messages link to CADENCE_SITE_URL.
+CADENCE_URGENT_ALERT_EMAILS = env_list("CADENCE_URGENT_ALERT_EMAILS", [])
+CADENCE_ON_CALL_PHONE = os.environ.get("CADENCE_ON_CALL_PHONE", "")
+CADENCE_URGENT_ALERT_ESCALATE_MINUTES = int(
+    os.environ.get("CADENCE_URGENT_ALERT_ESCALATE_MINUTES", 30)
+)
+# The address people reach Cadence at (links in e-mails and texts).
+CADENCE_SITE_URL = os.environ.get("CADENCE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The number patients are told to call (tap-to-call links); the default is a fictional
+# 555-01xx number for the demo clinic.
+CADENCE_CLINIC_PHONE = os.environ.get("CADENCE_CLINIC_PHONE", "+1 201 555 0123")
 CLINIC_NAME = os.environ.get("CADENCE_CLINIC_NAME", "Cadence Headache Clinic")
+# This deployment's public FHIR base (e.g. https://clinic.example/fhir/r4): the system of
+# its patient identifiers and the canonical base of its code systems and extensions, each
+# answered by GET on its URL. One value per clinic, so identifiers never collide.
+CADENCE_FHIR_BASE = os.environ.get("CADENCE_FHIR_BASE", "https://cadence.invalid/fhir/r4").rstrip(
+    "/"
+)
+# The domain qualifying iCalendar UIDs; empty: the host of CADENCE_FHIR_BASE.
+CADENCE_CALENDAR_DOMAIN = os.environ.get("CADENCE_CALENDAR_DOMAIN", "")
+# FHIR Bulk Data ($export): where the worker writes the NDJSON files (one directory per
+# export), and how many hours after an export completes its files are served before the
+# sweep deletes them (docs/deploy.md, "FHIR").
+CADENCE_BULK_EXPORT_DIR = Path(os.environ.get("CADENCE_BULK_EXPORT_DIR", VAR_DIR / "bulk"))
+CADENCE_BULK_EXPORT_TTL_HOURS = int(os.environ.get("CADENCE_BULK_EXPORT_TTL_HOURS", 24))
 # HIT-6 is a copyrighted scale: its item text is shown only under the clinic's licence.
 CADENCE_HIT6_LICENSED = env_bool("CADENCE_HIT6_LICENSED", False)
 
@@ -261,6 +336,18 @@ TASKS = {
         ),
     }
 }
+
+# The plausible window for any date a person enters (a diary day, an appointment, a plan,
+# a filter): not before CADENCE_EARLIEST_DATE (nor the patient's birth, where there is a
+# patient) and not more than CADENCE_MAX_YEARS_AHEAD years after today. Outside it: 422
+# naming the field (cadence.accounts.validation.check_date).
+CADENCE_EARLIEST_DATE = os.environ.get("CADENCE_EARLIEST_DATE", "1900-01-01")
+CADENCE_MAX_YEARS_AHEAD = int(os.environ.get("CADENCE_MAX_YEARS_AHEAD", 5))
+# Paging: `limit` at most this many rows, `offset` at most CADENCE_MAX_OFFSET.
+CADENCE_MAX_PAGE_SIZE = 500
+CADENCE_MAX_OFFSET = 1_000_000
+# JSON request bodies nested deeper than this are refused (400) before they are parsed.
+CADENCE_MAX_JSON_DEPTH = 32
 
 # Request bodies and uploads: 5 MB in memory at most; imported files are checked by
 # cadence.security.uploads.check_upload (size and type).

@@ -13,6 +13,13 @@ class Role(models.TextChoices):
 
 ALL_ROLES = frozenset(Role)
 STAFF_ROLES = frozenset({Role.ADMIN, Role.CLINICIAN, Role.NURSE, Role.FRONTDESK})
+# Staff who look after patients and so see their records, appointments and requests:
+# everyone on staff but administrators. An administrator's need is users, settings
+# (working hours), the audit log and lot logistics (recall); no identifiable clinical data
+# (issue 21; docs/security.md, "Access rules").
+CARE_TEAM_ROLES = frozenset({Role.CLINICIAN, Role.NURSE, Role.FRONTDESK})
+# Who may reach a patient's record at all: the care team, and the patient (their own).
+PATIENT_RECORD_ROLES = CARE_TEAM_ROLES | frozenset({Role.PATIENT})
 CLINICAL_ROLES = frozenset({Role.CLINICIAN, Role.NURSE})
 PRESCRIBER_ROLES = frozenset({Role.CLINICIAN})
 PATIENT_ROLES = frozenset({Role.PATIENT})
@@ -21,4 +28,4 @@ CLINICAL_AND_PATIENT_ROLES = CLINICAL_ROLES | PATIENT_ROLES
 # A lot recall: who was given the lot.
 RECALL_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})
 # The clinic's outcomes dashboard and report.
-DASHBOARD_ROLES = frozenset({Role.CLINICIAN, Role.NURSE, Role.ADMIN})
+DASHBOARD_ROLES = frozenset({Role.CLINICIAN, Role.NURSE})

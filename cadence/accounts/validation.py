@@ -11,9 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Annotated
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
 from ninja import Schema
+from ninja.errors import ValidationError as QueryRefusal
+from pydantic import BeforeValidator
 
 #: The thing asked for collides with one that exists (a clinician or patient already booked).
 CONFLICT = "conflict"
@@ -23,6 +29,8 @@ RATE_LIMITED = "rate_limited"
 CODE_STATUS = {CONFLICT: 409, RATE_LIMITED: 429}
 #: The `type` of a refusal raised without a code.
 DEFAULT_CODE = "value_error"
+#: A date outside the plausible window (before birth, 0001-01-01, 9999-12-31).
+IMPLAUSIBLE_DATE = "implausible_date"
 
 
 class RefusalOut(Schema):
@@ -49,6 +57,89 @@ def refusals(problems: Iterable[tuple[str | None, str, str]]) -> ValidationError
             ValidationError(message, code=code)
         )
     return ValidationError(by_field)
+
+
+def _a_number_not_a_boolean(value):
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true or false")
+    return value
+
+
+def _a_date_not_a_number(value):
+    if isinstance(value, (int, float)):
+        raise ValueError("must be a date written YYYY-MM-DD, not a number")
+    return value
+
+
+#: API schema types stricter than pydantic's lax mode (issue 21, finding 11): `true` is not
+#: 1 hour, and `0` is not 1970-01-01.
+Number = Annotated[float, BeforeValidator(_a_number_not_a_boolean)]
+IsoDate = Annotated[date, BeforeValidator(_a_date_not_a_number)]
+
+
+def plausible_window(today: date | None = None) -> tuple[date, date]:
+    """(earliest, latest) a date may be: settings CADENCE_EARLIEST_DATE and today plus
+    CADENCE_MAX_YEARS_AHEAD years."""
+    today = today or timezone.localdate()
+    earliest = date.fromisoformat(str(settings.CADENCE_EARLIEST_DATE))
+    years = settings.CADENCE_MAX_YEARS_AHEAD
+    try:
+        latest = today.replace(year=today.year + years)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + years, day=28)
+    return earliest, latest
+
+
+def check_date(
+    field: str,
+    value: date | None,
+    *,
+    born_on: date | None = None,
+    today: date | None = None,
+) -> None:
+    """Refuse (`IMPLAUSIBLE_DATE`, naming `field`) a date before the plausible window or
+    the patient's birth (`born_on`), or more than the settings' years ahead. None passes."""
+    if value is None:
+        return
+    earliest, latest = plausible_window(today)
+    if born_on is not None and value < born_on:
+        raise refusal(
+            field,
+            f"{value.isoformat()} is before the patient's date of birth ({born_on.isoformat()}).",
+            code=IMPLAUSIBLE_DATE,
+        )
+    if value < earliest:
+        raise refusal(
+            field,
+            f"{value.isoformat()} is too far in the past: dates start at {earliest.isoformat()}.",
+            code=IMPLAUSIBLE_DATE,
+        )
+    if value > latest:
+        raise refusal(
+            field,
+            f"{value.isoformat()} is too far ahead: dates go up to {latest.isoformat()}.",
+            code=IMPLAUSIBLE_DATE,
+        )
+
+
+def plausible(value: date) -> bool:
+    """Whether `value` is in the plausible window (for a page's query parameter, which
+    falls back to its default when it is not, as when it is malformed)."""
+    earliest, latest = plausible_window()
+    return earliest <= value <= latest
+
+
+def check_query_dates(**dates: date | None) -> None:
+    """`check_date` for an API operation's query parameters: refused in ninja's own
+    validation answer (422, located in the query)."""
+    for name, value in dates.items():
+        try:
+            check_date(name, value)
+        except ValidationError as exc:
+            message = " ".join(m for _f, m, _c in refusal_items(exc))
+            raise QueryRefusal(
+                [{"loc": ["query", name], "msg": message, "type": IMPLAUSIBLE_DATE}]
+            ) from None
 
 
 def refusal_items(error: ValidationError) -> Iterator[tuple[str | None, str, str]]:

@@ -3,17 +3,23 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpResponseNotAllowed, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponseNotAllowed, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from cadence.accounts import services
 from cadence.accounts.access import public_page, roles_required
+from cadence.accounts.forms import STAFF_ROLE_CHOICES, InviteForm, RoleForm
 from cadence.accounts.models import User
 from cadence.accounts.navigation import nav_items_for
 from cadence.accounts.roles import ALL_ROLES, Role
+from cadence.accounts.validation import add_validation_errors, refusal_items
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record
 from cadence.security.network import client_ip
@@ -34,6 +40,15 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
 
 
+@public_page
+@require_GET
+def favicon(request):
+    """`/favicon.ico`, asked for by browsers whatever the page says: the clinic's icon."""
+    response = HttpResponsePermanentRedirect(static("img/favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 class CadenceLoginView(LoginView):
     """Password sign-in. Failed attempts are audited and count towards the lockout
     (django-axes, by username and IP); attempts per IP are rate-limited. Staff then pass
@@ -43,11 +58,19 @@ class CadenceLoginView(LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        if not rate_allow(
+        username = (request.POST.get("username") or "").strip().lower()[:150]
+        by_address = rate_allow(
             f"login:{client_ip(request)}",
             limit=settings.CADENCE_LOGIN_RATE_PER_MINUTE,
             window_seconds=60,
-        ):
+        )
+        # The same account tried from many addresses (issue 21, finding 7).
+        by_username = not username or rate_allow(
+            f"login-user:{username}",
+            limit=settings.CADENCE_LOGIN_RATE_PER_USERNAME,
+            window_seconds=60,
+        )
+        if not (by_address and by_username):
             form = self.get_form()
             context = self.get_context_data(form=form, rate_limited=True)
             return self.render_to_response(context, status=429)
@@ -97,10 +120,115 @@ def home(request):
     return render(request, "accounts/home.html")
 
 
+def _user_list_page(request, invite_form=None, status=200):
+    users = User.objects.order_by("role", "username").select_related("patient")
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "users": users,
+            "invite_form": invite_form or InviteForm(),
+            "role_choices": STAFF_ROLE_CHOICES,
+        },
+        status=status,
+    )
+
+
 @roles_required(Role.ADMIN)
 def user_list(request):
-    users = User.objects.order_by("role", "username").select_related("patient")
-    return render(request, "accounts/user_list.html", {"users": users})
+    """Staff and patient accounts; the administrator invites, changes roles, deactivates,
+    unlocks a locked-out sign-in and resets MFA here (each audited)."""
+    return _user_list_page(request)
+
+
+@roles_required(Role.ADMIN)
+@require_POST
+def user_invite(request):
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            user = services.user_invite(actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(
+                request, f"Invitation sent to {user.email}: {user.username} chooses a password."
+            )
+            return redirect("accounts:user-list")
+    return _user_list_page(request, invite_form=form, status=422)
+
+
+def _user_action(request, user_id: int, action, done: str):
+    user = get_object_or_404(User, pk=user_id)
+    try:
+        action(user)
+    except ValidationError as error:
+        for _field, message, _code in refusal_items(error):
+            messages.error(request, message)
+        return _user_list_page(request, status=422)
+    messages.success(request, done.format(username=user.username))
+    return redirect("accounts:user-list")
+
+
+@roles_required(Role.ADMIN)
+@require_POST
+def user_role(request, user_id: int):
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the staff roles.")
+        return _user_list_page(request, status=422)
+    return _user_action(
+        request,
+        user_id,
+        lambda user: services.user_role_change(
+            actor=request.user, user=user, role=form.cleaned_data["role"], request=request
+        ),
+        "{username}'s role is changed.",
+    )
+
+
+@roles_required(Role.ADMIN)
+@require_POST
+def user_deactivate(request, user_id: int):
+    return _user_action(
+        request,
+        user_id,
+        lambda user: services.user_deactivate(actor=request.user, user=user, request=request),
+        "{username} can no longer sign in.",
+    )
+
+
+@roles_required(Role.ADMIN)
+@require_POST
+def user_unlock(request, user_id: int):
+    return _user_action(
+        request,
+        user_id,
+        lambda user: services.user_unlock(actor=request.user, user=user, request=request),
+        "{username} may sign in again.",
+    )
+
+
+@roles_required(Role.ADMIN)
+@require_POST
+def user_mfa_reset(request, user_id: int):
+    return _user_action(
+        request,
+        user_id,
+        lambda user: services.user_mfa_reset(actor=request.user, user=user, request=request),
+        "{username}'s MFA is reset: they set it up again at their next sign-in.",
+    )
+
+
+class SetPasswordView(PasswordResetConfirmView):
+    """The invitation's set-password link (Django's token view, our template)."""
+
+    template_name = "accounts/set_password.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):
+        messages.success(self.request, "Your password is set: sign in with it.")
+        return super().form_valid(form)
 
 
 def forbidden(request, exception=None):

@@ -10,10 +10,13 @@ from cadence.patients.models import CandidacyDecision
 class CandidacyDecisionForm(forms.ModelForm):
     class Meta:
         model = CandidacyDecision
-        fields = ["decision", "note", "age_override_reason"]
+        fields = ["decision", "note", "override_reason"]
         widgets = {
             "decision": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 3}),
-            "age_override_reason": forms.Textarea(attrs={"rows": 2}),
+            "override_reason": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"age_override_reason": "Off-label age override: reason"}
+        labels = {
+            "override_reason": "Outside protocol: reason (needed for Botox when candidacy is "
+            "not met or the patient is under 18)",
+        }

@@ -1,6 +1,8 @@
 """API schemas of the candidacy app (the contract's Candidacy object)."""
 
-from ninja import Schema
+from typing import Literal
+
+from ninja import Field, Schema
 
 
 class CriterionOut(Schema):
@@ -28,3 +30,22 @@ class CandidacyOut(Schema):
     unanswered_screening: list[str]
     payer_profile: str
     chronic_source: str | None
+
+
+DecisionValue = Literal[
+    "botox", "surgery_evaluation", "botox_and_surgery_evaluation", "alternative", "not_now"
+]
+
+
+class CandidacyDecisionIn(Schema):
+    decision: DecisionValue
+    reason: str = Field("", max_length=4000)
+    override_reason: str | None = Field(None, max_length=4000)
+
+
+class CandidacyDecisionOut(Schema):
+    id: int
+    decision: str
+    eligible: bool | None
+    override_reason: str | None
+    outside_protocol: bool

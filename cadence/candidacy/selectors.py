@@ -22,6 +22,7 @@ from cadence.patients.selectors import (
     history_for,
     latest_decision,
     latest_diagnosis,
+    min_daily_doses_mg,
     payer_profile_for,
     preventive_trials_for,
 )
@@ -60,7 +61,13 @@ def candidacy_facts(
     diagnosis = latest_diagnosis(patient)
     trials = [
         rules.PreventiveTrial(
-            drug=t.drug, drug_class=t.drug_class, outcome=t.outcome, start=t.start, end=t.end
+            drug=t.drug,
+            drug_class=t.drug_class,
+            outcome=t.outcome,
+            start=t.start,
+            end=t.end,
+            weeks=t.duration_weeks,
+            daily_dose_mg=t.daily_dose_mg,
         )
         for t in preventive_trials_for(patient)
     ]
@@ -85,9 +92,18 @@ def candidacy_facts(
             ),
             pregnant_or_breastfeeding=answer_as_bool(history.pregnant_or_breastfeeding),
         ),
-        medication_overuse=baseline.medication_overuse,
+        # The clinician's checklist answer, once given, decides; until then the
+        # baseline diary's overuse check does.
+        medication_overuse=_answered_or(
+            answer_as_bool(history.medication_overuse), baseline.medication_overuse
+        ),
+        min_daily_doses_mg=min_daily_doses_mg(),
     )
     return facts, baseline
+
+
+def _answered_or(answer: bool | None, otherwise: bool | None) -> bool | None:
+    return otherwise if answer is None else answer
 
 
 def candidacy_for(
@@ -99,7 +115,7 @@ def candidacy_for(
     facts, baseline = candidacy_facts(patient, today=today)
     decision = latest_decision(patient)
     if age_override_reason is None and decision is not None:
-        age_override_reason = decision.age_override_reason
+        age_override_reason = decision.override_reason
     profile = payer_profile_for(patient)
     result = rules.evaluate_candidacy(facts, profile, age_override_reason=age_override_reason)
     return Candidacy(

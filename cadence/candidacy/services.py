@@ -16,14 +16,18 @@ def candidacy_decide(
     patient: Patient,
     decision: str,
     note: str = "",
-    age_override_reason: str = "",
+    override_reason: str = "",
     request=None,
 ) -> CandidacyDecision:
-    """Evaluate candidacy as it stands with this decision's age override, then record the
-    decision with that answer (``eligible_when_decided``) and its audit entry."""
-    reason = age_override_reason.strip()
+    """Evaluate candidacy as it stands, then record the decision with that answer
+    (``eligible_when_decided``) and its audit entry. The gate is the patients service's:
+    a decision including onabotulinumtoxinA while ``eligible`` is not true, or for a
+    patient under 18, needs ``override_reason``; hypersensitivity refuses it.
+
+    ``eligible`` is candidacy's answer *without* this decision's override (an under-18
+    patient is not eligible until a clinician overrides, which this decision does)."""
     eligible = candidacy_for(
-        patient, today=timezone.localdate(), age_override_reason=reason
+        patient, today=timezone.localdate(), age_override_reason=""
     ).result.eligible
     return candidacy_decision_record(
         actor=actor,
@@ -31,6 +35,6 @@ def candidacy_decide(
         decision=decision,
         eligible=eligible,
         note=note,
-        age_override_reason=age_override_reason,
+        override_reason=override_reason,
         request=request,
     )

@@ -16,6 +16,7 @@ from cadence.audit.services import audit_view
 from cadence.candidacy import selectors, services
 from cadence.candidacy.forms import CandidacyDecisionForm
 from cadence.patients.access import patient_for_user
+from cadence.rules.candidacy import flag_question
 
 CRITERION_LABELS = {
     "chronic_migraine": "Chronic migraine (ICHD-3)",
@@ -39,6 +40,13 @@ def _candidacy_page(request, patient, form, status=200):
             "form": form,
             "criteria_rows": [
                 (CRITERION_LABELS.get(c.code, c.code), c) for c in candidacy.result.criteria
+            ],
+            "flag_rows": [
+                {"code": f.code, "question": flag_question(f.code), "detail": f.detail}
+                for f in candidacy.result.flags
+            ],
+            "unanswered_questions": [
+                flag_question(code) for code in candidacy.result.unanswered_screening
             ],
             "can_decide": request.user.role == Role.CLINICIAN,
         },

@@ -9,6 +9,8 @@ those stories, in the order of `SEED_STEPS`:
     diary      -> a daily diary that follows the story (baseline, response, wearing-off)
     scheduling -> working hours, past and coming appointments, reminder preferences
     intake     -> consultation requests from the public form
+    course_reviews -> a NICE-profile patient who becomes episodic (the stop rule fires)
+                  and a patient transferred in with a historical baseline
 
 A seed step is `seed(ctx: DemoContext) -> None`. All names and data are synthetic.
 """
@@ -22,7 +24,7 @@ from django.db import transaction
 
 from cadence.accounts.models import User
 from cadence.accounts.roles import Role
-from cadence.demo import diary, intake, patients, scheduling, treatments
+from cadence.demo import course_reviews, diary, intake, patients, scheduling, treatments
 from cadence.demo.story import (
     FIRST_NAMES,
     LAST_NAMES,
@@ -44,6 +46,7 @@ SEED_STEPS = (
     diary.seed,
     scheduling.seed,
     intake.seed,
+    course_reviews.seed,
 )
 
 

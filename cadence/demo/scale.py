@@ -455,6 +455,8 @@ class DiaryRowWriter:
                     value = model_field.get_default()
                 elif model_field.null:
                     value = None
+                elif model_field.blank and model_field.empty_strings_allowed:
+                    value = ""  # an optional text the scale clinic's patients leave empty
                 else:
                     raise ImproperlyConfigured(
                         f"Scale seeding does not know how to fill DiaryDay.{model_field.name}; "

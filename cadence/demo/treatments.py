@@ -6,6 +6,7 @@ patients."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from cadence.rules.aftercare import aftercare_text
 from cadence.rules.plans import PlannedSite, preempt_plan
-from cadence.rules.sites import FOLLOW_THE_PAIN_SITES, format_units
+from cadence.rules.sites import FOLLOW_THE_PAIN_SITES, FTP_SITE_CAPS, format_units
 from cadence.rules.vials import waste
 from cadence.treatments.models import (
     InjectionSite,
@@ -81,10 +82,12 @@ def seed(ctx) -> None:
     for story in stories:
         ftp = []
         if rng.random() < 0.35:
-            ftp = [
-                PlannedSite(s.code, s.default_units)
-                for s in rng.sample(FOLLOW_THE_PAIN_SITES, rng.choice([2, 2, 4]))
-            ]
+            # both extras of a muscle may sit on one side; stay within each muscle's cap
+            wanted, per_muscle = rng.choice([2, 2, 4]), Counter()
+            for site in rng.sample(FOLLOW_THE_PAIN_SITES, len(FOLLOW_THE_PAIN_SITES)):
+                if len(ftp) < wanted and per_muscle[site.muscle] < FTP_SITE_CAPS[site.muscle]:
+                    per_muscle[site.muscle] += 1
+                    ftp.append(PlannedSite(site.code, site.default_units))
         planned = preempt_plan(ftp)
         first = story.session_dates[0]
         clinician = rng.choice(clinicians) if clinicians else None

@@ -5,26 +5,40 @@ import datetime as dt
 from datetime import timedelta
 
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 
 from cadence.accounts.api_auth import api_roles
-from cadence.accounts.roles import CLINICAL_AND_PATIENT_ROLES, CLINICAL_ROLES
-from cadence.accounts.validation import RefusalOut
+from cadence.accounts.roles import (
+    ALL_ROLES,
+    CLINICAL_AND_PATIENT_ROLES,
+    CLINICAL_ROLES,
+    PRESCRIBER_ROLES,
+)
+from cadence.accounts.validation import RefusalOut, check_query_dates
 from cadence.audit.services import audit_view
 from cadence.diary import selectors, services
 from cadence.diary.models import DiaryDay, QuestionnaireResponse, SideEffectReport
 from cadence.diary.schemas import (
+    AttackEndIn,
+    AttackStartIn,
     ChangeOut,
     DiaryDayIn,
     DiaryDayOut,
+    FollowThePainOut,
+    OpenAttackOut,
+    PainMapOut,
     QuestionnaireIn,
     QuestionnaireOut,
     SideEffectIn,
     SideEffectOut,
+    TriggerOut,
 )
 from cadence.patients.access import patient_for_user
+from cadence.rules.attacks import Attack
 from cadence.rules.diary import AcuteMedicationTaken
+from cadence.rules.pain_regions import PAIN_MAP_DAYS
+from cadence.rules.triggers import TRIGGER_LABELS
 
 router = Router(tags=["Diary"])
 
@@ -53,6 +67,12 @@ def _diary_day_out(day: DiaryDay) -> dict:
         "missed_activity": day.missed_activity,
         "acute_medications": day.acute_medications,
         "notes": day.notes,
+        "aura_without_headache": day.aura_without_headache,
+        "pain_regions": day.pain_regions,
+        "triggers": day.triggers,
+        "other_triggers": day.other_triggers,
+        "attacks": day.attacks,
+        "menstruating": day.menstruating,
         "is_headache_day": day.is_headache_day,
         "is_migraine_day": day.is_migraine_day,
         "is_moderate_severe_day": day.is_moderate_severe_day,
@@ -82,7 +102,31 @@ def diary_entry_from(payload: DiaryDayIn) -> services.DiaryEntry:
             for m in payload.acute_medications
         ),
         notes=payload.notes,
+        aura_without_headache=payload.aura_without_headache,
+        pain_regions=None
+        if payload.pain_regions is None
+        else tuple(r.value for r in payload.pain_regions),
+        triggers=None if payload.triggers is None else tuple(t.value for t in payload.triggers),
+        other_triggers=payload.other_triggers,
+        attacks=None
+        if payload.attacks is None
+        else tuple(
+            Attack(
+                started_at=_local(a.started_at),
+                ended_at=None if a.ended_at is None else _local(a.ended_at),
+                peak_severity=a.peak_severity,
+            )
+            for a in payload.attacks
+        ),
+        menstruating=payload.menstruating,
     )
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    """A local wall-clock date-time (naive): an aware time is turned into local time."""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment).replace(tzinfo=None)
+    return moment.replace(second=0, microsecond=0)
 
 
 @router.put(
@@ -123,6 +167,7 @@ def diary_day_list(request, patient_id: int, filters: Query[DiaryRange]):
     """The recorded days from `start` to `end` inclusive, oldest first. `end` defaults
     to today and `start` to 27 days before `end`; a range may span at most 3 years."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
+    check_query_dates(start=filters.start, end=filters.end)
     end = filters.end or timezone.localdate()
     start = filters.start or end - timedelta(days=DEFAULT_RANGE_DAYS - 1)
     if start > end:
@@ -228,6 +273,8 @@ def _side_effect_out(report: SideEffectReport) -> SideEffectOut:
         advice=report.advice,
         created_at=report.created_at,
         acknowledged_at=report.acknowledged_at,
+        acknowledgement_note=report.acknowledgement_note,
+        escalated_at=report.escalated_at,
     )
 
 
@@ -240,9 +287,12 @@ def _side_effect_out(report: SideEffectReport) -> SideEffectOut:
 def side_effect_create(request, patient_id: int, payload: SideEffectIn):
     """Report a side effect from clinic-reference.md section 5 with its onset date and
     severity. The report is linked to the patient's most recent procedure on or before
-    the onset date. Urgent effects (difficulty swallowing, speaking or breathing,
-    generalised weakness, double vision) answer `urgent: true` with advice to seek care
-    now, and alert the clinic until a clinician or nurse acknowledges them."""
+    the onset date. Urgent reports (clinic-reference.md sections 5 and 7: difficulty
+    swallowing, speaking or breathing, generalised weakness, double or blurred vision, a
+    changed voice, loss of bladder control, an allergic reaction; or any effect reported
+    `severe`) answer `urgent: true` with the one wording of the urgent advice, are e-mailed
+    and texted to the on-call people at once, and stay on the clinic's alerts until a
+    clinician or nurse acknowledges them."""
     patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
     report = services.side_effect_report(
         patient=patient,
@@ -285,3 +335,117 @@ def side_effect_acknowledge(request, patient_id: int, report_id: int):
         raise HttpError(404, "No such side-effect report.") from None
     report = services.side_effect_acknowledge(report=report, actor=request.user, request=request)
     return _side_effect_out(report)
+
+
+# ------------------------------------------------------------ diary, version 1.1
+@router.get("/diary/triggers", response=list[TriggerOut], summary="The trigger list")
+@api_roles(ALL_ROLES)
+def trigger_list(request):
+    """The triggers a patient can tick on a diary day: `code` (what a diary day's
+    `triggers` carries) and `label`. Anything else goes in `other_triggers`."""
+    return [{"code": code.value, "label": label} for code, label in TRIGGER_LABELS.items()]
+
+
+class PainMapQuery(Schema):
+    days: int = Field(PAIN_MAP_DAYS, ge=1, le=366)
+
+
+@router.get(
+    "/patients/{patient_id}/pain-map",
+    response={200: PainMapOut, 422: RefusalOut},
+    summary="Where the pain sat over the last days",
+)
+@api_roles(CLINICAL_AND_PATIENT_ROLES)
+def pain_map_get(request, patient_id: int, filters: Query[PainMapQuery]):
+    """On how many of the last `days` days (default 28, up to today) each pain region
+    hurt, every region listed (0 when it never did)."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    counts = selectors.pain_map_for(patient=patient, today=timezone.localdate(), days=filters.days)
+    audit_view(request, patient=patient, summary=f"Pain map of {filters.days} days viewed (API)")
+    return {
+        "days": filters.days,
+        "regions": [{"region": region.value, "days": n} for region, n in counts.items()],
+    }
+
+
+@router.get(
+    "/patients/{patient_id}/follow-the-pain-suggestions",
+    response=FollowThePainOut,
+    summary="Follow-the-pain sites under the regions that hurt most",
+)
+@api_roles(PRESCRIBER_ROLES)
+def follow_the_pain_suggestion_list(request, patient_id: int):
+    """The follow-the-pain sites (temporalis under the temples, occipitalis under the back
+    of the head, trapezius under the neck and shoulders, on the side that hurt) within
+    the caps of clinic-reference.md section 2, the regions that hurt most in the last 28
+    days first. Add the ones you accept to a PREEMPT plan's `sites`."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    _counts, suggestions = selectors.follow_the_pain_for(
+        patient=patient, today=timezone.localdate()
+    )
+    audit_view(request, patient=patient, summary="Follow-the-pain suggestions viewed (API)")
+    return {
+        "sites": [
+            {"site": s.site, "units": float(s.units), "region": s.region.value, "days": s.days}
+            for s in suggestions
+        ]
+    }
+
+
+def _attack_out(attack: Attack | None) -> dict | None:
+    return None if attack is None else services.attack_json(attack)
+
+
+@router.get(
+    "/patients/{patient_id}/attacks/open",
+    response=OpenAttackOut,
+    summary="The attack going on, if any",
+)
+@api_roles(CLINICAL_AND_PATIENT_ROLES)
+def attack_open(request, patient_id: int):
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    audit_view(request, patient=patient, summary="Attack going on viewed (API)")
+    return {"attack": _attack_out(services.open_attack(patient=patient))}
+
+
+@router.post(
+    "/patients/{patient_id}/attacks/start",
+    response={201: OpenAttackOut, 409: RefusalOut, 422: RefusalOut},
+    summary='Quick-log: "headache started"',
+)
+@api_roles(CLINICAL_AND_PATIENT_ROLES)
+def attack_start(request, patient_id: int, payload: AttackStartIn):
+    """Record an attack going on from `started_at` (local time, default now) on its
+    diary day. 409 while another attack is still going on."""
+    patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
+    attack = services.attack_start(
+        patient=patient,
+        actor=request.user,
+        at=None if payload.started_at is None else _local(payload.started_at),
+        request=request,
+    )
+    return Status(201, {"attack": _attack_out(attack)})
+
+
+@router.post(
+    "/patients/{patient_id}/attacks/end",
+    response={200: OpenAttackOut, 422: RefusalOut},
+    summary='Quick-log: "headache ended"',
+)
+@api_roles(CLINICAL_AND_PATIENT_ROLES)
+def attack_end(request, patient_id: int, payload: AttackEndIn):
+    """Complete the attack going on with its worst pain and medicines. It is kept on
+    every day it touched and each of those days is classified again."""
+    patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
+    attack = services.attack_end(
+        patient=patient,
+        actor=request.user,
+        ended_at=None if payload.ended_at is None else _local(payload.ended_at),
+        peak_severity=payload.peak_severity.value,
+        medicines=[
+            AcuteMedicationTaken(name=m.name, drug_class=m.drug_class, relieved=m.relieved)
+            for m in payload.acute_medications
+        ],
+        request=request,
+    )
+    return Status(200, {"attack": _attack_out(attack)})

@@ -13,12 +13,15 @@ from django.utils import timezone
 from cadence.diary import services
 from cadence.diary.models import DiaryDay
 from cadence.rules.diary import AcuteDrugClass, AcuteMedicationTaken, PeakSeverity
+from cadence.rules.pain_regions import PAIN_REGION_LABELS, PainRegion
 from cadence.rules.questionnaires import (
     HIT6_NEUTRAL_LABELS,
     MIDAS_ITEMS,
     MIDAS_MAX_DAYS,
     MIDAS_UNSCORED_ITEMS,
     Hit6Answer,
+    QuestionnaireError,
+    score_midas,
 )
 from cadence.rules.side_effects import (
     COMMON_SIDE_EFFECTS,
@@ -27,6 +30,7 @@ from cadence.rules.side_effects import (
     Severity,
     SideEffect,
 )
+from cadence.rules.triggers import OTHER_TRIGGERS_MAX_LENGTH, TRIGGER_LABELS
 
 #: Blank rows for medicines that are not among the patient's usual ones.
 OTHER_MEDICINE_ROWS = 2
@@ -57,7 +61,14 @@ FEATURE_FIELDS = (
     ("phonophobia", "Noise bothered me"),
     ("aura", "Aura (visual or other warning signs before or with the headache)"),
 )
-_PROBLEM_FIELDS = {"date", "headache_hours", "peak_severity", "notes"}
+_PROBLEM_FIELDS = {
+    "date",
+    "headache_hours",
+    "peak_severity",
+    "notes",
+    "aura_without_headache",
+    "other_triggers",
+}
 
 
 class DiaryDayForm(forms.Form):
@@ -67,11 +78,9 @@ class DiaryDayForm(forms.Form):
     #: The fields that show a refusal of their own; any other goes on the form.
     problem_fields = _PROBLEM_FIELDS
 
-    date = forms.DateField(
-        label="Day",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Today or a past day; recording a day again replaces it.",
-    )
+    # The day is chosen with the page's day picker (which loads that day's entry); the
+    # form saves exactly the day its heading names.
+    date = forms.DateField(label="Day", widget=forms.HiddenInput)
     headache_hours = forms.DecimalField(
         label="Hours of headache",
         min_value=0,
@@ -97,16 +106,64 @@ class DiaryDayForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, usual_medicines=(), today: date | None = None, **kwargs):
+    aura_without_headache = forms.BooleanField(
+        label="Aura without any headache",
+        required=False,
+        help_text="Warning signs (flashing lights, zigzags, tingling) with no headache at all.",
+    )
+    pain_regions = forms.MultipleChoiceField(
+        label="Where did it hurt?",
+        required=False,
+        choices=[(r.value, PAIN_REGION_LABELS[r]) for r in PainRegion],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    triggers = forms.MultipleChoiceField(
+        label="Anything that may have set it off?",
+        required=False,
+        choices=[(t.value, label) for t, label in TRIGGER_LABELS.items()],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_triggers = forms.CharField(
+        label="Something else",
+        required=False,
+        max_length=OTHER_TRIGGERS_MAX_LENGTH,
+    )
+    menstruating = forms.TypedChoiceField(
+        label="Period that day?",
+        required=False,
+        choices=[("", "Not recorded"), ("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: {"yes": True, "no": False}.get(value),
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(
+        self,
+        *args,
+        usual_medicines=(),
+        today: date | None = None,
+        attacks=None,
+        track_cycle: bool = True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.usual_medicines = list(usual_medicines)
-        self.fields["date"].widget.attrs["max"] = self.today.isoformat()
+        # The day's attacks (logged with the quick-log) are kept as they are.
+        self.attacks = attacks
+        self.track_cycle = track_cycle
+        if not track_cycle:
+            del self.fields["menstruating"]
         for name, label in FEATURE_FIELDS:
             self.fields[name] = forms.BooleanField(label=label, required=False)
-        for index, (name, _drug_class) in enumerate(self.usual_medicines):
+        for index, (name, drug_class) in enumerate(self.usual_medicines):
             self.fields[f"usual_{index}_taken"] = forms.BooleanField(
-                label=f"Took {name}", required=False
+                label=f"Took {name}",
+                required=False,
+                # For the offline queue (diary.js), which sends the day as the API does.
+                widget=forms.CheckboxInput(
+                    attrs={"data-medicine-name": name, "data-medicine-class": drug_class}
+                ),
             )
             self.fields[f"usual_{index}_relieved"] = forms.BooleanField(
                 label=f"{name} relieved the pain", required=False
@@ -154,6 +211,11 @@ class DiaryDayForm(forms.Form):
             peak_severity=day.peak_severity,
             missed_activity=day.missed_activity,
             notes=day.notes,
+            aura_without_headache=day.aura_without_headache,
+            pain_regions=day.pain_regions or [],
+            triggers=day.triggers or [],
+            other_triggers=day.other_triggers,
+            menstruating={True: "yes", False: "no"}.get(day.menstruating, ""),
         )
         for name, _label in FEATURE_FIELDS:
             initial[name] = getattr(day, name)
@@ -206,6 +268,12 @@ class DiaryDayForm(forms.Form):
             missed_activity=bool(cleaned.get("missed_activity")),
             acute_medications=tuple(medicines),
             notes=cleaned.get("notes") or "",
+            aura_without_headache=bool(cleaned.get("aura_without_headache")),
+            pain_regions=tuple(cleaned.get("pain_regions") or ()) or None,
+            triggers=tuple(cleaned.get("triggers") or ()) or None,
+            other_triggers=cleaned.get("other_triggers") or "",
+            attacks=self.attacks,
+            menstruating=cleaned.get("menstruating"),
             **{name: bool(cleaned.get(name)) for name, _label in FEATURE_FIELDS},
         )
         for field, message in services.diary_entry_problems(
@@ -213,6 +281,57 @@ class DiaryDayForm(forms.Form):
         ):
             self.add_error(field if field in self.problem_fields else None, message)
         cleaned["entry"] = entry
+        return cleaned
+
+
+class AttackEndForm(forms.Form):
+    """ "Headache ended": the worst pain and the medicines taken (quick-picks from the
+    patient's usual ones, or one other)."""
+
+    peak_severity = forms.ChoiceField(
+        label="Worst pain",
+        choices=[(s.value, SEVERITY_LABELS[s]) for s in PeakSeverity],
+        initial=PeakSeverity.none.value,
+        widget=forms.RadioSelect,
+    )
+    other_name = forms.CharField(
+        label="Other medicine", required=False, max_length=services.MEDICINE_NAME_MAX_LENGTH
+    )
+    other_class = forms.ChoiceField(
+        label="Kind of medicine",
+        required=False,
+        choices=[("", "Choose the kind of medicine")]
+        + [(c.value, DRUG_CLASS_LABELS[c]) for c in AcuteDrugClass],
+    )
+    relieved = forms.BooleanField(label="The medicine relieved the pain", required=False)
+
+    def __init__(self, *args, usual_medicines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.usual_medicines = list(usual_medicines)
+        self.fields["usual"] = forms.MultipleChoiceField(
+            label="Medicines taken",
+            required=False,
+            choices=[(str(i), name) for i, (name, _c) in enumerate(self.usual_medicines)],
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        relieved = bool(cleaned.get("relieved"))
+        medicines = [
+            AcuteMedicationTaken(name=name, drug_class=drug_class, relieved=relieved)
+            for i, (name, drug_class) in enumerate(self.usual_medicines)
+            if str(i) in (cleaned.get("usual") or ())
+        ]
+        name = (cleaned.get("other_name") or "").strip()
+        kind = cleaned.get("other_class") or ""
+        if name and not kind:
+            self.add_error("other_class", "Choose what kind of medicine this is.")
+        elif kind and not name:
+            self.add_error("other_name", "Enter the medicine's name.")
+        elif name:
+            medicines.append(AcuteMedicationTaken(name=name, drug_class=kind, relieved=relieved))
+        cleaned["medicines"] = medicines
         return cleaned
 
 
@@ -253,6 +372,19 @@ class MidasForm(forms.Form):
             required=False,
             help_text="Optional; 0 = no pain, 10 = pain as bad as it can be.",
         )
+
+    def clean(self):
+        """The day counts must add up (items 1 + 2 and 3 + 4 at most 90 days; the rules'
+        ``score_midas`` says so): the message goes on the item it names."""
+        data = super().clean()
+        values = [data.get(f"item_{i}") for i in range(len(MIDAS_ITEMS))]
+        if all(value is not None for value in values):
+            try:
+                score_midas(values)
+            except QuestionnaireError as error:
+                index = error.field.removeprefix("answers[").removesuffix("]")
+                self.add_error(f"item_{index}" if index.isdigit() else None, error.message)
+        return data
 
     def answers(self) -> list[int]:
         return [self.cleaned_data[f"item_{i}"] for i in range(len(MIDAS_ITEMS))]
@@ -332,4 +464,18 @@ class SideEffectForm(forms.Form):
         required=False,
         max_length=services.NOTES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AlertAcknowledgeForm(forms.Form):
+    """Acknowledging an urgent alert asks what was done (kept on the report, audited)."""
+
+    note = forms.CharField(
+        label="What was done?",
+        help_text="For example: called the patient, advised the emergency department.",
+        max_length=services.NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Write what was done for the patient before acknowledging the alert."
+        },
     )

@@ -42,6 +42,24 @@ class DiaryDay(models.Model):
     missed_activity = models.BooleanField(default=False)
     acute_medications = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
+    aura_without_headache = models.BooleanField(
+        default=False, help_text="An aura with no headache at all (a day with no headache)."
+    )
+    # Diary, version 1.1 (api-contract.md): null means not recorded.
+    pain_regions = models.JSONField(
+        null=True, blank=True, help_text="Pain-region codes (cadence.rules.pain_regions)."
+    )
+    triggers = models.JSONField(
+        null=True, blank=True, help_text="Trigger codes (cadence.rules.triggers)."
+    )
+    other_triggers = models.CharField(max_length=200, blank=True)
+    attacks = models.JSONField(
+        null=True,
+        blank=True,
+        help_text='[{"started_at", "ended_at", "peak_severity"}] in local date-times; an '
+        "attack across midnight is kept on each day it touched.",
+    )
+    menstruating = models.BooleanField(null=True, blank=True)
 
     # Derived classification (clinic-reference.md section 1), stored for SQL aggregates:
     # one column per name in cadence.rules.diary.DERIVED_COLUMNS (a test checks).
@@ -150,6 +168,14 @@ class SideEffectReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledgement_note = models.TextField(
+        blank=True, help_text="What was done for the patient, written when acknowledging."
+    )
+    escalated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the alert was sent again because nobody had acknowledged it.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -167,7 +193,23 @@ class SideEffectReport(models.Model):
 
     @property
     def advice(self) -> str | None:
+        """The rules' advice: the one urgent wording for an urgent report."""
         try:
-            return advice_for(self.effect)
+            return advice_for(self.effect, self.severity)
         except ValueError:
             return None
+
+
+class DiaryPreference(models.Model):
+    """A patient's choices about their diary (one row per patient, made when first set)."""
+
+    patient = models.OneToOneField(
+        "patients.Patient", on_delete=models.CASCADE, related_name="diary_preference"
+    )
+    tracks_cycle = models.BooleanField(
+        default=False, help_text="Record period days (to see the link with the cycle)."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} diary preferences"

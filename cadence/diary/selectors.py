@@ -11,9 +11,26 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from cadence.diary.calendar import DayMark, MonthCalendar, backfill_window, month_calendar
-from cadence.diary.models import DiaryDay, QuestionnaireResponse, SideEffectReport
+from cadence.diary.models import (
+    DiaryDay,
+    DiaryPreference,
+    QuestionnaireResponse,
+    SideEffectReport,
+)
+from cadence.patients.models import PreventiveTrial, TrialOutcome
+from cadence.patients.selectors import preventive_trials_for
+from cadence.rules.menstrual import CycleSummary, cycle_summary
+from cadence.rules.pain_regions import (
+    PAIN_MAP_DAYS,
+    PainRegion,
+    Suggestion,
+    follow_the_pain_suggestions,
+    pain_map,
+)
 from cadence.rules.questionnaires import Change, Instrument, hit6_change, midas_change
+from cadence.rules.triggers import TriggerLine, trigger_summary
 from cadence.treatments.models import Procedure, ProcedureStatus
+from cadence.treatments.selectors import injection_sites, session_dates
 
 #: How far back the quick-pick of "usual" medicines looks, and how many it offers.
 USUAL_MEDICINES_LOOKBACK_DAYS = 90
@@ -175,3 +192,143 @@ def questionnaire_responses_for(*, patient) -> QuerySet[QuestionnaireResponse]:
     """The patient's MIDAS and HIT-6 responses, oldest first (a QuerySet, so callers can
     narrow or combine it)."""
     return QuestionnaireResponse.objects.filter(patient=patient).order_by("completed_on", "id")
+
+
+# ------------------------------------------------------------ diary, version 1.1
+def pain_map_for(*, patient, today: date, days: int = PAIN_MAP_DAYS) -> dict[PainRegion, int]:
+    """On how many of the last ``days`` days (to ``today``) each pain region hurt."""
+    start = today - timedelta(days=days - 1)
+    return pain_map(
+        DiaryDay.objects.filter(
+            patient=patient, date__range=(start, today), pain_regions__isnull=False
+        ).values_list("pain_regions", flat=True)
+    )
+
+
+def follow_the_pain_for(*, patient, today: date) -> tuple[dict[PainRegion, int], list[Suggestion]]:
+    """The pain map of the last 28 days and the follow-the-pain sites (within the caps)
+    under the regions that hurt most, from the site catalogue."""
+    counts = pain_map_for(patient=patient, today=today)
+    sites = list(injection_sites().filter(follow_the_pain=True))
+    return counts, follow_the_pain_suggestions(counts, sites)
+
+
+def trigger_summary_for(
+    *, patient, today: date, days: int = 90
+) -> tuple[list[TriggerLine], float | None]:
+    """The trigger summary of the last ``days`` days (``rules.triggers``)."""
+    start = today - timedelta(days=days - 1)
+    rows = DiaryDay.objects.filter(patient=patient, date__range=(start, today)).values_list(
+        "date", "triggers", "is_headache_day"
+    )
+    return trigger_summary({on: (codes or (), headache) for on, codes, headache in rows})
+
+
+def cycle_summary_for(*, patient, today: date, days: int = 180) -> CycleSummary:
+    """Headache days in the perimenstrual windows against other days (last ``days``)."""
+    start = today - timedelta(days=days - 1)
+    recorded: dict[date, bool] = {}
+    period_days: list[date] = []
+    for on, headache, menstruating in DiaryDay.objects.filter(
+        patient=patient, date__range=(start, today)
+    ).values_list("date", "is_headache_day", "menstruating"):
+        recorded[on] = headache
+        if menstruating:
+            period_days.append(on)
+    return cycle_summary(recorded, period_days)
+
+
+def year_days(*, patient, today: date) -> dict[date, tuple[bool, bool]]:
+    """{date: (is_headache_day, is_migraine_day)} for the last 365 days (one query)."""
+    start = today - timedelta(days=364)
+    return {
+        on: (headache, migraine)
+        for on, headache, migraine in DiaryDay.objects.filter(
+            patient=patient, date__range=(start, today)
+        ).values_list("date", "is_headache_day", "is_migraine_day")
+    }
+
+
+def tracks_cycle(*, patient) -> bool:
+    """Whether the patient chose to record period days."""
+    return DiaryPreference.objects.filter(patient=patient, tracks_cycle=True).exists()
+
+
+@dataclass(frozen=True, slots=True)
+class YearCell:
+    on: date | None  # None: padding before the first day
+    kind: str  # "none" (not recorded), "clear", "headache", "migraine", "pad"
+    session: bool
+
+
+@dataclass(frozen=True, slots=True)
+class YearView:
+    weeks: list[list[YearCell]]  # columns of 7 days, Monday first
+    headache_days: int
+    recorded_days: int
+    sessions: list[date]
+
+
+def year_weeks(*, patient, today: date) -> YearView:
+    """The last 365 days as weeks of 7 cells (Monday first), each day marked not recorded,
+    clear, headache or migraine, with the treatment sessions marked (two queries)."""
+    days = year_days(patient=patient, today=today)
+    start = today - timedelta(days=364)
+    sessions = {on for on in session_dates(patient) if start <= on <= today}
+    cells: list[YearCell] = [YearCell(None, "pad", False)] * start.weekday()
+    for n in range(365):
+        on = start + timedelta(days=n)
+        if on not in days:
+            kind = "none"
+        else:
+            headache, migraine = days[on]
+            kind = "migraine" if migraine else "headache" if headache else "clear"
+        cells.append(YearCell(on, kind, on in sessions))
+    weeks = [cells[i : i + 7] for i in range(0, len(cells), 7)]
+    return YearView(
+        weeks=weeks,
+        headache_days=sum(1 for headache, _m in days.values() if headache),
+        recorded_days=len(days),
+        sessions=sorted(sessions),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DiarySummary:
+    start: date
+    end: date
+    recorded_days: int
+    headache_days: int
+    migraine_days: int
+    acute_medication_days: int
+    triptan_days: int
+
+
+def diary_summary_for(*, patient, today: date, days: int = 90) -> DiarySummary:
+    """Counts of the last ``days`` days (as recorded; not scaled)."""
+    start = today - timedelta(days=days - 1)
+    rows = list(
+        DiaryDay.objects.filter(patient=patient, date__range=(start, today)).values_list(
+            "is_headache_day", "is_migraine_day", "is_acute_medication_day", "is_triptan_day"
+        )
+    )
+    return DiarySummary(
+        start=start,
+        end=today,
+        recorded_days=len(rows),
+        headache_days=sum(r[0] for r in rows),
+        migraine_days=sum(r[1] for r in rows),
+        acute_medication_days=sum(r[2] for r in rows),
+        triptan_days=sum(r[3] for r in rows),
+    )
+
+
+def current_preventives(*, patient, today: date) -> list[PreventiveTrial]:
+    """The preventive medicines the patient takes now (recorded by the clinic as ongoing,
+    with no end date or one not yet reached), CGRP antibodies and gepants included: shown
+    apart from the acute medicines of the diary (they are not counted as acute doses)."""
+    return list(
+        preventive_trials_for(patient)
+        .filter(outcome=TrialOutcome.ONGOING)
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+    )

@@ -7,9 +7,10 @@ clinical question itself.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from functools import cache
 
 from django.core.exceptions import ValidationError
@@ -17,10 +18,23 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cadence.accounts.roles import CLINICAL_ROLES
-from cadence.accounts.validation import refusal, refusals
+from cadence.accounts.validation import check_date, refusal, refusals
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record
-from cadence.diary.models import DiaryDay, QuestionnaireResponse, SideEffectReport
+from cadence.diary.models import (
+    DiaryDay,
+    DiaryPreference,
+    QuestionnaireResponse,
+    SideEffectReport,
+)
+from cadence.diary.signals import urgent_side_effect_reported
+from cadence.rules.attacks import (
+    MAX_ATTACK_DAYS,
+    Attack,
+    attack_problems,
+    day_from_attacks,
+    days_touched,
+)
 from cadence.rules.diary import (
     CLASSIFICATION_COLUMNS,
     OVERUSE_COLUMNS,
@@ -31,6 +45,7 @@ from cadence.rules.diary import (
     diary_day_problems,
 )
 from cadence.rules.overuse import overuse_day_flags
+from cadence.rules.pain_regions import PainRegion
 from cadence.rules.questionnaires import (
     Hit6Result,
     Instrument,
@@ -38,7 +53,10 @@ from cadence.rules.questionnaires import (
     score_questionnaire,
 )
 from cadence.rules.side_effects import Severity, SideEffect, needs_clinic_alert
+from cadence.rules.triggers import OTHER_TRIGGERS_MAX_LENGTH, Trigger
 from cadence.treatments.models import Procedure
+
+logger = logging.getLogger(__name__)
 
 #: Longest free-text note on a diary day or side-effect report.
 NOTES_MAX_LENGTH = 2000
@@ -48,6 +66,8 @@ MEDICINE_NAME_MAX_LENGTH = 100
 
 #: The code of the diary's refusals (input the diary refuses, naming the field).
 INVALID = "invalid"
+#: A refusal because of the state of things (the API answers 409).
+CONFLICT = "conflict"
 
 
 def _refused(problems: Sequence[tuple[str, str]]) -> ValidationError:
@@ -72,11 +92,29 @@ class DiaryEntry:
     missed_activity: bool = False
     acute_medications: tuple[AcuteMedicationTaken, ...] = field(default_factory=tuple)
     notes: str = ""
+    aura_without_headache: bool = False
+    # Diary, version 1.1: None means not recorded.
+    pain_regions: tuple[str, ...] | None = None
+    triggers: tuple[str, ...] | None = None
+    other_triggers: str = ""
+    attacks: tuple[Attack, ...] | None = None
+    menstruating: bool | None = None
 
-    def facts(self) -> DiaryDayFacts:
+    def facts(self, *, on: date | None = None, now: datetime | None = None) -> DiaryDayFacts:
+        """The rules' view of the day; with ``on`` and attacks, the hours and peak come
+        from the attacks that touched the day (``rules.attacks.day_from_attacks``)."""
+        hours, peak = self.headache_hours, self.peak_severity
+        if self.attacks and on is not None and _is_number(hours) and _is_severity(peak):
+            hours, peak = day_from_attacks(
+                on,
+                self.attacks,
+                recorded_hours=hours,
+                recorded_peak=peak,
+                now=now or local_now(),
+            )
         return DiaryDayFacts(
-            headache_hours=self.headache_hours,
-            peak_severity=self.peak_severity,  # type: ignore[arg-type]
+            headache_hours=hours,
+            peak_severity=peak,  # type: ignore[arg-type]
             unilateral=self.unilateral,
             pulsating=self.pulsating,
             worse_with_activity=self.worse_with_activity,
@@ -86,10 +124,90 @@ class DiaryEntry:
             phonophobia=self.phonophobia,
             aura=self.aura,
             acute_medications=self.acute_medications,
+            aura_without_headache=self.aura_without_headache,
         )
 
 
 NO_HEADACHE_ENTRY = DiaryEntry()
+#: At most this many attacks on one diary day.
+MAX_ATTACKS_PER_DAY = 20
+
+
+def local_now() -> datetime:
+    """Now as a local wall-clock date-time (naive), the way attacks are recorded."""
+    return timezone.localtime().replace(tzinfo=None, microsecond=0)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 24
+
+
+def _is_severity(value) -> bool:
+    return value in set(PeakSeverity)
+
+
+def attack_json(attack: Attack) -> dict[str, object]:
+    return {
+        "started_at": attack.started_at.isoformat(timespec="minutes"),
+        "ended_at": None
+        if attack.ended_at is None
+        else attack.ended_at.isoformat(timespec="minutes"),
+        "peak_severity": PeakSeverity(attack.peak_severity).value,
+    }
+
+
+def attacks_from_json(stored) -> tuple[Attack, ...]:
+    """The stored attacks of a day as ``rules.attacks.Attack`` values."""
+    return tuple(
+        Attack(
+            started_at=datetime.fromisoformat(item["started_at"]),
+            ended_at=None if not item.get("ended_at") else datetime.fromisoformat(item["ended_at"]),
+            peak_severity=PeakSeverity(item.get("peak_severity") or "none"),
+        )
+        for item in stored or ()
+    )
+
+
+_REGION_CODES = frozenset(r.value for r in PainRegion)
+_TRIGGER_CODES = frozenset(t.value for t in Trigger)
+
+
+def _version_1_1_problems(
+    *, on: date, entry: DiaryEntry, now: datetime | None
+) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    regions = _REGION_CODES
+    for index, code in enumerate(entry.pain_regions or ()):
+        if code not in regions:
+            problems.append((f"pain_regions[{index}]", f"{code!r} is not a pain region code."))
+    known = _TRIGGER_CODES
+    for index, code in enumerate(entry.triggers or ()):
+        if code not in known:
+            problems.append(
+                (f"triggers[{index}]", f"{code!r} is not a trigger code (see /diary/triggers).")
+            )
+    if len(entry.other_triggers) > OTHER_TRIGGERS_MAX_LENGTH:
+        problems.append(
+            (
+                "other_triggers",
+                f"Other triggers can be at most {OTHER_TRIGGERS_MAX_LENGTH} characters.",
+            )
+        )
+    attacks = entry.attacks or ()
+    now = now or local_now()
+    if len(attacks) > MAX_ATTACKS_PER_DAY:
+        problems.append(("attacks", f"A day can have at most {MAX_ATTACKS_PER_DAY} attacks."))
+    for index, attack in enumerate(attacks):
+        found = attack_problems(attack, now)
+        problems.extend((f"attacks[{index}].{name}", message) for name, message in found)
+        if not found and on not in days_touched(attack, now):
+            problems.append(
+                (
+                    f"attacks[{index}].started_at",
+                    f"This attack did not touch {on.isoformat()}: record it on the days it lasted.",
+                )
+            )
+    return problems
 
 
 def diary_entry_problems(*, on: date, entry: DiaryEntry, today: date) -> list[tuple[str, str]]:
@@ -97,7 +215,14 @@ def diary_entry_problems(*, on: date, entry: DiaryEntry, today: date) -> list[tu
     problems: list[tuple[str, str]] = []
     if on > today:
         problems.append(("date", "A diary day can't be in the future."))
-    problems.extend(diary_day_problems(entry.facts()))
+    if entry.pain_regions or entry.triggers or entry.other_triggers or entry.attacks:
+        # The hot path (a day without version 1.1 answers) skips these checks.
+        now = local_now() if entry.attacks else None
+        problems.extend(_version_1_1_problems(on=on, entry=entry, now=now))
+        facts = entry.facts(on=on, now=now) if not problems else entry.facts()
+    else:
+        facts = entry.facts()
+    problems.extend(diary_day_problems(facts))
     if len(entry.notes) > NOTES_MAX_LENGTH:
         problems.append(("notes", f"Notes can be at most {NOTES_MAX_LENGTH} characters."))
     for index, medicine in enumerate(entry.acute_medications):
@@ -111,14 +236,22 @@ def diary_entry_problems(*, on: date, entry: DiaryEntry, today: date) -> list[tu
     return problems
 
 
-def diary_day_fields(entry: DiaryEntry) -> dict[str, object]:
-    """The stored columns of a day: the raw answers plus the derived classification."""
-    facts = entry.facts()
+def _codes(values: tuple[str, ...] | None) -> list[str] | None:
+    """Stored codes: in the order given, each once; None stays None (not recorded)."""
+    return None if values is None else list(dict.fromkeys(values))
+
+
+def diary_day_fields(
+    entry: DiaryEntry, *, on: date | None = None, now: datetime | None = None
+) -> dict[str, object]:
+    """The stored columns of a day: the raw answers plus the derived classification.
+    With attacks (and ``on``), the hours and peak are those of ``rules.attacks``."""
+    facts = entry.facts(on=on, now=now)
     classification = classify_day(facts)
     overuse = overuse_day_flags(m.drug_class for m in entry.acute_medications)
     return {
-        "headache_hours": float(entry.headache_hours),
-        "peak_severity": str(PeakSeverity(entry.peak_severity).value),
+        "headache_hours": float(facts.headache_hours),
+        "peak_severity": str(PeakSeverity(facts.peak_severity).value),
         "unilateral": bool(entry.unilateral),
         "pulsating": bool(entry.pulsating),
         "worse_with_activity": bool(entry.worse_with_activity),
@@ -133,6 +266,14 @@ def diary_day_fields(entry: DiaryEntry) -> dict[str, object]:
             for m in entry.acute_medications
         ],
         "notes": entry.notes.strip(),
+        "aura_without_headache": bool(entry.aura_without_headache),
+        "pain_regions": _codes(entry.pain_regions),
+        "triggers": _codes(entry.triggers),
+        "other_triggers": entry.other_triggers.strip(),
+        "attacks": None
+        if entry.attacks is None
+        else [attack_json(a) for a in sorted(entry.attacks, key=lambda a: a.started_at)],
+        "menstruating": entry.menstruating,
         **{name: getattr(classification, name) for name in CLASSIFICATION_COLUMNS},
         **{name: getattr(overuse, name) for name in OVERUSE_COLUMNS},
     }
@@ -200,10 +341,11 @@ def diary_day_record(
     constraint turns into a replacement. Raises ``ValidationError``
     (nothing stored) for a future date or invalid answers.
     """
+    check_date("date", on, born_on=patient.date_of_birth)  # issue 21: before birth, 0001
     problems = diary_entry_problems(on=on, entry=entry, today=timezone.localdate())
     if problems:
         raise _refused(problems)
-    values = diary_day_fields(entry)
+    values = diary_day_fields(entry, on=on)
     values["entered_by"] = actor if getattr(actor, "is_authenticated", False) else None
     values["entered_on_behalf"] = getattr(actor, "role", None) in CLINICAL_ROLES
     values["updated_at"] = timezone.now()
@@ -252,6 +394,7 @@ def questionnaire_record(
 ) -> QuestionnaireResponse:
     """Score and store a MIDAS or HIT-6 response. Raises ``ValidationError`` naming the
     field (``instrument``, ``completed_on``, ``answers[i]``) when the input is invalid."""
+    check_date("completed_on", completed_on, born_on=patient.date_of_birth)
     if completed_on > timezone.localdate():
         raise refusal(
             "completed_on", "A questionnaire can't be completed in the future.", code=INVALID
@@ -295,8 +438,11 @@ def side_effect_report(
     request=None,
 ) -> SideEffectReport:
     """Store a side-effect report linked to the patient's most recent procedure on or
-    before the onset date. Urgent effects (``rules.side_effects.needs_clinic_alert``) are
-    flagged ``urgent`` and stay on the clinic's alerts until acknowledged."""
+    before the onset date. Urgent reports (``rules.side_effects.needs_clinic_alert``: an
+    urgent effect, or a common one reported severe) are flagged ``urgent``, stay on the
+    clinic's alerts until acknowledged, and, once stored, send
+    ``urgent_side_effect_reported`` (the on-call e-mail and text go out from it)."""
+    check_date("onset_on", onset_on, born_on=patient.date_of_birth)
     problems: list[tuple[str, str]] = []
     try:
         effect = SideEffect(effect).value
@@ -337,18 +483,50 @@ def side_effect_report(
             obj=report,
             request=request,
         )
+        if report.urgent:
+            transaction.on_commit(lambda: _announce_urgent(report.pk))
     return report
 
 
-def side_effect_acknowledge(*, report: SideEffectReport, actor, request=None) -> SideEffectReport:
-    """Mark an urgent report as seen by a clinician or nurse (it leaves the alerts).
-    Acknowledging twice keeps the first acknowledgement."""
+def _announce_urgent(report_id: int) -> None:
+    """Tell the apps above (on-call alerts) about a stored urgent report. A receiver that
+    fails must not undo the patient's report: it is logged, and the alert sweep sends
+    what was missed."""
+    for receiver, result in urgent_side_effect_reported.send_robust(
+        sender=SideEffectReport, report_id=report_id
+    ):
+        if isinstance(result, Exception):
+            logger.error("Urgent side-effect report %s: %s failed: %r", report_id, receiver, result)
+
+
+def side_effect_acknowledge(
+    *, report: SideEffectReport, actor, note: str = "", require_note: bool = False, request=None
+) -> SideEffectReport:
+    """Mark an urgent report as seen by a clinician or nurse (it leaves the alerts), with
+    what was done for the patient (``note``, kept on the report and in the audit entry;
+    the staff alert page asks for it: ``require_note``). Acknowledging twice keeps the
+    first acknowledgement."""
+    note = (note or "").strip()
+    if require_note and not note:
+        raise refusal(
+            "note",
+            "Write what was done for the patient (for example: called, advised to go to the "
+            "emergency department).",
+            code=INVALID,
+        )
+    if len(note) > NOTES_MAX_LENGTH:
+        raise refusal(
+            "note", f"The note can be at most {NOTES_MAX_LENGTH} characters.", code=INVALID
+        )
     with transaction.atomic():
         locked = SideEffectReport.objects.select_for_update().get(pk=report.pk)
         if locked.acknowledged_at is None:
             locked.acknowledged_by = actor
             locked.acknowledged_at = timezone.now()
-            locked.save(update_fields=["acknowledged_by", "acknowledged_at"])
+            locked.acknowledgement_note = note
+            locked.save(
+                update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement_note"]
+            )
             audit_record(
                 actor=actor,
                 action=AuditAction.CHANGE,
@@ -356,5 +534,176 @@ def side_effect_acknowledge(*, report: SideEffectReport, actor, request=None) ->
                 patient_id=locked.patient_id,
                 obj=locked,
                 request=request,
+                details={"note": note} if note else None,
             )
     return locked
+
+
+def side_effect_alert_escalate(*, report_id: int, now) -> bool:
+    """Mark an urgent report escalated: still unacknowledged, so the on-call alert is sent
+    again (once). Returns False when it was acknowledged or escalated meanwhile (nothing
+    to do). Called by the alert sweep (no person acts: the audit entry has no actor)."""
+    with transaction.atomic():
+        marked = SideEffectReport.objects.filter(
+            pk=report_id, urgent=True, acknowledged_at__isnull=True, escalated_at__isnull=True
+        ).update(escalated_at=now)
+        if not marked:
+            return False
+        report = SideEffectReport.objects.get(pk=report_id)
+        audit_record(
+            actor=None,
+            action=AuditAction.CHANGE,
+            summary=f"Side-effect alert escalated: unacknowledged since {report.created_at:%H:%M}",
+            patient_id=report.patient_id,
+            obj=report,
+        )
+    return True
+
+
+# ---------------------------------------------------------------- attacks (quick-log)
+def diary_entry_of(day: DiaryDay | None) -> DiaryEntry:
+    """A stored day as the entry that would store it again (an empty day for None)."""
+    if day is None:
+        return DiaryEntry()
+    return DiaryEntry(
+        headache_hours=day.headache_hours,
+        peak_severity=day.peak_severity,
+        unilateral=day.unilateral,
+        pulsating=day.pulsating,
+        worse_with_activity=day.worse_with_activity,
+        nausea=day.nausea,
+        vomiting=day.vomiting,
+        photophobia=day.photophobia,
+        phonophobia=day.phonophobia,
+        aura=day.aura,
+        missed_activity=day.missed_activity,
+        acute_medications=tuple(
+            AcuteMedicationTaken(
+                name=m.get("name", ""),
+                drug_class=m.get("drug_class", "other"),
+                relieved=bool(m.get("relieved")),
+            )
+            for m in day.acute_medications or ()
+        ),
+        notes=day.notes,
+        aura_without_headache=day.aura_without_headache,
+        pain_regions=None if day.pain_regions is None else tuple(day.pain_regions),
+        triggers=None if day.triggers is None else tuple(day.triggers),
+        other_triggers=day.other_triggers,
+        attacks=None if day.attacks is None else attacks_from_json(day.attacks),
+        menstruating=day.menstruating,
+    )
+
+
+def open_attack(*, patient, now: datetime | None = None) -> Attack | None:
+    """The patient's attack still going on (started, not yet ended), if any: the latest
+    one started within the longest attack Cadence accepts."""
+    now = now or local_now()
+    since = now.date() - timedelta(days=MAX_ATTACK_DAYS)
+    latest: Attack | None = None
+    for stored in (
+        DiaryDay.objects.filter(patient=patient, date__gte=since, attacks__isnull=False)
+        .order_by("date")
+        .values_list("attacks", flat=True)
+    ):
+        for attack in attacks_from_json(stored):
+            if attack.ended_at is None and (
+                latest is None or attack.started_at > latest.started_at
+            ):
+                latest = attack
+    return latest
+
+
+def attack_start(*, patient, actor, at: datetime | None = None, request=None) -> Attack:
+    """ "Headache started": record an attack going on from ``at`` (default now, local
+    time) on its day. Refused while another attack is still going on."""
+    now = local_now()
+    at = (at or now).replace(second=0, microsecond=0)
+    with transaction.atomic():
+        going = open_attack(patient=patient, now=now)
+        if going is not None:
+            raise refusal(
+                "started_at",
+                f"An attack is already going on since {going.started_at:%A %-d %B, %H:%M}; "
+                "end it first.",
+                code=CONFLICT,
+            )
+        attack = Attack(started_at=at)
+        problems = attack_problems(attack, now)
+        if problems:
+            raise _refused(problems)
+        on = at.date()
+        entry = diary_entry_of(DiaryDay.objects.filter(patient=patient, date=on).first())
+        entry = replace(entry, attacks=(*(entry.attacks or ()), attack))
+        diary_day_record(patient=patient, on=on, entry=entry, actor=actor, request=request)
+    return attack
+
+
+def attack_end(
+    *,
+    patient,
+    actor,
+    ended_at: datetime | None = None,
+    peak_severity: str = PeakSeverity.none.value,
+    medicines: Sequence[AcuteMedicationTaken] = (),
+    request=None,
+) -> Attack:
+    """ "Headache ended": complete the attack going on, with its worst pain and the
+    medicines taken for it. The attack is kept on every day it touched, and each of
+    those days is classified again from its attacks; the medicines count on the day the
+    attack started (for overuse, one acute-medicine day)."""
+    now = local_now()
+    ended_at = (ended_at or now).replace(second=0, microsecond=0)
+    try:
+        peak = PeakSeverity(peak_severity)
+    except ValueError:
+        raise refusal(
+            "peak_severity", "Choose the worst pain: none, mild, moderate or severe.", code=INVALID
+        ) from None
+    with transaction.atomic():
+        going = open_attack(patient=patient, now=now)
+        if going is None:
+            raise refusal("ended_at", "No attack is going on to end.", code=INVALID)
+        ended = Attack(started_at=going.started_at, ended_at=ended_at, peak_severity=peak)
+        problems = attack_problems(ended, now)
+        if problems:
+            raise _refused(problems)
+        touched = days_touched(ended, now)
+        stored = {
+            day.date: day
+            for day in DiaryDay.objects.select_for_update().filter(
+                patient=patient, date__in=touched
+            )
+        }
+        for on in touched:
+            entry = diary_entry_of(stored.get(on))
+            others = tuple(a for a in entry.attacks or () if a.started_at != ended.started_at)
+            changes: dict[str, object] = {"attacks": (*others, ended)}
+            if on == ended.started_at.date() and medicines:
+                changes["acute_medications"] = (*entry.acute_medications, *medicines)
+            diary_day_record(
+                patient=patient,
+                on=on,
+                entry=replace(entry, **changes),
+                actor=actor,
+                request=request,
+            )
+    return ended
+
+
+def diary_preference_set(*, patient, tracks_cycle: bool, actor, request=None) -> DiaryPreference:
+    """The patient's choice to record period days (or to stop)."""
+    with transaction.atomic():
+        preference, _created = DiaryPreference.objects.update_or_create(
+            patient=patient, defaults={"tracks_cycle": bool(tracks_cycle)}
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            summary="Diary: period days "
+            + ("recorded from now on" if tracks_cycle else "no longer recorded"),
+            patient=patient,
+            obj=preference,
+            request=request,
+        )
+    return preference

@@ -8,20 +8,36 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cadence.accounts.access import roles_required
 from cadence.accounts.roles import CLINICAL_ROLES, Role
-from cadence.accounts.validation import add_validation_errors, refusal_text
-from cadence.audit.services import audit_view
+from cadence.accounts.validation import add_validation_errors, plausible, refusal_text
+from cadence.audit.models import AuditAction
+from cadence.audit.services import audit_record, audit_view
 from cadence.diary import selectors, services
 from cadence.diary.calendar import backfill_window, missing_days, needs_reminder
-from cadence.diary.forms import DiaryDayForm, Hit6Form, MidasForm, NoHeadacheForm, SideEffectForm
+from cadence.diary.export import diary_csv_rows
+from cadence.diary.forms import (
+    AlertAcknowledgeForm,
+    AttackEndForm,
+    DiaryDayForm,
+    Hit6Form,
+    MidasForm,
+    NoHeadacheForm,
+    SideEffectForm,
+)
 from cadence.diary.models import SideEffectReport
+from cadence.diary.painmap import heat_map_svg, outline_svg, region_targets
 from cadence.patients.access import patient_for_user
+from cadence.rules.pain_regions import PAIN_MAP_DAYS, PAIN_REGION_LABELS
+from cadence.rules.sites import SITE_CATALOGUE
+from cadence.rules.triggers import MIN_TRIGGER_OCCURRENCES, TRIGGER_LABELS
 
 REPORTS_PER_PAGE = 25
 
@@ -31,17 +47,20 @@ def _own_patient(request):
 
 
 def _date_param(value: str | None, default: date) -> date:
+    """?date=: malformed or implausible (0001-01-01, 9999-12-31) falls back to `default`."""
     try:
-        return date.fromisoformat(value) if value else default
+        chosen = date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    return chosen if plausible(chosen) else default
 
 
 def _month_param(value: str | None, default: date) -> date:
     try:
-        return date.fromisoformat(f"{value}-01") if value else default.replace(day=1)
+        chosen = date.fromisoformat(f"{value}-01") if value else default.replace(day=1)
     except ValueError:
         return default.replace(day=1)
+    return chosen if plausible(chosen) else default.replace(day=1)
 
 
 def _diary_page(request, patient, *, template: str, self_url: str):
@@ -50,6 +69,7 @@ def _diary_page(request, patient, *, template: str, self_url: str):
     list and the month calendar for ?month=."""
     today = timezone.localdate()
     usual = selectors.usual_medicines(patient=patient, today=today)
+    track_cycle = selectors.tracks_cycle(patient=patient)
     form = None
     if request.method == "POST":
         if "no_headache" in request.POST:
@@ -71,7 +91,17 @@ def _diary_page(request, patient, *, template: str, self_url: str):
             else:
                 messages.error(request, "That day could not be read; please try again.")
             return redirect(self_url)
-        form = DiaryDayForm(request.POST, usual_medicines=usual, today=today)
+        posted_day = _date_param(request.POST.get("date"), today)
+        stored = selectors.diary_day_on(patient=patient, on=posted_day)
+        form = DiaryDayForm(
+            request.POST,
+            usual_medicines=usual,
+            today=today,
+            attacks=services.attacks_from_json(stored.attacks)
+            if stored and stored.attacks
+            else None,
+            track_cycle=track_cycle,
+        )
         if form.is_valid():
             on = form.cleaned_data["date"]
             try:
@@ -96,11 +126,12 @@ def _diary_page(request, patient, *, template: str, self_url: str):
             initial=DiaryDayForm.initial_for(existing, selected, usual),
             usual_medicines=usual,
             today=today,
+            track_cycle=track_cycle,
         )
     else:
-        existing = None
-        selected = form.cleaned_data.get("date") if hasattr(form, "cleaned_data") else selected
-        selected = selected or today
+        # A refused save shows the day it was for (the form keeps the day's answers).
+        selected = min(posted_day, today)
+        existing = stored
     month = _month_param(request.GET.get("month"), selected)
     if month > today.replace(day=1):
         month = today.replace(day=1)
@@ -125,6 +156,12 @@ def _diary_page(request, patient, *, template: str, self_url: str):
             ),
             "self_url": self_url,
             "on_behalf": request.user.role != Role.PATIENT,
+            "region_targets": region_targets(),
+            "head_outline": mark_safe(outline_svg()),  # noqa: S308 (every text escaped)
+            "open_attack": services.open_attack(patient=patient),
+            "attack_form": AttackEndForm(usual_medicines=usual),
+            "track_cycle": track_cycle,
+            "preventives": selectors.current_preventives(patient=patient, today=today),
         },
         status=status,
     )
@@ -272,14 +309,208 @@ def alerts(request):
     return render(request, "diary/alerts.html", {"urgent_reports": urgent, "page": page})
 
 
+def _alert_page(request, report, form, *, status=200):
+    return render(
+        request,
+        "diary/alert_detail.html",
+        {"report": report, "patient": report.patient, "form": form},
+        status=status,
+    )
+
+
+@roles_required(CLINICAL_ROLES)
+def alert_detail(request, report_id: int):
+    """One side-effect alert (the on-call e-mail and text link here): the report, the
+    patient's phone number, and acknowledging it with what was done."""
+    report = get_object_or_404(
+        SideEffectReport.objects.select_related("patient", "procedure", "acknowledged_by"),
+        pk=report_id,
+    )
+    patient_for_user(request.user, report.patient_id, clinical=True)
+    audit_view(request, patient=report.patient, obj=report, summary="Side-effect alert viewed")
+    return _alert_page(request, report, AlertAcknowledgeForm())
+
+
 @roles_required(CLINICAL_ROLES)
 @require_POST
 def alert_acknowledge(request, report_id: int):
-    report = get_object_or_404(SideEffectReport, pk=report_id)
+    """Acknowledge an urgent alert with what was done (the note is required)."""
+    report = get_object_or_404(SideEffectReport.objects.select_related("patient"), pk=report_id)
     patient_for_user(request.user, report.patient_id, clinical=True)
-    services.side_effect_acknowledge(report=report, actor=request.user, request=request)
+    form = AlertAcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.side_effect_acknowledge(
+                report=report,
+                actor=request.user,
+                note=form.cleaned_data["note"],
+                require_note=True,
+                request=request,
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+    if form.errors:
+        return _alert_page(request, report, form, status=422)
     messages.success(request, f"Acknowledged: {report.label} ({report.patient.full_name}).")
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
     return redirect("diary:alerts")
+
+
+@roles_required(Role.PATIENT)
+@require_POST
+def attack_start(request):
+    """Quick-log: "headache started" now."""
+    patient = _own_patient(request)
+    try:
+        attack = services.attack_start(patient=patient, actor=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, refusal_text(error))
+    else:
+        messages.success(
+            request,
+            f"Headache started at {attack.started_at:%H:%M}. Tap \u201cHeadache ended\u201d "
+            "when it is over.",
+        )
+    return redirect(reverse("diary:home"))
+
+
+@roles_required(Role.PATIENT)
+@require_POST
+def attack_end(request):
+    """Quick-log: "headache ended", with the worst pain and the medicines taken."""
+    patient = _own_patient(request)
+    usual = selectors.usual_medicines(patient=patient, today=timezone.localdate())
+    form = AttackEndForm(request.POST, usual_medicines=usual)
+    if not form.is_valid():
+        messages.error(request, refusal_text(ValidationError(form.errors)))
+        return redirect(reverse("diary:home"))
+    try:
+        attack = services.attack_end(
+            patient=patient,
+            actor=request.user,
+            peak_severity=form.cleaned_data["peak_severity"],
+            medicines=form.cleaned_data["medicines"],
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, refusal_text(error))
+    else:
+        hours = (attack.ended_at - attack.started_at).total_seconds() / 3600
+        messages.success(
+            request,
+            f"Headache ended at {attack.ended_at:%H:%M} (about {hours:.1f} hours). Saved in "
+            "your diary.",
+        )
+    return redirect(reverse("diary:home"))
+
+
+@roles_required(Role.PATIENT)
+@require_POST
+def cycle_preference(request):
+    """The patient chooses to record period days, or stops."""
+    patient = _own_patient(request)
+    services.diary_preference_set(
+        patient=patient,
+        tracks_cycle=request.POST.get("tracks_cycle") == "1",
+        actor=request.user,
+        request=request,
+    )
+    return redirect(reverse("diary:home"))
+
+
+@roles_required(CLINICAL_ROLES)
+def pain_panel(request, patient_id: int):
+    """Where the pain sat over the last 28 days (heat map on the plan's head drawing), the
+    follow-the-pain sites under the regions that hurt most (a clinician accepts them
+    into a new PREEMPT plan, which the plan builder validates under the usual caps), the
+    trigger summary and, when period days are recorded, the perimenstrual comparison.
+    The plan builder loads it beside the head map (htmx); it is a page of its own too."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    today = timezone.localdate()
+    counts, suggestions = selectors.follow_the_pain_for(patient=patient, today=today)
+    trigger_lines, base_rate = selectors.trigger_summary_for(patient=patient, today=today)
+    cycle = selectors.cycle_summary_for(patient=patient, today=today)
+    audit_view(request, patient=patient, summary="Pain map, triggers and cycle viewed")
+    context = {
+        "patient": patient,
+        "days": PAIN_MAP_DAYS,
+        "heat_map": mark_safe(heat_map_svg(counts, PAIN_MAP_DAYS)),  # noqa: S308 (escaped)
+        "region_rows": [
+            (PAIN_REGION_LABELS[region], n)
+            for region, n in sorted(counts.items(), key=lambda item: -item[1])
+            if n
+        ],
+        "suggestions": [
+            {
+                "site": s.site,
+                "units": s.units,
+                "label": SITE_CATALOGUE[s.site].label if s.site in SITE_CATALOGUE else s.site,
+                "region": PAIN_REGION_LABELS[s.region],
+                "days": s.days,
+            }
+            for s in suggestions
+        ],
+        "may_plan": request.user.role == Role.CLINICIAN,
+        "trigger_lines": [
+            {"label": TRIGGER_LABELS[line.trigger], "line": line} for line in trigger_lines
+        ],
+        "base_rate_percent": None if base_rate is None else round(base_rate * 100),
+        "min_trigger_days": MIN_TRIGGER_OCCURRENCES,
+        "cycle": cycle,
+    }
+    if request.htmx:
+        return render(request, "diary/_pain_panel.html", context)
+    context["year"] = selectors.year_weeks(patient=patient, today=today)
+    return render(request, "diary/pain.html", context)
+
+
+@roles_required(Role.PATIENT)
+def diary_export_csv(request):
+    """The patient's whole diary as CSV."""
+    patient = _own_patient(request)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        patient=patient,
+        obj=patient,
+        request=request,
+        summary="Diary exported as CSV by the patient",
+    )
+    response = StreamingHttpResponse(
+        diary_csv_rows(patient), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-headache-diary.csv"'
+    return response
+
+
+@roles_required(Role.PATIENT)
+def diary_summary(request):
+    """A printable summary to take to any doctor: the last 90 days in 28-day counts, the
+    year at a glance, where it hurt, the triggers, and the medicines taken."""
+    patient = _own_patient(request)
+    today = timezone.localdate()
+    counts = selectors.pain_map_for(patient=patient, today=today, days=90)
+    trigger_lines, _base = selectors.trigger_summary_for(patient=patient, today=today)
+    summary = selectors.diary_summary_for(patient=patient, today=today)
+    audit_view(request, patient=patient, summary="Printable diary summary viewed")
+    return render(
+        request,
+        "diary/summary.html",
+        {
+            "patient": patient,
+            "today": today,
+            "summary": summary,
+            "year": selectors.year_weeks(patient=patient, today=today),
+            "region_rows": [
+                (PAIN_REGION_LABELS[r], n)
+                for r, n in sorted(counts.items(), key=lambda i: -i[1])
+                if n
+            ],
+            "trigger_lines": [
+                {"label": TRIGGER_LABELS[line.trigger], "line": line} for line in trigger_lines
+            ],
+            "usual": selectors.usual_medicines(patient=patient, today=today),
+        },
+    )

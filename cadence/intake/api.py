@@ -1,10 +1,12 @@
 """JSON API operations of the intake app (mounted under /api/v1 by config/api.py)."""
 
-from ninja import Query, Router, Schema, Status
+from django.conf import settings
+from ninja import Field, Query, Router, Schema, Status
 
 from cadence.accounts.api_auth import api_public, api_roles
-from cadence.accounts.roles import STAFF_ROLES
-from cadence.audit.services import client_ip
+from cadence.accounts.roles import CARE_TEAM_ROLES
+from cadence.accounts.validation import RefusalOut
+from cadence.audit.services import audit_view, client_ip
 from cadence.intake import selectors, services
 from cadence.intake.models import RequestStatus
 from cadence.intake.schemas import (
@@ -18,8 +20,10 @@ router = Router(tags=["Intake"])
 
 class ListFilters(Schema):
     status: RequestStatus | None = None
-    limit: int = 100
-    offset: int = 0
+    # Bounded in the schema (422 naming the parameter): an offset beyond 64 bits used to
+    # reach the database and answer 500.
+    limit: int = Field(100, ge=1, le=settings.CADENCE_MAX_PAGE_SIZE)
+    offset: int = Field(0, ge=0, le=settings.CADENCE_MAX_OFFSET)
 
 
 @router.post(
@@ -52,14 +56,15 @@ def consultation_request_create(request, payload: ConsultationRequestIn):
 
 @router.get(
     "/consultation-requests",
-    response=list[ConsultationRequestOut],
+    response={200: list[ConsultationRequestOut], 422: RefusalOut},
     summary="List consultation requests",
 )
-@api_roles(STAFF_ROLES)
+@api_roles(CARE_TEAM_ROLES)
 def consultation_request_list(request, filters: Query[ListFilters]):
     """Staff: consultation requests, newest first; `status` (new, contacted, booked,
     closed) narrows the list; `limit` (at most 500) and `offset` page through it."""
-    limit = max(1, min(filters.limit, 500))
-    offset = max(0, filters.offset)
     requests = selectors.consultation_requests(status=filters.status or "")
-    return list(requests[offset : offset + limit])
+    rows = list(requests[filters.offset : filters.offset + filters.limit])
+    if rows:
+        audit_view(request, summary=f"Listed {len(rows)} consultation requests (API)")
+    return Status(200, rows)

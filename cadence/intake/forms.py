@@ -7,12 +7,33 @@ from django import forms
 from cadence.intake.models import PreferredContact, RequestStatus
 from cadence.intake.services import consultation_request_problems
 from cadence.patients.models import Sex
-from cadence.rules.self_check import MAX_DAYS_PER_MONTH, MAX_MONTHS, MAX_PREVENTIVE_CLASSES
+from cadence.rules.questionnaires import MIDAS_MAX_SCORE
+from cadence.rules.self_check import (
+    MAX_AGE,
+    MAX_DAYS_PER_MONTH,
+    MAX_MONTHS,
+    MAX_PREVENTIVE_CLASSES,
+    RED_FLAG_QUESTIONS,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SelfCheckForm(forms.Form):
+    age = forms.IntegerField(
+        label="How old are you?",
+        min_value=0,
+        max_value=MAX_AGE,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"required": "Enter your age in years."},
+    )
+    red_flags = forms.MultipleChoiceField(
+        label="Do any of these apply to you? Tick any that do.",
+        required=False,
+        choices=[(flag.value, question) for flag, question in RED_FLAG_QUESTIONS.items()],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="If none of them applies, leave them all unticked.",
+    )
     headache_days_per_month = forms.IntegerField(
         label="On how many days a month do you have a headache?",
         min_value=0,
@@ -51,7 +72,7 @@ class SelfCheckForm(forms.Form):
         label="Your MIDAS score, if you know it (optional)",
         required=False,
         min_value=0,
-        max_value=450,
+        max_value=MIDAS_MAX_SCORE,
         help_text="MIDAS adds up the days in the last 3 months that headaches stopped you doing things.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )

@@ -9,14 +9,19 @@ class RequestStatus(models.TextChoices):
     NEW = "new", "New"
     CONTACTED = "contacted", "Contacted"
     BOOKED = "booked", "Consultation booked"
+    CONVERTED = "converted", "Converted: consultation attended"
     CLOSED = "closed", "Closed"
 
 
-#: The order a request moves through; it may skip ahead but never go back.
+#: The order a request moves through; it may skip ahead but never go back. It follows the
+#: patient (issue 19): converting the request to a patient record makes it at least
+#: contacted, booking the patient's consultation makes it booked, and the consultation
+#: attended makes it converted.
 STATUS_ORDER = (
     RequestStatus.NEW,
     RequestStatus.CONTACTED,
     RequestStatus.BOOKED,
+    RequestStatus.CONVERTED,
     RequestStatus.CLOSED,
 )
 

@@ -1,4 +1,4 @@
 from cadence.accounts.navigation import NavItem
-from cadence.accounts.roles import STAFF_ROLES
+from cadence.accounts.roles import CARE_TEAM_ROLES
 
-NAV_ITEMS = [NavItem("Requests", "intake:request-list", STAFF_ROLES, order=40)]
+NAV_ITEMS = [NavItem("Requests", "intake:request-list", CARE_TEAM_ROLES, order=40)]

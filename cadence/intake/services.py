@@ -293,5 +293,51 @@ def consultation_request_convert(
             patient=patient,
             request=request,
         )
+        # Someone spoke with the visitor to make the record: at least "contacted".
+        _advance(locked, RequestStatus.CONTACTED, actor=actor, request=request)
     consultation_request.patient = patient
+    consultation_request.status = locked.status
     return patient
+
+
+def _advance(consultation_request: ConsultationRequest, status: str, *, actor, request) -> None:
+    """Move the request forward to `status` if it is behind it (never back, never out of
+    closed), with its audit entry."""
+    current = STATUS_ORDER.index(RequestStatus(consultation_request.status))
+    if consultation_request.status == RequestStatus.CLOSED:
+        return
+    if current < STATUS_ORDER.index(RequestStatus(status)):
+        consultation_request_set_status(
+            actor=actor, consultation_request=consultation_request, status=status, request=request
+        )
+
+
+#: The appointment kind (scheduling's value) that a consultation request is waiting for.
+CONSULTATION_KIND = "consultation"
+
+
+def consultation_requests_follow_patient(
+    *, patient_id: int, status: str, actor, request=None
+) -> None:
+    """The patient's consultation was booked (`booked`) or attended (`converted`): the
+    requests converted into this patient follow, each with its audit entry."""
+    with transaction.atomic():
+        linked = ConsultationRequest.objects.select_for_update().filter(patient_id=patient_id)
+        for consultation_request in linked:
+            _advance(consultation_request, status, actor=actor, request=request)
+
+
+def on_appointment_booked(sender, *, patient_id, kind, actor, request=None, **kwargs) -> None:
+    """Receiver of `patients.signals.appointment_booked` (connected in `IntakeConfig`)."""
+    if kind == CONSULTATION_KIND:
+        consultation_requests_follow_patient(
+            patient_id=patient_id, status=RequestStatus.BOOKED, actor=actor, request=request
+        )
+
+
+def on_appointment_attended(sender, *, patient_id, kind, actor, request=None, **kwargs) -> None:
+    """Receiver of `patients.signals.appointment_attended` (connected in `IntakeConfig`)."""
+    if kind == CONSULTATION_KIND:
+        consultation_requests_follow_patient(
+            patient_id=patient_id, status=RequestStatus.CONVERTED, actor=actor, request=request
+        )

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cadence.accounts.access import public_page, roles_required
-from cadence.accounts.roles import STAFF_ROLES
+from cadence.accounts.roles import CARE_TEAM_ROLES
 from cadence.accounts.validation import RATE_LIMITED, add_validation_errors, refusal_codes
 from cadence.audit.services import audit_view, client_ip
 from cadence.intake import selectors, services
@@ -21,7 +21,12 @@ from cadence.intake.forms import (
     StatusForm,
 )
 from cadence.intake.models import ConsultationRequest, RequestStatus
-from cadence.rules.self_check import SelfCheckAnswers, assess_self_check
+from cadence.rules.self_check import (
+    RED_FLAG_ADVICE,
+    SelfCheckAnswers,
+    SelfCheckLevel,
+    assess_self_check,
+)
 
 
 @public_page
@@ -32,12 +37,26 @@ def info(request):
 
 @public_page
 def self_check(request):
-    """A few questions; the answer says whether a consultation looks worthwhile."""
+    """A few questions; the answer says whether a consultation looks worthwhile. Any red
+    flag (clinic-reference.md section 7) answers alone: urgent medical assessment now,
+    with no consultation button and no link to ask for one."""
     form = SelfCheckForm(request.POST or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = assess_self_check(SelfCheckAnswers(**form.cleaned_data))
-    return render(request, "intake/self_check.html", {"form": form, "result": result})
+        answers = {**form.cleaned_data, "red_flags": frozenset(form.cleaned_data["red_flags"])}
+        result = assess_self_check(SelfCheckAnswers(**answers))
+    red_flag = result is not None and result.level == SelfCheckLevel.red_flag
+    return render(
+        request,
+        "intake/self_check.html",
+        {
+            "form": form,
+            "result": result,
+            "red_flag": red_flag,
+            "red_flag_advice": RED_FLAG_ADVICE,
+            "hide_consultation": red_flag,
+        },
+    )
 
 
 @public_page
@@ -79,7 +98,7 @@ def consultation_sent(request):
     return render(request, "intake/consultation_sent.html")
 
 
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 def request_list(request):
     """The inbox: new requests first, 25 a page, optionally one status only."""
     status = request.GET.get("status", "")
@@ -88,6 +107,8 @@ def request_list(request):
     page = Paginator(selectors.inbox(status=status), selectors.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    if len(page.object_list):  # names and reasons on the page: the view is audited
+        audit_view(request, summary=f"Listed {len(page.object_list)} consultation requests")
     return render(
         request,
         "intake/request_list.html",
@@ -125,13 +146,13 @@ def _detail(
     )
 
 
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 def request_detail(request, consultation_request_id: int):
     consultation_request = get_object_or_404(ConsultationRequest, pk=consultation_request_id)
     return _detail(request, consultation_request)
 
 
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 @require_POST
 def request_status(request, consultation_request_id: int):
     consultation_request = get_object_or_404(ConsultationRequest, pk=consultation_request_id)
@@ -156,7 +177,7 @@ def request_status(request, consultation_request_id: int):
     return _detail(request, consultation_request, status_form=form, status=422)
 
 
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 @require_POST
 def request_note(request, consultation_request_id: int):
     consultation_request = get_object_or_404(ConsultationRequest, pk=consultation_request_id)
@@ -179,7 +200,7 @@ def request_note(request, consultation_request_id: int):
     return _detail(request, consultation_request, note_form=form, status=422)
 
 
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 @require_POST
 def request_convert(request, consultation_request_id: int):
     """Create the patient record from the request, without retyping."""

@@ -67,7 +67,61 @@ def authenticated_user(request: HttpRequest):
     return None, False
 
 
+_XML_TYPES = ("application/fhir+xml", "application/xml", "text/xml")
+_JSON_TYPES = ("application/fhir+json", "application/json", "application/*", "*/*", "json")
+
+
+def not_acceptable(request: HttpRequest) -> JsonResponse | None:
+    """406 (as JSON, the one format served) when the client asks only for XML."""
+    fmt = request.GET.get("_format", "").lower()
+    if "xml" in fmt:
+        return outcome_response(
+            "Only JSON is served (application/fhir+json); XML is not supported.",
+            406,
+            code="not-supported",
+        )
+    accept = request.headers.get("Accept", "").lower()
+    if (
+        accept
+        and any(t in accept for t in _XML_TYPES)
+        and not any(t in accept for t in _JSON_TYPES)
+    ):
+        return outcome_response(
+            "Only JSON is served (application/fhir+json); XML is not supported.",
+            406,
+            code="not-supported",
+        )
+    return None
+
+
+def fhir_methods(*methods: str):
+    """Like Django's require_http_methods, answering 405 with an OperationOutcome."""
+    allowed = [m.upper() for m in methods]
+    if "GET" in allowed and "HEAD" not in allowed:
+        allowed.append("HEAD")
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method not in allowed:
+                response = outcome_response(
+                    f"{request.method} is not allowed here (allowed: {', '.join(allowed)}).",
+                    405,
+                    code="not-supported",
+                )
+                response["Allow"] = ", ".join(allowed)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
 def _errors_as_outcomes(view, request, *args, **kwargs):
+    refused = not_acceptable(request)
+    if refused is not None:
+        return refused
     try:
         return view(request, *args, **kwargs)
     except Http404 as exc:

@@ -13,11 +13,12 @@ from cadence.diary.models import DiaryDay
 from cadence.interop.selectors import DIARY_CHUNK
 from cadence.outcomes.selectors import outcome_summary_for
 from cadence.patients.models import Patient
+from cadence.security.csvcells import FORMULA_STARTS, csv_cell
 from cadence.treatments.models import ProcedureStatus
 
 #: A text cell starting with one of these is prefixed with ' so spreadsheets never run
-#: it as a formula (OWASP CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: it as a formula (OWASP CSV injection): cadence.security.csvcells.
+FORMULA_PREFIXES = FORMULA_STARTS
 
 DIARY_COLUMNS = (
     "date",
@@ -50,6 +51,12 @@ OUTCOME_COLUMNS = (
     "headache_day_change",
     "percent_change",
     "response",
+    # issue 16 additions: the 24-week review (weeks 21-24) and the other day counts
+    # against the baseline, beside headache days (changes per 28 days)
+    "week_24_response",
+    "migraine_day_change",
+    "moderate_severe_day_change",
+    "acute_medication_day_change",
 )
 
 
@@ -59,9 +66,7 @@ def safe_cell(value) -> object:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    return csv_cell(value)  # the one neutraliser (issue 21, finding 8)
 
 
 class _Echo:
@@ -101,6 +106,14 @@ def diary_rows(patient) -> Iterator[str]:
     return csv_lines(DIARY_COLUMNS, rows())
 
 
+_MEASURES = ("migraine_days", "moderate_severe_days", "acute_medication_days")
+
+
+def _change(response, name: str) -> float | None:
+    measure = response.measure(name)
+    return measure.change if measure else None
+
+
 def outcome_rows(*, with_names: bool, as_of: date) -> Iterator[str]:
     """One row per patient with at least one signed session (a draft note is not a
     session): sessions, baseline, latest period, response."""
@@ -129,6 +142,8 @@ def outcome_rows(*, with_names: bool, as_of: date) -> Iterator[str]:
                 summary.response.headache_day_change,
                 summary.response.percent_change,
                 str(summary.response.status),
+                str(summary.week_24_response.status),
+                *(_change(summary.response, name) for name in _MEASURES),
             ]
 
     return csv_lines(header, rows())

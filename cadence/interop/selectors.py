@@ -228,7 +228,12 @@ def resource_read(user, resource_type: str, resource_id: str) -> tuple[dict, obj
         raise Http404("No such resource type.")
     address = _split_id(resource_id, tuple(sorted(prefixes, key=len, reverse=True)))
     model = prefixes[address.prefix]
-    patient = patient_for_user(user, _owner_patient_id(model, address.pk), clinical=clinical)
+    try:
+        patient = patient_for_user(user, _owner_patient_id(model, address.pk), clinical=clinical)
+    except Http404:
+        # Another patient's resource answers exactly as a missing one: no existence
+        # oracle ("No such patient" would say the id exists; issue 21, finding 10).
+        raise Http404("No such resource.") from None
     # Look the object up again filtered by that patient.
     if model is ProcedureInjection:
         injection = (

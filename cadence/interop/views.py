@@ -14,20 +14,24 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
 
-from cadence.accounts.roles import ALL_ROLES, CLINICAL_AND_PATIENT_ROLES, Role
+from cadence.accounts.roles import ALL_ROLES, CLINICAL_AND_PATIENT_ROLES, PATIENT_RECORD_ROLES, Role
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record, audit_view
 from cadence.interop import csv_export, selectors
 from cadence.interop.auth import (
     FHIR_CONTENT_TYPE,
+    fhir_methods,
     fhir_public,
     fhir_response,
     fhir_roles,
     outcome_response,
 )
-from cadence.interop.capability import capability_statement, code_system_resource
+from cadence.interop.capability import (
+    capability_statement,
+    code_system_resource,
+    structure_definition_resource,
+)
 from cadence.interop.fhir import mappers as m
 from cadence.interop.fhir.codes import DEMOGRAPHIC_TYPES
 from cadence.interop.fhir.importer import parse_bundle
@@ -45,14 +49,14 @@ def _sees_clinical(user) -> bool:
 
 
 # ---------------------------------------------------------------- metadata
-@require_GET
+@fhir_methods("GET")
 @fhir_public
 def metadata(request):
     """The CapabilityStatement (public)."""
     return fhir_response(capability_statement(base_url=fhir_base_url(request)))
 
 
-@require_GET
+@fhir_methods("GET")
 @fhir_public
 def code_system_read(request, code_system_id: str):
     """A Cadence code system (public: codes and display text only)."""
@@ -62,7 +66,27 @@ def code_system_read(request, code_system_id: str):
     return fhir_response(resource)
 
 
-@require_GET
+@fhir_methods("GET")
+@fhir_public
+def structure_definition_read(request, structure_definition_id: str):
+    """The StructureDefinition of a Cadence extension, at its canonical URL (public)."""
+    resource = structure_definition_resource(structure_definition_id)
+    if resource is None:
+        return outcome_response("No such StructureDefinition.", 404, code="not-found")
+    return fhir_response(resource)
+
+
+@fhir_public
+def unknown_route(request, *args, **kwargs):
+    """Anything else under /fhir/r4: 404 as an OperationOutcome, whatever the method."""
+    return outcome_response(
+        f"No FHIR interaction at {request.path}: see {fhir_base_url(request)}metadata.",
+        404,
+        code="not-found",
+    )
+
+
+@fhir_methods("GET")
 @fhir_roles(ALL_ROLES)
 def questionnaire_read(request, resource_id: str):
     """The MIDAS or HIT-6 Questionnaire (neutral HIT-6 labels only)."""
@@ -80,8 +104,8 @@ def _stream_bundle(resources, base_url: str):
     yield b"]}"
 
 
-@require_GET
-@fhir_roles(ALL_ROLES)
+@fhir_methods("GET")
+@fhir_roles(PATIENT_RECORD_ROLES)
 def patient_everything(request, patient_id: str):
     """Patient/{id}/$everything: a searchset Bundle of the whole record, streamed.
 
@@ -104,8 +128,8 @@ def patient_everything(request, patient_id: str):
     )
 
 
-@require_GET
-@fhir_roles(ALL_ROLES)
+@fhir_methods("GET")
+@fhir_roles(PATIENT_RECORD_ROLES)
 def patient_search(request):
     """Patient?family=&birthdate= (family name starts with; birth date YYYY-MM-DD)."""
     unknown = set(request.GET) - {"family", "birthdate", "_format"}
@@ -134,9 +158,10 @@ def patient_search(request):
 
 def roles_for_type(resource_type: str) -> frozenset:
     """Who may read a resource type: clinical types are for clinicians and nurses (and
-    the patient's own), Patient and Appointment also for front desk and admins."""
+    the patient's own), Patient and Appointment also for front desk (not administrators:
+    issue 21)."""
     if resource_type in DEMOGRAPHIC_TYPES:
-        return ALL_ROLES
+        return PATIENT_RECORD_ROLES
     return CLINICAL_AND_PATIENT_ROLES
 
 
@@ -160,22 +185,23 @@ def read_view_for(resource_type: str):
 
     resource_read.__name__ = resource_read.__qualname__ = f"{resource_type.lower()}_read"
     resource_read.__doc__ = f"{resource_type}/<id>: one resource, with the record's access rules."
-    return require_GET(fhir_roles(roles_for_type(resource_type))(resource_read))
+    return fhir_methods("GET")(fhir_roles(roles_for_type(resource_type))(resource_read))
 
 
-@require_GET
-@fhir_roles(ALL_ROLES)
+@fhir_methods("GET")
+@fhir_roles(PATIENT_RECORD_ROLES)
 def patient_read(request, patient_id: str):
     """Patient/<id>: demographics."""
     return _read(request, "Patient", patient_id)
 
 
 # ---------------------------------------------------------------- import
-@require_POST
+@fhir_methods("POST")
 @fhir_roles(Role.CLINICIAN)
 def bundle_transaction(request):
-    """POST a transaction Bundle: create a referred patient with conditions, preventive
-    history and prior sessions. All or nothing; problems come back as an OperationOutcome."""
+    """POST [base] (with or without the trailing slash) or [base]/Bundle: a transaction,
+    batch, collection or document Bundle. What Cadence understands is kept (all or
+    nothing); the rest is reported per entry. Problems come back as an OperationOutcome."""
     try:
         raw = read_upload(request)
     except ValidationError as exc:
@@ -195,28 +221,33 @@ def bundle_transaction(request):
 
 
 def transaction_response(result, plan, base_url: str) -> dict:
-    entries = [
-        {
-            "response": {"status": "201 Created", "location": f"{kind}/{resource_id}"},
-            "fullUrl": f"{base_url}{kind}/{resource_id}",
-        }
-        for kind, resource_id in result.created
-    ]
-    notes = [f"not imported: {count} {kind}" for kind, count in sorted(plan.skipped.items())]
-    if result.possible_duplicates:
-        notes.append(
-            "a patient with the same name and birth date already exists: "
-            + ", ".join(f"Patient/{pk}" for pk in result.possible_duplicates)
-        )
-    if notes:
-        entries[0]["response"]["outcome"] = m.operation_outcome(
-            [("", note) for note in notes], severity="information", code="informational"
-        )
-    return {"resourceType": "Bundle", "type": "transaction-response", "entry": entries}
+    """One response entry per request entry, in order (R4 3.1.0.11.3); what was not
+    kept says why in its entry's outcome, assumptions made go on the Patient's entry."""
+    assumptions = [(w, msg) for w, msg in plan.notes if "not imported:" not in msg]
+    entries = []
+    for entry_plan, outcome in zip(plan.entries, result.entries, strict=True):
+        response: dict = {"status": outcome.status}
+        if outcome.location:
+            response["location"] = outcome.location
+        notes = [("", outcome.note)] if outcome.note else []
+        if entry_plan.action == "patient":
+            if result.matched_by:
+                notes.append(("", f"matched an existing patient on {result.matched_by}"))
+            notes.extend(assumptions)
+        if notes:
+            response["outcome"] = m.operation_outcome(
+                notes, severity="information", code="informational"
+            )
+        entry: dict = {"response": response}
+        if outcome.location:
+            entry["fullUrl"] = f"{base_url}{outcome.location}"
+        entries.append(entry)
+    kind = "batch-response" if plan.bundle_type == "batch" else "transaction-response"
+    return {"resourceType": "Bundle", "type": kind, "entry": entries}
 
 
 # ---------------------------------------------------------------- CSV
-@require_GET
+@fhir_methods("GET")
 @fhir_roles(CLINICAL_AND_PATIENT_ROLES)
 def diary_csv(request, patient_id: str):
     """The patient's diary as CSV (one row per day), streamed."""
@@ -236,8 +267,8 @@ def diary_csv(request, patient_id: str):
     return response
 
 
-@require_GET
-@fhir_roles(Role.CLINICIAN, Role.ADMIN)
+@fhir_methods("GET")
+@fhir_roles(Role.CLINICIAN)
 def outcomes_csv(request):
     """The clinic's outcome table as CSV (one row per treated patient), streamed. Names
     are included for clinicians only."""

@@ -92,6 +92,9 @@ def outcome_context(outcome: PatientOutcomes) -> dict:
         "outcome": outcome,
         "patient": outcome.patient,
         "status_words": STATUS_WORDS[outcome.response.status],
+        "week_24_words": STATUS_WORDS[outcome.week_24_response.status],
+        # migraine, moderate/severe and acute-medication days beside headache days
+        "response_measures": [m for m in outcome.response.measures if m.name != "headache_days"],
         "period_rows": period_rows(outcome),
         "curve_rows": curve_rows(outcome),
         "headache_chart": charts.headache_days_chart(
@@ -112,8 +115,41 @@ def outcome_context(outcome: PatientOutcomes) -> dict:
     }
 
 
+RECOMMENDATION_WORDS = {
+    "continue": "Continue treatment",
+    "stop": "Stop treatment",
+    "review": "Review with the clinician",
+}
+STOPPING_RULES_WORDS = {
+    "us_responder": "US payer: responder rule",
+    "nice_ta260": "NHS England: NICE TA260",
+}
+
+
+def course_review_context(outcome: PatientOutcomes) -> dict:
+    """The course review (payer rule's recommendation and evidence) and the latest
+    decision recorded for the course: the patient page, the review page, the packet."""
+    review = selectors.course_review_for(outcome)
+    return {
+        "course_review": review,
+        "course_review_words": RECOMMENDATION_WORDS.get(
+            review.recommendation.value if review.recommendation else "", ""
+        ),
+        "stopping_rules_words": STOPPING_RULES_WORDS[str(review.rules)],
+        # Only a review with a recommendation has a decision to show (and the patient
+        # page keeps its query budget the rest of the time).
+        "course_review_decision": selectors.latest_course_review_decision(
+            outcome.patient, review.course_first_session
+        )
+        if review.recommendation is not None
+        else None,
+        "baseline_source": outcome.baseline_source,
+    }
+
+
 def report_context(outcome: PatientOutcomes, user) -> dict:
     context = outcome_context(outcome)
+    context.update(course_review_context(outcome))
     patient = outcome.patient
     context.update(
         {

@@ -28,6 +28,14 @@ class ResponseOut(Schema):
     percent_change: float | None
     reason: str
     rule: str
+    # Version 1.1 additions (issue 16): the other day counts against the baseline, beside
+    # headache days (change per 28 days; percent null when the baseline count is 0).
+    migraine_day_change: float | None = None
+    migraine_day_percent_change: float | None = None
+    moderate_severe_day_change: float | None = None
+    moderate_severe_day_percent_change: float | None = None
+    acute_medication_day_change: float | None = None
+    acute_medication_day_percent_change: float | None = None
 
 
 class FlagOut(Schema):
@@ -45,5 +53,7 @@ class OutcomesOut(Schema):
     baseline: PeriodOut | None
     periods: list[PeriodOut]
     response: ResponseOut
+    #: The 24-week review: the weeks 21-24 period against the baseline (version 1.1).
+    week_24_response: ResponseOut | None = None
     medication_overuse: FlagOut
     wearing_off: WearingOffOut

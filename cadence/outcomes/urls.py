@@ -6,8 +6,14 @@ app_name = "outcomes"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/course-reviews/", views.course_reviews_due, name="course-reviews-due"),
     path("patients/", views.patient_list, name="patient-list"),
     path("patients/<int:patient_id>/", views.patient_detail, name="patient-detail"),
+    path(
+        "patients/<int:patient_id>/course-review/",
+        views.course_review,
+        name="course-review",
+    ),
     path(
         "patients/<int:patient_id>/progress-report.pdf",
         views.progress_report,

@@ -3,17 +3,28 @@ patient's own progress page and the PDF downloads."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from cadence.accounts.access import roles_required
 from cadence.accounts.roles import CLINICAL_ROLES, DASHBOARD_ROLES, Role
+from cadence.accounts.validation import add_validation_errors
+from cadence.audit.services import audit_view
 from cadence.outcomes import reports, selectors
-from cadence.outcomes.services import outcome_report_export, outcome_view_record
+from cadence.outcomes.forms import CourseReviewDecisionForm
+from cadence.outcomes.services import (
+    course_review_decision_record,
+    outcome_report_export,
+    outcome_view_record,
+)
 from cadence.patients.access import patient_for_user
 from cadence.scheduling import selectors as scheduling_selectors
+from cadence.treatments import selectors as treatment_selectors
 
 
 @roles_required(CLINICAL_ROLES)
@@ -21,6 +32,8 @@ def patient_list(request):
     """Staff list of patients with search by name, 25 a page."""
     search = request.GET.get("q", "").strip()[:100]
     page = Paginator(selectors.patient_list(search), 25).get_page(request.GET.get("page"))
+    if len(page.object_list):  # names on the page: the view is audited
+        audit_view(request, summary=f"Listed {len(page.object_list)} patients (outcomes)")
     return render(request, "outcomes/patient_list.html", {"page": page, "search": search})
 
 
@@ -33,6 +46,8 @@ def patient_detail(request, patient_id: int):
         actor=request.user, patient=patient, summary="Viewed outcomes page", request=request
     )
     context = reports.outcome_context(outcome)
+    context.update(reports.course_review_context(outcome))
+    context["questionnaire_rhythm"] = selectors.questionnaire_rhythm_for(outcome)
     context.update(
         {
             "diary_url": reverse("diary:patient-diary", kwargs={"patient_id": patient.pk}),
@@ -44,6 +59,8 @@ def patient_detail(request, patient_id: int):
             # The booking page prefills the suggested date from the patient's rhythm.
             "book_url": reverse("scheduling:patient-book", kwargs={"patient_id": patient.pk}),
             "next_appointment": selectors.next_appointment(patient),
+            # Sessions on an override of the clinical gate (issue 15), marked on the page.
+            "outside_protocol_sessions": treatment_selectors.outside_protocol_sessions_for(patient),
         }
     )
     return render(request, "outcomes/patient_detail.html", context)
@@ -61,6 +78,75 @@ def _report(request, patient_id: int, kind: str) -> HttpResponse:
     filename = f"{kind}-{patient.pk}-{outcome.today.isoformat()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@roles_required(CLINICAL_ROLES)
+def course_review(request, patient_id: int):
+    """The course review: the payer rule's recommendation (continue / stop / review) with
+    its evidence, the decisions recorded, and (clinicians) the form to record one."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    outcome = selectors.patient_outcomes(patient, with_alerts=False)
+    context = reports.course_review_context(outcome)
+    can_decide = request.user.role == Role.CLINICIAN
+    form = CourseReviewDecisionForm(request.POST or None) if can_decide else None
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied("Only a clinician records the course review decision.")
+        if form.is_valid():
+            try:
+                course_review_decision_record(
+                    actor=request.user,
+                    patient=patient,
+                    decision=form.cleaned_data["decision"],
+                    note=form.cleaned_data["note"],
+                    review=context["course_review"],
+                    request=request,
+                )
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            else:
+                messages.success(request, "Course review decision recorded.")
+                return redirect("outcomes:course-review", patient_id=patient.pk)
+    else:
+        outcome_view_record(
+            actor=request.user, patient=patient, summary="Viewed course review", request=request
+        )
+    context.update({"patient": patient, "outcome": outcome, "form": form})
+    return render(request, "outcomes/course_review.html", context)
+
+
+#: The course-review card lists at most this many patients (each costs a few queries to
+#: judge); the worklists page has them all. A Cadence display choice.
+COURSE_REVIEW_CARD_LIMIT = 20
+
+
+@roles_required(CLINICAL_ROLES)
+def course_reviews_due(request):
+    """The dashboard's "Course reviews due" card (loaded by htmx after the dashboard, so
+    the dashboard keeps its query budget): each course whose 24-week review is due and
+    has no recorded decision, with the payer rule's recommendation."""
+    today = timezone.localdate()
+    entries = scheduling_selectors.course_reviews_due(today)
+    decided = selectors.decided_courses(e.patient.pk for e in entries)
+    rows = []
+    for entry in entries:
+        if (entry.patient.pk, entry.schedule.course_first_session) in decided:
+            continue
+        if len(rows) == COURSE_REVIEW_CARD_LIMIT:
+            break
+        outcome = selectors.patient_outcomes(entry.patient, today=today, with_alerts=False)
+        rows.append({"entry": entry, **reports.course_review_context(outcome)})
+    if rows:
+        audit_view(request, summary=f"Listed {len(rows)} course reviews due")
+    return render(
+        request,
+        "outcomes/_course_reviews_due.html",
+        {
+            "rows": rows,
+            "limit": COURSE_REVIEW_CARD_LIMIT,
+            "worklists_url": reverse("scheduling:worklists"),
+        },
+    )
 
 
 @roles_required(CLINICAL_ROLES)
@@ -96,6 +182,8 @@ def dashboard(request):
     """Clinic dashboard: urgent side-effect alerts first (until acknowledged), stages,
     24-week responders vs PREEMPT, side-effect rates, sessions due (to the worklists)."""
     report = selectors.clinic_report()
+    # The dashboard names patients (alerts, sessions due): the view is audited.
+    audit_view(request, summary="Viewed the clinic dashboard")
     return render(
         request,
         "outcomes/dashboard.html",
@@ -103,6 +191,6 @@ def dashboard(request):
             "report": report,
             "worklists": scheduling_selectors.worklists(report.today),
             "worklists_url": reverse("scheduling:worklists"),
-            "side_effect_window_days": selectors.SIDE_EFFECT_WINDOW_DAYS,
+            "side_effect_window_weeks": selectors.SIDE_EFFECT_WINDOW_WEEKS,
         },
     )

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404
 
-from cadence.accounts.roles import CLINICAL_ROLES, STAFF_ROLES, Role
+from cadence.accounts.roles import CARE_TEAM_ROLES, CLINICAL_ROLES, Role
 from cadence.patients.models import Patient
 
 
@@ -40,7 +40,7 @@ def patient_for_user(user, patient_id, *, clinical: bool = True, write: bool = F
     if user.role == Role.PATIENT:
         if user.patient_id != patient_pk:
             raise Http404("No such patient.")
-    elif user.role in STAFF_ROLES:
+    elif user.role in CARE_TEAM_ROLES:
         if clinical and user.role not in CLINICAL_ROLES:
             raise PermissionDenied("Your role may not see clinical records.")
     else:
@@ -69,6 +69,6 @@ def patients_visible_to(user, queryset=None):
         return queryset.none()
     if user.role == Role.PATIENT:
         return queryset.filter(pk=user.patient_id)
-    if user.role in STAFF_ROLES:
+    if user.role in CARE_TEAM_ROLES:
         return queryset
     return queryset.none()

@@ -4,12 +4,18 @@ Candidacy is cadence.candidacy's."""
 from ninja import Router, Status
 
 from cadence.accounts.api_auth import api_roles
-from cadence.accounts.roles import CLINICAL_ROLES, STAFF_ROLES, Role
+from cadence.accounts.roles import CARE_TEAM_ROLES, CLINICAL_ROLES, Role
 from cadence.audit.services import audit_view
 from cadence.patients import selectors, services
 from cadence.patients.access import patient_for_user
 from cadence.patients.models import CHECKLIST_FIELDS, Patient
 from cadence.patients.schemas import (
+    DiagnosisCreatedOut,
+    DiagnosisIn,
+    HistoricalBaselineIn,
+    HistoricalBaselineOut,
+    MedicalHistoryIn,
+    MedicalHistoryOut,
     PatientIn,
     PatientOut,
     PreventiveTrialIn,
@@ -50,7 +56,8 @@ def patient_out(patient: Patient, *, clinical: bool) -> dict:
         {
             "decision": decision.decision,
             "note": decision.note,
-            "age_override_reason": decision.age_override_reason,
+            "override_reason": decision.override_reason,
+            "outside_protocol": decision.outside_protocol,
             "decided_by": decision.decided_by.get_username(),
             "decided_at": decision.decided_at,
         }
@@ -61,7 +68,7 @@ def patient_out(patient: Patient, *, clinical: bool) -> dict:
 
 
 @router.post("/patients", response={201: PatientOut, 422: dict}, summary="Create a patient record")
-@api_roles(Role.CLINICIAN, Role.NURSE, Role.FRONTDESK, Role.ADMIN)
+@api_roles(CARE_TEAM_ROLES)
 def patient_create(request, payload: PatientIn):
     """Create a patient (demographics). The phone is stored in E.164; the date of birth must
     be in the past. Answers 201 with the record."""
@@ -70,7 +77,7 @@ def patient_create(request, payload: PatientIn):
 
 
 @router.get("/patients/{patient_id}", response=PatientOut, summary="A patient's record")
-@api_roles(*STAFF_ROLES, Role.PATIENT)
+@api_roles(*CARE_TEAM_ROLES, Role.PATIENT)
 def patient_get(request, patient_id: int):
     """The record. Clinicians, nurses and the patient themself get the clinical parts
     (history, checklist, diagnosis, preventive trials, decision); front desk and admin get
@@ -114,3 +121,74 @@ def preventive_trial_list(request, patient_id: int):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     audit_view(request, summary="Viewed preventive history (API)", patient=patient)
     return list(selectors.preventive_trials_for(patient))
+
+
+@router.post(
+    "/patients/{patient_id}/historical-baseline",
+    response={201: HistoricalBaselineOut, 422: dict},
+    summary="Record a historical baseline (a patient transferring in)",
+)
+@api_roles(Role.CLINICIAN, Role.NURSE)
+def historical_baseline_create(request, patient_id: int, payload: HistoricalBaselineIn):
+    """For a patient transferring in with earlier sessions elsewhere: `headache_days` and
+    `migraine_days` (optional) per 28 days before that treatment (0-28), `source` and
+    `recorded_on`. The outcomes baseline uses the latest one when the diary before the
+    first session here has fewer than 20 recorded days."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    baseline = services.historical_baseline_record(
+        actor=request.user, patient=patient, request=request, **payload.dict()
+    )
+    return Status(201, baseline)
+
+
+@router.get(
+    "/patients/{patient_id}/historical-baseline",
+    response={200: HistoricalBaselineOut | None},
+    summary="The recorded historical baseline, or null",
+)
+@api_roles(Role.CLINICIAN, Role.NURSE)
+def historical_baseline_get(request, patient_id: int):
+    """The latest recorded historical baseline (null when none)."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    audit_view(request, summary="Viewed historical baseline (API)", patient=patient)
+    return selectors.historical_baseline_for(patient)
+
+
+@router.put(
+    "/patients/{patient_id}/medical-history",
+    response={200: MedicalHistoryOut, 422: dict},
+    summary="Record or correct the medical history and checklist",
+)
+@api_roles(Role.CLINICIAN, Role.NURSE)
+def medical_history_put(request, patient_id: int, payload: MedicalHistoryIn):
+    """Any of the checklist answers (`yes`, `no`, `unknown`) and the headache pattern;
+    fields left out keep their value. Every change is audited with its before and after
+    (a hypersensitivity answer corrected from yes to no shows both). 200 with the whole
+    history."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    changes = payload.dict(exclude_unset=True)
+    changes = {
+        name: value
+        for name, value in changes.items()
+        if value is not None or name.endswith("_per_month") or name == "months_with_pattern"
+    }
+    history = services.medical_history_update(
+        actor=request.user, patient=patient, changes=changes, request=request
+    )
+    return history
+
+
+@router.post(
+    "/patients/{patient_id}/diagnoses",
+    response={201: DiagnosisCreatedOut, 422: dict},
+    summary="Record a chronic-migraine diagnosis",
+)
+@api_roles(Role.CLINICIAN)
+def diagnosis_create(request, patient_id: int, payload: DiagnosisIn):
+    """A chronic-migraine diagnosis: `icd10_code` of the G43.7x family or, since
+    ICD-10-CM FY2025, chronic migraine with aura G43.E01/E09/E11/E19; who confirmed it."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    diagnosis = services.diagnosis_record(
+        actor=request.user, patient=patient, request=request, **payload.dict()
+    )
+    return Status(201, diagnosis)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 
+from django.apps import apps as django_apps
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
@@ -21,6 +22,7 @@ from cadence.audit.services import audit_record
 from cadence.patients.audit_forms import AuditFilterForm
 from cadence.patients.audit_selectors import AuditFilter, audit_events, record_access_for_patient
 from cadence.patients.models import Patient
+from cadence.security.csvcells import csv_cell
 
 PAGE_SIZE = 25
 CSV_COLUMNS = [
@@ -44,6 +46,7 @@ def _filters(request) -> tuple[AuditFilterForm, AuditFilter]:
         data = form.cleaned_data
         return form, AuditFilter(
             patient_id=data["patient"],
+            patient_name=(data["patient_name"] or "").strip(),
             username=(data["user"] or "").strip(),
             date_from=data["date_from"],
             date_to=data["date_to"],
@@ -60,6 +63,19 @@ def _patient_names(patient_ids) -> dict[int, str]:
     }
 
 
+_ROLE_LABELS = dict(Role.choices)
+
+
+def _object_label(object_type: str) -> str:
+    """The model's name in words ("patients.medicalhistory" -> "Medical history"), read
+    from the model registry's metadata (not an import)."""
+    if not object_type:
+        return ""
+    labels = {m._meta.label_lower: str(m._meta.verbose_name) for m in django_apps.get_models()}
+    label = labels.get(object_type.lower(), object_type.rpartition(".")[2])
+    return label[:1].upper() + label[1:]
+
+
 @roles_required(Role.ADMIN)
 def event_list(request):
     """The audit log, filtered by patient, user, date and action; 25 entries a page."""
@@ -67,7 +83,12 @@ def event_list(request):
     page = Paginator(audit_events(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     names = _patient_names(event.patient_id_ref for event in page.object_list)
     rows = [
-        {"event": event, "patient_name": names.get(event.patient_id_ref, "")}
+        {
+            "event": event,
+            "patient_name": names.get(event.patient_id_ref, ""),
+            "role": _ROLE_LABELS.get(event.actor_role, event.actor_role),
+            "object_label": _object_label(event.object_type),
+        }
         for event in page.object_list
     ]
     query = request.GET.copy()
@@ -84,12 +105,9 @@ def event_list(request):
     )
 
 
-def _csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+def _csv_safe(value) -> object:
+    """Neutralise spreadsheet formulas (CSV injection): the one neutraliser."""
+    return csv_cell("" if value is None else str(value))
 
 
 class _Echo:

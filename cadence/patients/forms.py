@@ -8,6 +8,7 @@ from django.utils import timezone
 from cadence.patients.contact import check_email, normalise_phone
 from cadence.patients.models import (
     Diagnosis,
+    HistoricalBaseline,
     MedicalHistory,
     Patient,
     PreventiveTrial,
@@ -75,6 +76,7 @@ class MedicalHistoryForm(forms.ModelForm):
             "aminoglycosides",
             "swallowing_or_breathing_difficulty",
             "pregnant_or_breastfeeding",
+            "medication_overuse",
         ]
         widgets = {
             name: forms.RadioSelect
@@ -85,6 +87,7 @@ class MedicalHistoryForm(forms.ModelForm):
                 "aminoglycosides",
                 "swallowing_or_breathing_difficulty",
                 "pregnant_or_breastfeeding",
+                "medication_overuse",
             )
         }
 
@@ -104,13 +107,36 @@ class DiagnosisForm(forms.ModelForm):
         widgets = {"confirmed_on": DATE_INPUT}
         labels = {"icd10_code": "ICD-10-CM code", "confirmed_on": "Confirmed on"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Never pre-ticked: the clinician ticks it only when a neurologist confirmed it.
+        if self.instance.pk is None:
+            self.fields["confirmed_by_neurologist"].initial = False
+        # A choice in words, not Django's "---------".
+        codes = [c for c in self.fields["icd10_code"].choices if c[0] != ""]
+        self.fields["icd10_code"].choices = [("", "Choose the diagnosis code"), *codes]
+
 
 class PreventiveTrialForm(forms.ModelForm):
     class Meta:
         model = PreventiveTrial
-        fields = ["drug", "drug_class", "dose", "start", "end", "outcome"]
+        fields = [
+            "drug",
+            "drug_class",
+            "dose",
+            "daily_dose_mg",
+            "start",
+            "end",
+            "duration_weeks",
+            "outcome",
+        ]
         widgets = {"start": DATE_INPUT, "end": DATE_INPUT}
-        labels = {"drug_class": "Class", "end": "End (blank if still taking it)"}
+        labels = {
+            "drug_class": "Class",
+            "end": "End (blank if still taking it)",
+            "daily_dose_mg": "Highest daily dose (mg)",
+            "duration_weeks": "Weeks taken (when the dates do not say)",
+        }
 
     def clean(self):
         data = super().clean()
@@ -118,3 +144,15 @@ class PreventiveTrialForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("end", "The end date cannot be before the start date.")
         return data
+
+
+class HistoricalBaselineForm(forms.ModelForm):
+    class Meta:
+        model = HistoricalBaseline
+        fields = ["headache_days", "migraine_days", "source", "recorded_on"]
+        widgets = {"recorded_on": DATE_INPUT}
+        labels = {
+            "headache_days": "Headache days per 28 days",
+            "migraine_days": "Migraine days per 28 days",
+            "recorded_on": "Recorded on",
+        }

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from cadence.rules.candidacy import ICD10_CHRONIC_MIGRAINE_CODES
 from cadence.rules.payer import PayerProfile as PayerRules
-from cadence.rules.payer import ResponderRule
+from cadence.rules.payer import ResponderRule, StoppingRules
 
 
 class Sex(models.TextChoices):
@@ -39,6 +42,15 @@ class PayerProfile(models.Model):
     review_weeks = models.PositiveSmallIntegerField(
         help_text="Response review after the first session."
     )
+    stopping_rules = models.CharField(
+        max_length=16,
+        choices=[
+            (StoppingRules.us_responder.value, "US payers: the responder rule"),
+            (StoppingRules.nice_ta260.value, "NHS England: NICE TA260 stopping rules"),
+        ],
+        default=StoppingRules.us_responder.value,
+        help_text="The rule set of the 24-week course review.",
+    )
     is_default = models.BooleanField(default=False)
 
     class Meta:
@@ -62,6 +74,7 @@ class PayerProfile(models.Model):
             responder_rule=ResponderRule(self.responder_rule),
             shortened_interval_days=self.shortened_interval_days,
             review_weeks=self.review_weeks,
+            stopping_rules=StoppingRules(self.stopping_rules),
         )
 
 
@@ -157,6 +170,11 @@ class MedicalHistory(models.Model):
     pregnant_or_breastfeeding = models.CharField(
         max_length=8, choices=Answer.choices, default=Answer.UNKNOWN
     )
+    # The clinician's assessment; until answered, candidacy judges it from the baseline
+    # diary (outcomes' overuse check).
+    medication_overuse = models.CharField(
+        max_length=8, choices=Answer.choices, default=Answer.UNKNOWN
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -182,6 +200,10 @@ CHECKLIST_FIELDS = (
     ),
     ("swallowing_or_breathing_difficulty", "Swallowing or breathing difficulty"),
     ("pregnant_or_breastfeeding", "Pregnant or breastfeeding"),
+    (
+        "medication_overuse",
+        "Medication-overuse headache suspected (acute medicines taken on too many days)",
+    ),
 )
 
 
@@ -243,6 +265,21 @@ class PreventiveTrial(models.Model):
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
     dose = models.CharField(max_length=100, blank=True, help_text="e.g. 100 mg daily")
+    daily_dose_mg = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="The highest daily dose reached, in mg (payers check it was a usual dose).",
+    )
+    duration_weeks = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="How many weeks it was taken, when the dates do not say (e.g. from a "
+        "referral letter).",
+    )
     outcome = models.CharField(max_length=16, choices=TrialOutcome.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -262,11 +299,66 @@ class PreventiveTrial(models.Model):
         return f"{self.drug} ({self.get_outcome_display()})"
 
 
+class HistoricalBaseline(models.Model):
+    """The baseline a patient transferring in brings: headache and migraine days per 28
+    days before their first treatment elsewhere, where it comes from and when it was
+    recorded. The outcomes baseline uses it in place of none (``cadence.outcomes``)."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="historical_baselines"
+    )
+    headache_days = models.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(28))],
+        help_text="Headache days per 28 days before the first treatment.",
+    )
+    migraine_days = models.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(28))],
+        help_text="Migraine days per 28 days (may exceed headache days: aura days).",
+    )
+    source = models.CharField(
+        max_length=200, help_text="Where it comes from, e.g. the referring clinic's letter."
+    )
+    recorded_on = models.DateField(help_text="The date the source recorded it.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["patient_id", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="historical_baseline_days_in_28",
+                condition=models.Q(headache_days__gte=0, headache_days__lte=28)
+                & (
+                    models.Q(migraine_days__isnull=True)
+                    | models.Q(migraine_days__gte=0, migraine_days__lte=28)
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Historical baseline of patient {self.patient_id}"
+
+
 class DecisionChoice(models.TextChoices):
+    """The API contract's decision codes (version 1.1); the first and the third include
+    onabotulinumtoxinA (``cadence.rules.gate.BOTOX_DECISIONS``)."""
+
     BOTOX = "botox", "OnabotulinumtoxinA (Botox)"
     SURGERY_EVALUATION = "surgery_evaluation", "Migraine-surgery evaluation"
-    BOTH = "both", "Both"
-    OTHER = "other", "Other"
+    BOTOX_AND_SURGERY_EVALUATION = (
+        "botox_and_surgery_evaluation",
+        "OnabotulinumtoxinA and migraine-surgery evaluation",
+    )
+    ALTERNATIVE = "alternative", "An alternative treatment"
+    NOT_NOW = "not_now", "Not now"
 
 
 class CandidacyDecision(models.Model):
@@ -275,10 +367,15 @@ class CandidacyDecision(models.Model):
     patient = models.ForeignKey(
         Patient, on_delete=models.CASCADE, related_name="candidacy_decisions"
     )
-    decision = models.CharField(max_length=24, choices=DecisionChoice.choices)
+    decision = models.CharField(max_length=32, choices=DecisionChoice.choices)
     note = models.TextField(blank=True)
-    age_override_reason = models.TextField(
-        blank=True, help_text="Needed for a patient under 18 (off-label)."
+    override_reason = models.TextField(
+        blank=True,
+        help_text="Needed to decide for onabotulinumtoxinA while candidacy is not met or for a "
+        "patient under 18 (off-label): the decision is then outside protocol.",
+    )
+    outside_protocol = models.BooleanField(
+        default=False, help_text="Decided on an override of the gate (clinic-reference.md 7)."
     )
     eligible_when_decided = models.BooleanField(null=True)
     decided_by = models.ForeignKey(

@@ -1,12 +1,14 @@
 """Schemas of the patients API."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import field_validator
 
 from cadence.patients.contact import check_email, normalise_phone
+from cadence.patients.selectors import trial_adequacy_for
 
 SexValue = Literal["female", "male", "other", "unknown"]
 DrugClassValue = Literal[
@@ -69,6 +71,53 @@ class DiagnosisOut(Schema):
     confirmed_on: date | None
 
 
+AnswerValue = Literal["yes", "no", "unknown"]
+
+
+class MedicalHistoryIn(Schema):
+    """Any of the checklist answers and the headache pattern; fields left out keep their
+    value (contract 1.1)."""
+
+    infection_at_site: AnswerValue | None = None
+    hypersensitivity: AnswerValue | None = None
+    neuromuscular_disease: AnswerValue | None = None
+    aminoglycosides: AnswerValue | None = None
+    swallowing_or_breathing_difficulty: AnswerValue | None = None
+    pregnant_or_breastfeeding: AnswerValue | None = None
+    medication_overuse: AnswerValue | None = None
+    headache_days_per_month: int | None = Field(None, ge=0, le=31)
+    migraine_days_per_month: int | None = Field(None, ge=0, le=31)
+    months_with_pattern: int | None = Field(None, ge=0, le=1200)
+    preventive_history_taken: bool | None = None
+
+
+class MedicalHistoryOut(Schema):
+    infection_at_site: str
+    hypersensitivity: str
+    neuromuscular_disease: str
+    aminoglycosides: str
+    swallowing_or_breathing_difficulty: str
+    pregnant_or_breastfeeding: str
+    medication_overuse: str
+    headache_days_per_month: int | None
+    migraine_days_per_month: int | None
+    months_with_pattern: int | None
+    preventive_history_taken: bool
+    medical_history: str
+    current_medicines: str
+
+
+class DiagnosisIn(Schema):
+    icd10_code: str = Field(..., max_length=20)
+    confirmed_by_neurologist: bool = True
+    neurologist: str = Field("", max_length=200)
+    confirmed_on: date | None = None
+
+
+class DiagnosisCreatedOut(DiagnosisOut):
+    id: int
+
+
 class PreventiveTrialIn(Schema):
     drug: str
     drug_class: DrugClassValue
@@ -76,6 +125,10 @@ class PreventiveTrialIn(Schema):
     end: date | None = None
     dose: str = ""
     outcome: OutcomeValue
+    #: Optional (version 1.1 addition): the highest daily dose in mg, and how many weeks it
+    #: was taken when the dates do not say. Payers check an adequate trial.
+    daily_dose_mg: Decimal | None = Field(None, gt=0, max_digits=7, decimal_places=2)
+    duration_weeks: int | None = Field(None, ge=1, le=1000)
 
 
 class PreventiveTrialOut(Schema):
@@ -86,6 +139,37 @@ class PreventiveTrialOut(Schema):
     end: date | None
     dose: str
     outcome: str
+    daily_dose_mg: Decimal | None = None
+    duration_weeks: int | None = None
+    #: ``adequate``, ``too_short``, ``low_dose``, ``unknown_duration``,
+    #: ``dose_not_checked`` or ``not_applicable`` (cadence.rules.preventives).
+    adequacy: str = ""
+    adequacy_detail: str = ""
+
+    @staticmethod
+    def resolve_adequacy(obj) -> str:
+        return str(trial_adequacy_for(obj).adequacy) if hasattr(obj, "pk") else ""
+
+    @staticmethod
+    def resolve_adequacy_detail(obj) -> str:
+        return trial_adequacy_for(obj).detail if hasattr(obj, "pk") else ""
+
+
+class HistoricalBaselineIn(Schema):
+    """A patient transferring in: the baseline before treatment elsewhere."""
+
+    headache_days: Decimal = Field(..., ge=0, le=28, max_digits=3, decimal_places=1)
+    migraine_days: Decimal | None = Field(None, ge=0, le=28, max_digits=3, decimal_places=1)
+    source: str = Field(..., max_length=200)
+    recorded_on: date
+
+
+class HistoricalBaselineOut(Schema):
+    id: int
+    headache_days: Decimal
+    migraine_days: Decimal | None
+    source: str
+    recorded_on: date
 
 
 class ChecklistOut(Schema):
@@ -95,6 +179,7 @@ class ChecklistOut(Schema):
     aminoglycosides: str
     swallowing_or_breathing_difficulty: str
     pregnant_or_breastfeeding: str
+    medication_overuse: str
 
 
 class HistoryOut(Schema):
@@ -109,7 +194,8 @@ class HistoryOut(Schema):
 class DecisionOut(Schema):
     decision: str
     note: str
-    age_override_reason: str
+    override_reason: str
+    outside_protocol: bool
     decided_by: str
     decided_at: datetime
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from cadence.patients.models import (
     CandidacyDecision,
     Diagnosis,
+    HistoricalBaseline,
     MedicalHistory,
     Patient,
     PayerProfile,
@@ -14,6 +20,13 @@ from cadence.patients.models import (
 )
 from cadence.rules.payer import DEFAULT_PAYER_PROFILE
 from cadence.rules.payer import PayerProfile as PayerRules
+from cadence.rules.preventives import (
+    DEFAULT_MIN_DAILY_DOSES_MG,
+    TrialAdequacy,
+    is_concurrent_preventive,
+    normalise_drug,
+    trial_adequacy,
+)
 
 PAGE_SIZE = 25
 
@@ -63,3 +76,68 @@ def latest_decision(patient: Patient) -> CandidacyDecision | None:
 
 def preventive_trials_for(patient: Patient) -> QuerySet[PreventiveTrial]:
     return PreventiveTrial.objects.filter(patient=patient).order_by("start", "id")
+
+
+def historical_baseline_for(patient: Patient) -> HistoricalBaseline | None:
+    """The latest recorded historical baseline (a patient transferring in), or None."""
+    return HistoricalBaseline.objects.filter(patient=patient).first()
+
+
+def min_daily_doses_mg() -> dict[str, Decimal]:
+    """The clinic's minimum usual daily doses: ``cadence.rules.preventives``' defaults,
+    overridden drug by drug by the ``CADENCE_PREVENTIVE_MIN_DAILY_DOSES_MG`` setting."""
+    doses = dict(DEFAULT_MIN_DAILY_DOSES_MG)
+    for drug, mg in (
+        getattr(settings, "CADENCE_PREVENTIVE_MIN_DAILY_DOSES_MG", None) or {}
+    ).items():
+        doses[normalise_drug(str(drug))] = Decimal(str(mg))
+    return doses
+
+
+def trial_adequacy_for(
+    trial: PreventiveTrial, min_doses: dict[str, Decimal] | None = None
+) -> TrialAdequacy:
+    """Was this trial adequate to count as a failure (long enough, at a usual dose)?"""
+    return trial_adequacy(
+        drug=trial.drug,
+        outcome=trial.outcome,
+        start=trial.start,
+        end=trial.end,
+        weeks=trial.duration_weeks,
+        daily_dose_mg=trial.daily_dose_mg,
+        min_doses=min_doses if min_doses is not None else min_daily_doses_mg(),
+    )
+
+
+@dataclass(frozen=True)
+class TrialLine:
+    """A preventive trial with its adequacy, as the record pages show it."""
+
+    trial: PreventiveTrial
+    adequacy: TrialAdequacy
+    concurrent: bool
+
+
+def preventive_trial_lines(patient: Patient, *, today: date) -> list[TrialLine]:
+    """Every trial, oldest first, with its adequacy flag and whether it is a concurrent
+    preventive (a CGRP antibody or gepant taken now). One query."""
+    doses = min_daily_doses_mg()
+    return [
+        TrialLine(
+            trial,
+            trial_adequacy_for(trial, doses),
+            is_concurrent_preventive(trial.drug_class, trial.outcome, trial.end, today),
+        )
+        for trial in preventive_trials_for(patient)
+    ]
+
+
+def concurrent_preventives_for(patient: Patient, *, today: date) -> list[PreventiveTrial]:
+    """CGRP antibodies and gepants the patient takes now (shown beside the plan)."""
+    return [
+        trial
+        for trial in preventive_trials_for(patient).filter(
+            drug_class__in=["cgrp_antibody", "gepant"]
+        )
+        if is_concurrent_preventive(trial.drug_class, trial.outcome, trial.end, today)
+    ]

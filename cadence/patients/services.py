@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cadence.accounts.validation import refusal, refusals
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record
 from cadence.patients.models import (
+    CHECKLIST_FIELDS,
+    Answer,
     CandidacyDecision,
     DecisionChoice,
     Diagnosis,
+    HistoricalBaseline,
     MedicalHistory,
     Patient,
     PreventiveTrial,
 )
-from cadence.rules.candidacy import ADULT_AGE, ICD10_CHRONIC_MIGRAINE_CODES, normalise_icd10
+from cadence.rules.candidacy import ICD10_CHRONIC_MIGRAINE_CODES, normalise_icd10
+from cadence.rules.gate import HISTORY_QUESTIONS, GateFacts, clean_reason, decision_gate
 
 DEMOGRAPHIC_FIELDS = (
     "first_name",
@@ -44,7 +50,12 @@ HISTORY_FIELDS = (
     "aminoglycosides",
     "swallowing_or_breathing_difficulty",
     "pregnant_or_breastfeeding",
+    "medication_overuse",
 )
+
+
+#: History fields whose values are not copied into the audit trail (free text).
+FREE_TEXT_HISTORY_FIELDS = frozenset({"medical_history", "current_medicines"})
 
 
 def _check_birth_date(date_of_birth: date) -> None:
@@ -121,27 +132,42 @@ def medical_history_update(
     unknown = set(changes) - set(HISTORY_FIELDS)
     if unknown:
         raise ValueError(f"not history fields: {sorted(unknown)}")
-    hd, md = changes.get("headache_days_per_month"), changes.get("migraine_days_per_month")
-    if hd is not None and md is not None and md > hd:
-        raise ValidationError(
-            {
-                "migraine_days_per_month": "Migraine days are part of the headache days: they cannot be more."
-            }
-        )
+    # Migraine days may exceed headache days (aura days with short headaches,
+    # clinic-reference.md section 7): not refused.
     with transaction.atomic():
         history, _ = MedicalHistory.objects.select_for_update().get_or_create(patient=patient)
         changed = [name for name, value in changes.items() if getattr(history, name) != value]
+        # Before/after for the coded answers and numbers (a corrected hypersensitivity
+        # answer must show what it was); free text is named, not copied.
+        before_after = {
+            name: {"before": getattr(history, name), "after": changes[name]}
+            for name in changed
+            if name not in FREE_TEXT_HISTORY_FIELDS
+        }
         for name in changed:
             setattr(history, name, changes[name])
         history.updated_by = actor
         history.save()
+        corrected = [
+            name
+            for name in HISTORY_QUESTIONS
+            if before_after.get(name, {}).get("before") == Answer.YES
+        ]
+        summary = "Changed medical history"
+        if corrected:
+            labels = dict(CHECKLIST_FIELDS)
+            summary += (
+                " (corrected: "
+                + "; ".join(labels.get(name, name) for name in sorted(corrected))
+                + " was yes)"
+            )
         audit_record(
             actor=actor,
             action=AuditAction.CHANGE,
-            summary="Changed medical history",
+            summary=summary,
             patient=patient,
             obj=history,
-            details={"fields": sorted(changed)},
+            details={"fields": sorted(changed), "changes": before_after},
             request=request,
         )
     return history
@@ -199,9 +225,12 @@ def preventive_trial_add(
     end: date | None,
     outcome: str,
     dose: str = "",
+    daily_dose_mg: Decimal | None = None,
+    duration_weeks: int | None = None,
     request=None,
 ) -> PreventiveTrial:
-    """Add one preventive medicine to the patient's history."""
+    """Add one preventive medicine to the patient's history (``daily_dose_mg`` and
+    ``duration_weeks`` optional: payers check an adequate dose and duration)."""
     today = timezone.localdate()
     if not drug.strip():
         raise ValidationError({"drug": "Name the medicine."})
@@ -211,6 +240,10 @@ def preventive_trial_add(
         raise ValidationError({"end": "The end date cannot be before the start date."})
     if end is not None and end > today:
         raise ValidationError({"end": "The end date cannot be in the future."})
+    if daily_dose_mg is not None and daily_dose_mg <= 0:
+        raise refusal("daily_dose_mg", "The daily dose must be more than 0 mg.", code="invalid")
+    if duration_weeks is not None and duration_weeks < 1:
+        raise refusal("duration_weeks", "The duration must be at least 1 week.", code="invalid")
     with transaction.atomic():
         trial = PreventiveTrial.objects.create(
             patient=patient,
@@ -220,6 +253,8 @@ def preventive_trial_add(
             end=end,
             outcome=outcome,
             dose=dose.strip(),
+            daily_dose_mg=daily_dose_mg,
+            duration_weeks=duration_weeks,
             recorded_by=actor,
         )
         MedicalHistory.objects.get_or_create(patient=patient)
@@ -235,6 +270,14 @@ def preventive_trial_add(
     return trial
 
 
+def _gate_history(patient: Patient) -> dict[str, str]:
+    history = MedicalHistory.objects.filter(patient=patient).first()
+    return {
+        name: getattr(history, name) if history is not None else Answer.UNKNOWN
+        for name in HISTORY_QUESTIONS
+    }
+
+
 def candidacy_decision_record(
     *,
     actor,
@@ -242,33 +285,48 @@ def candidacy_decision_record(
     decision: str,
     eligible: bool | None,
     note: str = "",
-    age_override_reason: str = "",
+    override_reason: str = "",
     request=None,
 ) -> CandidacyDecision:
     """Record the clinician's decision, with ``eligible``: candidacy's answer at that
     moment, which the caller evaluated (``cadence.candidacy.services.candidacy_decide``;
-    this app does not evaluate candidacy). A patient under 18 (off-label) needs an explicit
-    override reason before onabotulinumtoxinA can be chosen."""
+    this app does not evaluate candidacy).
+
+    The gate (``rules.gate.decision_gate``, clinic-reference.md section 7): a decision
+    including onabotulinumtoxinA is refused while hypersensitivity is recorded (whatever
+    the reason: correct the history first), and needs a non-blank ``override_reason``
+    while candidacy is not met (``eligible`` not true) or for a patient under 18. A
+    decision taken on such an override is outside protocol."""
     today = timezone.localdate()
     if decision not in DecisionChoice.values:
-        raise ValidationError({"decision": "Choose one of the listed decisions."})
-    reason = age_override_reason.strip()
-    gives_toxin = decision in (DecisionChoice.BOTOX, DecisionChoice.BOTH)
-    if gives_toxin and patient.age_on(today) < ADULT_AGE and not reason:
-        raise ValidationError(
-            {
-                "age_override_reason": f"The patient is under {ADULT_AGE}: onabotulinumtoxinA is off-label. "
-                "Give the reason for the override."
-            }
+        raise refusal(
+            "decision",
+            f"Choose one of the listed decisions: {', '.join(DecisionChoice.values)}.",
+            code="invalid_choice",
         )
-    if decision == DecisionChoice.OTHER and not note.strip():
-        raise ValidationError({"note": "Say what was decided."})
+    reason = clean_reason(override_reason)
     with transaction.atomic():
+        verdict = decision_gate(
+            GateFacts(
+                history=_gate_history(patient),
+                decision=decision,
+                age=patient.age_on(today),
+                candidacy_eligible=eligible,
+            )
+        )
+        blocking = verdict.refusal_for(reason)
+        if blocking:
+            # An absolute refusal names the decision; a missing reason names the reason.
+            field = "decision" if verdict.refusals else "override_reason"
+            raise refusals((field, f.message, str(f.rule)) for f in blocking)
+        outside = [str(f.rule) for f in verdict.reasons_needed]
         record = CandidacyDecision.objects.create(
             patient=patient,
             decision=decision,
             note=note.strip(),
-            age_override_reason=reason,
+            # A reason given where none was needed is kept as a note of the decision.
+            override_reason=reason or "",
+            outside_protocol=bool(outside),
             decided_by=actor,
             decided_at=timezone.now(),
             eligible_when_decided=eligible,
@@ -276,14 +334,66 @@ def candidacy_decision_record(
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
-            summary=f"Candidacy decision: {record.get_decision_display()}",
+            summary=f"Candidacy decision: {record.get_decision_display()}"
+            + (f" (outside protocol: {reason})" if outside else ""),
             patient=patient,
             obj=record,
             details={
                 "decision": decision,
-                "age_override": bool(reason),
                 "eligible": record.eligible_when_decided,
+                "outside_protocol": bool(outside),
+                "override_rules": outside,
+                "override_reason": reason or "",
             },
             request=request,
         )
     return record
+
+
+def historical_baseline_record(
+    *,
+    actor,
+    patient: Patient,
+    headache_days: Decimal,
+    migraine_days: Decimal | None,
+    source: str,
+    recorded_on: date,
+    request=None,
+) -> HistoricalBaseline:
+    """Record the baseline a patient transferring in brings from earlier treatment
+    elsewhere (per 28 days, with its source and date). The latest one applies."""
+    if not source.strip():
+        raise refusal("source", "Say where the baseline comes from.", code="required")
+    if recorded_on > timezone.localdate():
+        raise refusal(
+            "recorded_on", "The date it was recorded cannot be in the future.", code="invalid"
+        )
+    for name, value in (("headache_days", headache_days), ("migraine_days", migraine_days)):
+        if value is not None and not (0 <= Decimal(str(value)) <= 28):
+            raise refusal(name, "Give a number of days from 0 to 28.", code="invalid")
+    with transaction.atomic():
+        baseline = HistoricalBaseline.objects.create(
+            patient=patient,
+            headache_days=Decimal(str(headache_days)),
+            migraine_days=Decimal(str(migraine_days)) if migraine_days is not None else None,
+            source=source.strip(),
+            recorded_on=recorded_on,
+            recorded_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            summary="Recorded a historical baseline",
+            patient=patient,
+            obj=baseline,
+            details={
+                "headache_days": str(baseline.headache_days),
+                "migraine_days": str(baseline.migraine_days)
+                if baseline.migraine_days is not None
+                else None,
+                "source": baseline.source,
+                "recorded_on": recorded_on.isoformat(),
+            },
+            request=request,
+        )
+    return baseline

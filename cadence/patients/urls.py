@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:patient_id>/history/", views.history_edit, name="history-edit"),
     path("<int:patient_id>/diagnoses/new/", views.diagnosis_create, name="diagnosis-create"),
     path(
+        "<int:patient_id>/historical-baseline/new/",
+        views.historical_baseline_create,
+        name="historical-baseline-create",
+    ),
+    path(
         "<int:patient_id>/preventive-trials/new/",
         views.preventive_trial_create,
         name="preventive-trial-create",

@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from cadence.accounts.access import roles_required
-from cadence.accounts.roles import CLINICAL_ROLES, STAFF_ROLES
+from cadence.accounts.roles import CARE_TEAM_ROLES, CLINICAL_ROLES
 from cadence.accounts.validation import add_validation_errors
 from cadence.audit.services import audit_view
 from cadence.patients import selectors, services
 from cadence.patients.access import patient_for_user
 from cadence.patients.forms import (
     DiagnosisForm,
+    HistoricalBaselineForm,
     MedicalHistoryForm,
     PatientForm,
     PreventiveTrialForm,
@@ -39,16 +40,18 @@ def _save_patient_form(request, form, save, *, success: str) -> bool:
     return True
 
 
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 def patient_list(request):
     """Search patients by name, email or phone (25 a page)."""
     query = request.GET.get("q", "").strip()
     patients = selectors.patient_search(query=query)
     page = Paginator(patients, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    if len(page.object_list):  # names on the page: the view is audited
+        audit_view(request, summary=f"Listed {len(page.object_list)} patients")
     return render(request, "patients/patient_list.html", {"page": page, "query": query})
 
 
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 def patient_create(request):
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -85,7 +88,7 @@ def patient_create(request):
     return render(request, "patients/patient_form.html", {"form": form, "patient": None})
 
 
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 def patient_record(request, patient_id: int):
     """The record. Front desk and admin see demographics; clinicians and nurses the rest."""
     patient = patient_for_user(request.user, patient_id, clinical=False)
@@ -105,7 +108,8 @@ def patient_record(request, patient_id: int):
                 for name, label in CHECKLIST_FIELDS
             ],
             diagnosis=selectors.latest_diagnosis(patient),
-            trials=selectors.preventive_trials_for(patient),
+            trials=selectors.preventive_trial_lines(patient, today=timezone.localdate()),
+            historical_baseline=selectors.historical_baseline_for(patient),
             decision=selectors.latest_decision(patient),
         )
     audit_view(
@@ -117,7 +121,7 @@ def patient_record(request, patient_id: int):
     return render(request, "patients/patient_record.html", context)
 
 
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 def patient_edit(request, patient_id: int):
     patient = patient_for_user(request.user, patient_id, clinical=False)
     form = PatientForm(request.POST or None, instance=Patient.objects.get(pk=patient.pk))
@@ -183,5 +187,34 @@ def preventive_trial_create(request, patient_id: int):
     return render(
         request,
         "patients/preventive_trial_form.html",
-        {"form": form, "patient": patient, "trials": selectors.preventive_trials_for(patient)},
+        {
+            "form": form,
+            "patient": patient,
+            "trials": selectors.preventive_trial_lines(patient, today=timezone.localdate()),
+        },
+    )
+
+
+@roles_required(CLINICAL_ROLES)
+def historical_baseline_create(request, patient_id: int):
+    """Record the baseline of a patient transferring in with sessions elsewhere."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    form = HistoricalBaselineForm(request.POST or None)
+    if _save_patient_form(
+        request,
+        form,
+        lambda data: services.historical_baseline_record(
+            actor=request.user, patient=patient, request=request, **data
+        ),
+        success="Historical baseline recorded.",
+    ):
+        return redirect("patients:patient-record", patient_id=patient.pk)
+    return render(
+        request,
+        "patients/historical_baseline_form.html",
+        {
+            "form": form,
+            "patient": patient,
+            "current": selectors.historical_baseline_for(patient),
+        },
     )

@@ -7,7 +7,12 @@ constants so that pages, the printable sheet and the PDF all say the same thing.
 Public API
 ----------
 - ``AFTERCARE_UPRIGHT_HOURS``, ``REDNESS_SETTLES_HOURS``
-- ``aftercare_instructions() -> list[str]`` and ``aftercare_text() -> str``
+- ``aftercare_instructions() -> list[str]`` and ``aftercare_text() -> str``: what is stored
+  on the note as the aftercare given. The advice about urgent side effects is not part of
+  it: every page and PDF shows it from ``cadence.rules.side_effects.URGENT_ADVICE_LINES``
+  (one wording, section 7), next to these lines.
+- ``aftercare_lines_to_show(stored) -> list[str]``: a note's stored aftercare, one line
+  each, without the urgent-symptom line older notes carried (superseded by the one wording)
 - ``RELIEF_STARTS_DAYS``, ``PEAK_EFFECT_WEEK``, ``ACTIVE_WEEKS``, ``EARLY_IMPROVEMENT_WEEKS``
   (and ``RETREATMENT_WEEKS``, defined once in ``cadence.rules.payer``)
 - ``expected_course() -> list[str]``
@@ -25,6 +30,7 @@ __all__ = [
     "REDNESS_SETTLES_HOURS",
     "RELIEF_STARTS_DAYS",
     "aftercare_instructions",
+    "aftercare_lines_to_show",
     "aftercare_text",
     "expected_course",
 ]
@@ -51,13 +57,30 @@ def aftercare_instructions() -> list[str]:
         "Do not exercise for the rest of the day.",
         "Some redness or swelling where the needle went in is normal; it usually goes "
         f"within {REDNESS_SETTLES_HOURS} hour.",
-        "Call the clinic at once if you have difficulty swallowing, speaking or breathing, "
-        "new weakness, or double vision.",
     ]
 
 
 def aftercare_text() -> str:
     return "\n".join(aftercare_instructions())
+
+
+#: The urgent-symptom line notes stored before the one wording of section 7; shown no more
+#: (the sheet shows ``URGENT_ADVICE_LINES`` instead, so the advice never differs).
+SUPERSEDED_URGENT_LINES = frozenset(
+    {
+        "Call the clinic at once if you have difficulty swallowing, speaking or breathing, "
+        "new weakness, or double vision.",
+    }
+)
+
+
+def aftercare_lines_to_show(stored: str) -> list[str]:
+    """A note's stored aftercare as lines, blank and superseded urgent-advice lines left out."""
+    return [
+        line
+        for line in stored.splitlines()
+        if line.strip() and line.strip() not in SUPERSEDED_URGENT_LINES
+    ]
 
 
 def expected_course() -> list[str]:

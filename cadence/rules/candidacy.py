@@ -7,14 +7,16 @@
   days, for more than 3 months. ``months_with_chronic_pattern`` is a whole number of
   months, so "more than 3 months" means 4 or more.
 - ``neurologist_diagnosis``: confirmed by a neurologist *and* coded in the ICD-10-CM G43.7
-  family (``ICD10_CHRONIC_MIGRAINE_CODES``).
+  family or, with aura, G43.E0x/G43.E1x (``ICD10_CHRONIC_MIGRAINE_CODES``).
 - ``preventive_failures``: at least ``profile.min_preventive_classes`` distinct *oral*
   preventive classes (``ORAL_PREVENTIVE_CLASSES``) with an outcome of ineffective, not
   tolerated or contraindicated. Cadence's adequacy rule (reference: "an adequate trial
-  (typically 2 months or more at a therapeutic dose)"): an *ineffective* trial counts only
-  if it lasted at least ``ADEQUATE_TRIAL_MONTHS`` (2) calendar months (``months``, or
-  ``start``/``end``); when its duration is not recorded it is "unverified" and can make
-  the criterion unknown, never met. Not tolerated / contraindicated count whatever the
+  (typically 2 months or more at a therapeutic dose)") is ``cadence.rules.preventives``:
+  an *ineffective* trial counts only if it lasted at least 8 weeks (``weeks``,
+  ``months`` or ``start``/``end``) and, when its daily dose is recorded, at least the
+  drug's minimum usual daily dose (``CandidacyFacts.min_daily_doses_mg``); when its
+  duration is not recorded it is "unverified" and can make the criterion unknown, never
+  met; with no dose recorded it counts and the detail says the dose was not checked. Not tolerated / contraindicated count whatever the
   duration. ``preventive_trials=None`` means the history was not taken (unknown); an empty
   sequence means no preventive was tried (unmet).
 - ``no_contraindication``: no infection at a proposed site and no hypersensitivity.
@@ -45,14 +47,21 @@ Public API
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
 
 from cadence.rules.payer import DEFAULT_PAYER_PROFILE, PayerProfile
+from cadence.rules.preventives import (
+    DEFAULT_MIN_DAILY_DOSES_MG,
+    MIN_ADEQUATE_TRIAL_WEEKS,
+    Adequacy,
+    TrialAdequacy,
+    trial_adequacy,
+)
 
 __all__ = [
     "ADEQUATE_TRIAL_MONTHS",
@@ -88,16 +97,23 @@ CHRONIC_MIN_MIGRAINE_DAYS = 8
 CHRONIC_MIN_MONTHS_EXCLUSIVE = 3
 #: "approved for chronic migraine in adults (18+)".
 ADULT_AGE = 18
-#: "an adequate trial (typically 2 months or more at a therapeutic dose)".
+#: "an adequate trial (typically 2 months or more at a therapeutic dose)"; the rule itself
+#: is ``cadence.rules.preventives`` (8 weeks, ``MIN_ADEQUATE_TRIAL_WEEKS``).
 ADEQUATE_TRIAL_MONTHS = 2
 
-#: "ICD-10-CM G43.7 family".
+#: "ICD-10-CM G43.7 family" (section 1) and, since ICD-10-CM FY2025, chronic migraine
+#: *with aura* G43.E01, G43.E09, G43.E11, G43.E19: "chronic-migraine diagnoses like
+#: G43.7x" (section 7).
 ICD10_CHRONIC_MIGRAINE_CODES: Mapping[str, str] = MappingProxyType(
     {
         "G43.709": "Chronic migraine without aura, not intractable, without status migrainosus",
         "G43.719": "Chronic migraine without aura, intractable, without status migrainosus",
         "G43.701": "Chronic migraine without aura, not intractable, with status migrainosus",
         "G43.711": "Chronic migraine without aura, intractable, with status migrainosus",
+        "G43.E09": "Chronic migraine with aura, not intractable, without status migrainosus",
+        "G43.E19": "Chronic migraine with aura, intractable, without status migrainosus",
+        "G43.E01": "Chronic migraine with aura, not intractable, with status migrainosus",
+        "G43.E11": "Chronic migraine with aura, intractable, with status migrainosus",
     }
 )
 
@@ -161,6 +177,8 @@ class PreventiveTrial:
     months: float | None = None
     start: date | None = None
     end: date | None = None
+    weeks: float | None = None
+    daily_dose_mg: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "drug_class", PreventiveClass(self.drug_class))
@@ -196,6 +214,10 @@ class CandidacyFacts:
     contraindications: Contraindications = field(default_factory=Contraindications)
     warnings: Warnings = field(default_factory=Warnings)
     medication_overuse: bool | None = None
+    #: The clinic's minimum usual daily doses (``cadence.rules.preventives``).
+    min_daily_doses_mg: Mapping[str, Decimal] = field(
+        default_factory=lambda: DEFAULT_MIN_DAILY_DOSES_MG
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +231,23 @@ class Criterion:
 class Flag:
     code: str
     detail: str
+
+
+#: Each flag in the clinic's words: the checklist question that raises or clears it
+#: (the off-label age flag is cleared by the decision's override reason).
+FLAG_QUESTIONS: dict[str, str] = {
+    "medication_overuse": "Medication-overuse headache suspected",
+    "neuromuscular_disorder": "Neuromuscular disease",
+    "aminoglycoside": "Takes aminoglycosides or other agents affecting neuromuscular transmission",
+    "swallowing_breathing_difficulty": "Swallowing or breathing difficulty",
+    "pregnancy": "Pregnant or breastfeeding",
+    "off_label_age": "Under 18 (off-label)",
+}
+
+
+def flag_question(code: str) -> str:
+    """The words shown for a flag or an unanswered screening question."""
+    return FLAG_QUESTIONS.get(code, code.replace("_", " ").capitalize())
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,19 +306,18 @@ def normalise_icd10(code: str) -> str:
     return c
 
 
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _adequate(trial: PreventiveTrial) -> bool | None:
-    """Did an ineffective trial last long enough? None = duration not recorded."""
-    if trial.months is not None:
-        return trial.months >= ADEQUATE_TRIAL_MONTHS
-    if trial.start is not None and trial.end is not None:
-        return trial.end >= _add_months(trial.start, ADEQUATE_TRIAL_MONTHS)
-    return None
+def _adequacy(trial: PreventiveTrial, min_doses: Mapping[str, Decimal]) -> TrialAdequacy:
+    """Was an ineffective trial adequate (long enough, at a usual dose)?"""
+    return trial_adequacy(
+        drug=trial.drug,
+        outcome=trial.outcome,
+        start=trial.start,
+        end=trial.end,
+        weeks=trial.weeks,
+        months=trial.months,
+        daily_dose_mg=trial.daily_dose_mg,
+        min_doses=min_doses,
+    )
 
 
 def _num(value: float) -> str:
@@ -301,13 +339,8 @@ def _chronic_migraine(facts: CandidacyFacts) -> Criterion:
     for name, value in (("headache days", hd), ("migraine days", md), ("months", months)):
         if value is not None and value < 0:
             return Criterion(code, None, f"unknown: {name} cannot be negative ({_num(value)})")
-    if hd is not None and md is not None and md > hd:
-        return Criterion(
-            code,
-            None,
-            f"unknown: {_num(md)} migraine days is more than {_num(hd)} headache days a "
-            "month; migraine days are a subset of headache days, check the record",
-        )
+    # Migraine days may exceed headache days (clinic-reference.md section 7: an aura day
+    # with a short headache is a migraine day but not a headache day): not a record error.
     unmet: list[str] = []
     missing: list[str] = []
     if hd is None:
@@ -353,7 +386,7 @@ def _neurologist_diagnosis(facts: CandidacyFacts) -> Criterion:
         return Criterion(
             code,
             False,
-            f"ICD-10 code {icd} is not a chronic-migraine code (G43.7 family: "
+            f"ICD-10 code {icd} is not a chronic-migraine code (G43.7 and G43.E families: "
             f"{', '.join(ICD10_CHRONIC_MIGRAINE_CODES)})",
         )
     if facts.neurologist_confirmed is None:
@@ -380,6 +413,7 @@ def _preventive_failures(facts: CandidacyFacts, profile: PayerProfile) -> Criter
     confirmed: set[PreventiveClass] = set()
     unverified: set[PreventiveClass] = set()
     notes: list[str] = []
+    dose_unchecked: list[str] = []
     for trial in trials:
         if trial.outcome not in FAILED_OUTCOMES:
             continue
@@ -387,15 +421,20 @@ def _preventive_failures(facts: CandidacyFacts, profile: PayerProfile) -> Criter
             notes.append(f"{trial.drug} ({trial.drug_class}) is not an oral class the payer counts")
             continue
         if trial.outcome is TrialOutcome.ineffective:
-            adequate = _adequate(trial)
-            if adequate is None:
+            adequacy = _adequacy(trial, facts.min_daily_doses_mg)
+            if adequacy.adequacy is Adequacy.unknown_duration:
                 unverified.add(trial.drug_class)
                 continue
-            if not adequate:
+            if adequacy.adequacy is Adequacy.too_short:
                 notes.append(
-                    f"{trial.drug} stopped before an adequate {ADEQUATE_TRIAL_MONTHS}-month trial"
+                    f"{trial.drug} stopped before an adequate {MIN_ADEQUATE_TRIAL_WEEKS}-week trial"
                 )
                 continue
+            if adequacy.adequacy is Adequacy.low_dose:
+                notes.append(adequacy.detail)
+                continue
+            if adequacy.adequacy is Adequacy.dose_not_checked:
+                dose_unchecked.append(trial.drug)
         confirmed.add(trial.drug_class)
     unverified -= confirmed
     order = list(PreventiveClass)
@@ -411,6 +450,10 @@ def _preventive_failures(facts: CandidacyFacts, profile: PayerProfile) -> Criter
     )
     if notes:
         detail += "; not counted: " + "; ".join(notes)
+    if dose_unchecked:
+        detail += "; dose adequacy unknown (no daily dose recorded) for " + ", ".join(
+            dose_unchecked
+        )
     if n >= required:
         return Criterion(code, True, detail)
     if n + len(unverified) >= required:
@@ -418,7 +461,7 @@ def _preventive_failures(facts: CandidacyFacts, profile: PayerProfile) -> Criter
             code,
             None,
             f"unknown: {detail}; trial length not recorded for {names(unverified)} "
-            f"(an ineffective trial must last {ADEQUATE_TRIAL_MONTHS} months or more)",
+            f"(an ineffective trial must last {MIN_ADEQUATE_TRIAL_WEEKS} weeks or more)",
         )
     if unverified:
         detail += f"; trial length not recorded for {names(unverified)}"

@@ -72,6 +72,7 @@ __all__ = [
     "CLASSIFICATION_COLUMNS",
     "DERIVED_COLUMNS",
     "DIARY_GAP_DAYS",
+    "HEADACHE_FEATURES",
     "MAX_HOURS",
     "MIN_HEADACHE_HOURS",
     "MIN_PAIN_FEATURES",
@@ -161,6 +162,21 @@ class DiaryDayFacts:
     phonophobia: bool = False
     aura: bool = False
     acute_medications: tuple[AcuteMedicationTaken, ...] = ()
+    #: Aura with no headache at all: a choice of its own (validation only; such a day
+    #: classifies as a day with no headache).
+    aura_without_headache: bool = False
+
+
+#: The headache's features (ICHD-3 criteria C and D): recorded only with a headache.
+HEADACHE_FEATURES: tuple[str, ...] = (
+    "unilateral",
+    "pulsating",
+    "worse_with_activity",
+    "nausea",
+    "vomiting",
+    "photophobia",
+    "phonophobia",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +300,10 @@ def diary_day_problems(facts: DiaryDayFacts) -> list[tuple[str, str]]:
       treated day: the headache was real but aborted, so its peak may be rated).
       A headache (hours > 0) rated ``none`` is accepted as "not rated".
     * every acute medicine needs a non-empty name and a valid ``drug_class``.
+    * a day with no headache (0 hours, not treated) has no headache features
+      (``HEADACHE_FEATURES``) and no ``aura``; aura with no headache is the separate
+      ``aura_without_headache``, which in turn can't go with hours of headache. A treated
+      day with 0 hours (a headache aborted by the drug) may carry its features.
     """
     problems: list[tuple[str, str]] = []
     hours = facts.headache_hours
@@ -318,13 +338,39 @@ def diary_day_problems(facts: DiaryDayFacts) -> list[tuple[str, str]]:
                 (f"acute_medications[{index}].drug_class", f"drug_class must be one of: {allowed}")
             )
 
-    if (
-        hours_ok
-        and severity_ok
-        and medications_ok
-        and hours == 0
-        and severity != PeakSeverity.none
-        and not is_treated(facts)
-    ):
-        problems.append(("peak_severity", "peak_severity must be none when there was no headache"))
+    no_headache = hours_ok and medications_ok and hours == 0 and not is_treated(facts)
+    if no_headache and severity_ok and severity != PeakSeverity.none:
+        problems.append(
+            (
+                "peak_severity",
+                "A day with 0 hours of headache can't have a worst pain: enter how many "
+                "hours the headache lasted, or choose None.",
+            )
+        )
+    if no_headache:
+        ticked = [name for name in HEADACHE_FEATURES if getattr(facts, name)]
+        if ticked:
+            problems.append(
+                (
+                    ticked[0],
+                    "A day with 0 hours of headache can't have headache features: enter how "
+                    "many hours the headache lasted, or untick what it was like.",
+                )
+            )
+        if facts.aura:
+            problems.append(
+                (
+                    "aura",
+                    "An aura with a headache needs the hours of headache; for an aura with "
+                    'no headache at all, choose "Aura without headache" instead.',
+                )
+            )
+    if hours_ok and (hours > 0 or is_treated(facts)) and facts.aura_without_headache:
+        problems.append(
+            (
+                "aura_without_headache",
+                '"Aura without headache" can\'t go with hours of headache: tick "Aura" '
+                "among the headache's features instead.",
+            )
+        )
     return problems

@@ -320,7 +320,7 @@ def wearing_off(
     else:
         detected = all(r.worse for r in results)
         verdict = (
-            "wearing-off: headache days rise clearly in weeks 9-12 in each of the last "
+            "headache days rise clearly in weeks 9-12 in each of the last "
             if detected
             else "no clear wearing-off across the last "
         )

@@ -26,6 +26,11 @@ Functions
     ``baseline_window(first_procedure) -> tuple[date, date]``
     ``follow_up_windows(first_procedure, until) -> list[tuple[date, date]]``
     ``response(baseline, periods, rule=ResponderRule.percent_50) -> Response``
+    ``week_24_response(baseline, periods, rule=...) -> Response`` (the 24-week review:
+        the weeks 21-24 period, not the latest)
+    ``response_status(baseline, follow_up, rule) -> ResponseStatus`` (exact Fractions;
+        the clinic report calls it too), ``exact_count(period, name)``,
+        ``exact_per_period(raw_days, days_recorded)``
     ``outcome_summary(days, procedure_dates, as_of, rule=...) -> OutcomeSummary``
         (baseline + follow-up periods + response: the API's "Outcomes" object)
 Constants
@@ -51,7 +56,11 @@ Conventions and interpretation choices
 * **Response** compares the latest *complete* follow-up period with non-null counts to
   the baseline. ``headache_day_change`` = period - baseline (negative is better);
   ``percent_change`` = change / baseline x 100. Both are rounded to 1 decimal for
-  display; the status is decided on exact values. Status with rule ``percent_50``:
+  display; the status is decided on exact values: ``raw * 28 / days_recorded`` as a
+  ``Fraction`` (``exact_count``), never the 0.1-rounded counts (clinic-reference.md
+  section 7: 10 headache days in 21 recorded baseline days against 5 in 21 is exactly
+  50% fewer, a responder). ``Response.measures`` gives migraine, moderate/severe and
+  acute-medication days against the baseline beside headache days. Status with rule ``percent_50``:
   responder at a reduction >= 50 %, partial at >= 30 % and < 50 %. With rule
   ``fewer_7_days``: responder at a change <= -7 days; otherwise partial when the
   reduction is >= 30 %. A baseline with 0 headache days gives ``insufficient_data``
@@ -96,14 +105,20 @@ __all__ = [
     "ResponderRule",
     "Response",
     "ResponseStatus",
+    "MEASURES",
+    "MeasureChange",
     "baseline_window",
     "days_by_date",
+    "exact_count",
+    "exact_per_period",
     "follow_up_windows",
     "outcome_summary",
     "period_from_counts",
     "period_metrics",
     "recorded_day",
     "response",
+    "response_status",
+    "week_24_response",
 ]
 
 # --- Section 4: measuring the response -------------------------------------------------
@@ -335,6 +350,29 @@ class ResponseStatus(StrEnum):
     insufficient_data = "insufficient_data"
 
 
+#: The day counts compared with the baseline beside headache days (clinic-reference.md
+#: section 4's per-period counts; "payers and neurologists ask for them"), with labels.
+MEASURES: tuple[tuple[str, str], ...] = (
+    ("headache_days", "headache days"),
+    ("migraine_days", "migraine days"),
+    ("moderate_severe_days", "moderate/severe headache days"),
+    ("acute_medication_days", "acute-medication days"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureChange:
+    """One count of a period against the baseline (rounded to 0.1 for display only)."""
+
+    name: str
+    label: str
+    baseline: float
+    period: float
+    change: float
+    #: ``None`` when the baseline count is 0 (a percent of nothing is undefined).
+    percent_change: float | None
+
+
 @dataclass(frozen=True, slots=True)
 class Response:
     """Response of the latest complete, sufficient follow-up period vs the baseline."""
@@ -345,65 +383,103 @@ class Response:
     compared_period: PeriodMetrics | None = None
     reason: str = ""
     rule: ResponderRule = ResponderRule.percent_50
+    #: Headache, migraine, moderate/severe and acute-medication days against the baseline.
+    measures: tuple[MeasureChange, ...] = ()
+
+    def measure(self, name: str) -> MeasureChange | None:
+        """The change of one of ``MEASURES`` (``None`` when not measurable)."""
+        return next((m for m in self.measures if m.name == name), None)
 
 
 def _exact(value: float) -> Fraction:
     return Fraction(Decimal(repr(value)))
 
 
-def response(
-    baseline: PeriodMetrics | None,
-    periods: Sequence[PeriodMetrics],
-    rule: ResponderRule | str = ResponderRule.percent_50,
-) -> Response:
-    """Compare the latest ended follow-up period with enough days to the baseline."""
+def exact_count(period: PeriodMetrics, name: str = "headache_days") -> Fraction | None:
+    """A period's day count scaled to 28 days, exactly: ``raw * 28 / days_recorded``
+    (capped at 28), never the 0.1-rounded display value. ``None`` under
+    ``MIN_RECORDED_DAYS``. A period built from display values only (no raw counts that
+    round to them) falls back to its displayed number."""
+    shown = getattr(period, name)
+    if shown is None:
+        return None
+    days = period.days_recorded
+    if days > 0:
+        exact = min(Fraction(int(getattr(period.raw, name)) * PERIOD_DAYS, days), PERIOD_DAYS)
+        if round(float(exact), 1) == shown:
+            return exact
+    return _exact(shown)
+
+
+def exact_per_period(raw_days: int, days_recorded: int) -> Fraction | None:
+    """``raw_days`` in ``days_recorded`` recorded days, scaled exactly to 28 days (as
+    ``period_from_counts`` scales before rounding); ``None`` under ``MIN_RECORDED_DAYS``."""
+    days = min(int(days_recorded), PERIOD_DAYS)
+    if days < MIN_RECORDED_DAYS:
+        return None
+    return min(Fraction(int(raw_days) * PERIOD_DAYS, days), PERIOD_DAYS)
+
+
+def response_status(
+    baseline: Fraction, follow_up: Fraction, rule: ResponderRule | str = ResponderRule.percent_50
+) -> ResponseStatus:
+    """THE responder decision, on exact values (``Fraction`` headache days per 28 days):
+    responder at >= 50% fewer (or >= 7 fewer with ``fewer_7_days``), partial at >= 30%
+    fewer, else non-responder; a baseline of 0 is ``insufficient_data``. Every surface
+    (patient page, API, clinic report, payer packet, FHIR, CSV) reaches this function."""
     rule = ResponderRule(rule)
+    if baseline <= 0:
+        return ResponseStatus.insufficient_data
+    change = follow_up - baseline
+    reduction_percent = -change * 100 / baseline
+    if rule is ResponderRule.percent_50:
+        responder = reduction_percent >= RESPONDER_PERCENT
+    else:
+        responder = change <= -ALT_RESPONDER_DAYS
+    if responder:
+        return ResponseStatus.responder
+    if reduction_percent >= PARTIAL_PERCENT:
+        return ResponseStatus.partial
+    return ResponseStatus.non_responder
 
-    def insufficient(reason: str, period: PeriodMetrics | None = None) -> Response:
-        return Response(
-            status=ResponseStatus.insufficient_data,
-            compared_period=period,
-            reason=reason,
-            rule=rule,
-        )
 
-    if baseline is None:
-        return insufficient("no baseline period: no procedure has been recorded")
-    if baseline.headache_days is None:
-        return insufficient(
-            f"the baseline diary covers only {baseline.days_recorded} of "
-            f"{baseline.length_days} days ({MIN_RECORDED_DAYS} needed)"
+def _measures(baseline: PeriodMetrics, period: PeriodMetrics) -> tuple[MeasureChange, ...]:
+    found = []
+    for name, label in MEASURES:
+        base, follow = exact_count(baseline, name), exact_count(period, name)
+        if base is None or follow is None:
+            continue
+        change = follow - base
+        found.append(
+            MeasureChange(
+                name=name,
+                label=label,
+                baseline=round(float(base), 1),
+                period=round(float(follow), 1),
+                change=round(float(change), 1),
+                percent_change=round(float(change * 100 / base), 1) if base > 0 else None,
+            )
         )
-    usable = [p for p in periods if p.complete and p.headache_days is not None]
-    if not usable:
-        ended = [p for p in periods if p.complete]
-        if not ended:
-            return insufficient("no follow-up period has ended yet")
-        return insufficient(
-            f"no ended follow-up period has at least {MIN_RECORDED_DAYS} recorded diary days"
-        )
-    period = max(usable, key=lambda p: p.start)
-    assert period.headache_days is not None
-    if baseline.headache_days <= 0:
+    return tuple(found)
+
+
+def _compare(
+    baseline: PeriodMetrics, period: PeriodMetrics, rule: ResponderRule, insufficient
+) -> Response:
+    base = exact_count(baseline)
+    follow = exact_count(period)
+    assert base is not None and follow is not None
+    if base <= 0:
         return insufficient(
             "the baseline had no headache days, so a reduction cannot be measured", period
         )
-    base = _exact(baseline.headache_days)
-    change = _exact(period.headache_days) - base
+    change = follow - base
     percent = change * 100 / base
-    reduction_percent = -percent
+    status = response_status(base, follow, rule)
     if rule is ResponderRule.percent_50:
-        responder = reduction_percent >= RESPONDER_PERCENT
         rule_text = f"at least {RESPONDER_PERCENT}% fewer headache days"
     else:
-        responder = change <= -ALT_RESPONDER_DAYS
         rule_text = f"at least {ALT_RESPONDER_DAYS} fewer headache days"
-    if responder:
-        status = ResponseStatus.responder
-    elif reduction_percent >= PARTIAL_PERCENT:
-        status = ResponseStatus.partial
-    else:
-        status = ResponseStatus.non_responder
     change_display = round(float(change), 1)
     percent_display = round(float(percent), 1)
     reason = (
@@ -418,7 +494,83 @@ def response(
         compared_period=period,
         reason=reason,
         rule=rule,
+        measures=_measures(baseline, period),
     )
+
+
+def _insufficient_factory(rule: ResponderRule):
+    def insufficient(reason: str, period: PeriodMetrics | None = None) -> Response:
+        return Response(
+            status=ResponseStatus.insufficient_data,
+            compared_period=period,
+            reason=reason,
+            rule=rule,
+        )
+
+    return insufficient
+
+
+def _baseline_problem(baseline: PeriodMetrics | None) -> str | None:
+    if baseline is None:
+        return "no baseline period: no procedure has been recorded"
+    if baseline.headache_days is None:
+        return (
+            f"the baseline diary covers only {baseline.days_recorded} of "
+            f"{baseline.length_days} days ({MIN_RECORDED_DAYS} needed)"
+        )
+    return None
+
+
+def response(
+    baseline: PeriodMetrics | None,
+    periods: Sequence[PeriodMetrics],
+    rule: ResponderRule | str = ResponderRule.percent_50,
+) -> Response:
+    """Compare the latest ended follow-up period with enough days to the baseline."""
+    rule = ResponderRule(rule)
+    insufficient = _insufficient_factory(rule)
+    problem = _baseline_problem(baseline)
+    if problem:
+        return insufficient(problem)
+    assert baseline is not None
+    usable = [p for p in periods if p.complete and p.headache_days is not None]
+    if not usable:
+        ended = [p for p in periods if p.complete]
+        if not ended:
+            return insufficient("no follow-up period has ended yet")
+        return insufficient(
+            f"no ended follow-up period has at least {MIN_RECORDED_DAYS} recorded diary days"
+        )
+    period = max(usable, key=lambda p: p.start)
+    return _compare(baseline, period, rule, insufficient)
+
+
+def week_24_response(
+    baseline: PeriodMetrics | None,
+    periods: Sequence[PeriodMetrics],
+    rule: ResponderRule | str = ResponderRule.percent_50,
+) -> Response:
+    """The response at the 24-week course review (clinic-reference.md section 7): the
+    follow-up period of weeks 21-24 (``periods[WEEK_24_PERIOD_INDEX]``, the second
+    cycle's last four weeks) against the baseline — never simply the latest period, so a
+    wearing-off period later on does not change the review. ``insufficient_data`` until
+    that period has ended with at least ``MIN_RECORDED_DAYS`` recorded days."""
+    rule = ResponderRule(rule)
+    insufficient = _insufficient_factory(rule)
+    problem = _baseline_problem(baseline)
+    if problem:
+        return insufficient(problem)
+    assert baseline is not None
+    if len(periods) <= WEEK_24_PERIOD_INDEX or not periods[WEEK_24_PERIOD_INDEX].complete:
+        return insufficient("the weeks 21-24 period has not ended yet")
+    period = periods[WEEK_24_PERIOD_INDEX]
+    if period.headache_days is None:
+        return insufficient(
+            f"the weeks 21-24 period has only {period.days_recorded} recorded diary days "
+            f"({MIN_RECORDED_DAYS} needed)",
+            period,
+        )
+    return _compare(baseline, period, rule, insufficient)
 
 
 @dataclass(frozen=True, slots=True)

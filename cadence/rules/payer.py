@@ -9,7 +9,9 @@ Public API
 ----------
 - ``ResponderRule`` -- the canonical responder rule enum (``percent_50``, ``fewer_7_days``).
 - ``PayerProfile(name, min_preventive_classes=2, min_interval_days=84,
-  responder_rule=ResponderRule.percent_50, shortened_interval_days=None, review_weeks=24)``
+  responder_rule=ResponderRule.percent_50, shortened_interval_days=None, review_weeks=24,
+  stopping_rules=StoppingRules.us_responder)``
+- ``StoppingRules`` -- the course review's rule set (``us_responder``, ``nice_ta260``).
 - ``DEFAULT_PAYER_PROFILE`` -- the reference defaults.
 - Constants ``DEFAULT_MIN_PREVENTIVE_CLASSES``, ``RETREATMENT_WEEKS``,
   ``RETREATMENT_INTERVAL_DAYS``, ``COURSE_REVIEW_WEEKS``.
@@ -33,6 +35,7 @@ __all__ = [
     "RETREATMENT_WEEKS",
     "PayerProfile",
     "ResponderRule",
+    "StoppingRules",
 ]
 
 # Section 1: "an adequate trial ... of at least 2 oral preventive classes ... Default rule:
@@ -57,6 +60,19 @@ class ResponderRule(StrEnum):
     fewer_7_days = "fewer_7_days"
 
 
+class StoppingRules(StrEnum):
+    """Which rule set decides the 24-week course review (clinic-reference.md section 7,
+    "Stopping and continuing": a payer profile may choose either rule set). The rules
+    themselves are in ``cadence.rules.course_review``."""
+
+    #: "US payers: responder as section 4" (the profile's ``responder_rule``).
+    us_responder = "us_responder"
+    #: "NHS England (NICE TA260): Botox after 3 failed preventives; stop when headache days
+    #: fall by less than 30% after two cycles, or when the migraine has become episodic
+    #: (fewer than 15 headache days a month) for three consecutive months."
+    nice_ta260 = "nice_ta260"
+
+
 @dataclass(frozen=True, slots=True)
 class PayerProfile:
     """The payer-dependent settings; defaults are clinic-reference.md's numbers.
@@ -72,6 +88,7 @@ class PayerProfile:
     responder_rule: ResponderRule = ResponderRule.percent_50
     shortened_interval_days: int | None = None
     review_weeks: int = COURSE_REVIEW_WEEKS
+    stopping_rules: StoppingRules = StoppingRules.us_responder
 
     def __post_init__(self) -> None:
         if self.min_preventive_classes < 1:
@@ -88,6 +105,9 @@ class PayerProfile:
         if self.review_weeks < 1:
             raise ValueError("review_weeks must be at least 1")
         object.__setattr__(self, "responder_rule", ResponderRule(self.responder_rule))
+        object.__setattr__(self, "stopping_rules", StoppingRules(self.stopping_rules))
 
 
-DEFAULT_PAYER_PROFILE = PayerProfile(name="Default (clinic-reference.md)")
+#: Shown on screens and PDFs: the clinic's own words, never a file name.
+DEFAULT_PAYER_PROFILE_NAME = "Clinic default"
+DEFAULT_PAYER_PROFILE = PayerProfile(name=DEFAULT_PAYER_PROFILE_NAME)

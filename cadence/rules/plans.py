@@ -17,7 +17,8 @@ Rules (``PlanProblem.rule`` codes):
 ``unknown_site``               the code is not in ``SITE_CATALOGUE``
 ``duplicate_site``             a site listed twice (for PREEMPT: an FTP addition that
                                repeats a fixed PREEMPT site)
-``invalid_units``              units not a finite positive number
+``invalid_units``              units not a finite positive number, or not a whole
+                               number of ``UNITS_STEP`` (0.1 U: 5.05 U is refused)
 ``preempt_units_fixed``        a fixed PREEMPT site not at 5 U
 ``preempt_site_missing``       a PREEMPT plan without one of the 31 fixed sites
 ``units_out_of_range``         a custom or FTP site outside 2.5-10 U
@@ -81,9 +82,11 @@ from cadence.rules.sites import (
     TARGETED_MIN_UNITS,
     TRIGGER_AREAS,
     UNITS_PER_SITE,
+    UNITS_STEP,
     Muscle,
     format_units,
     to_units,
+    units_off_step,
 )
 
 __all__ = [
@@ -226,6 +229,16 @@ def validate_plan(
                     "invalid_units",
                     site.code,
                     f"{spec.label}: units must be a positive number, got {format_units(units)}",
+                )
+            )
+            continue
+        if units_off_step(units):
+            problems.append(
+                PlanProblem(
+                    "invalid_units",
+                    site.code,
+                    f"{spec.label}: units are recorded in steps of {format_units(UNITS_STEP)} U; "
+                    f"{format_units(units)} U doesn't fit (it is not rounded)",
                 )
             )
             continue

@@ -23,7 +23,8 @@ Functions
     ``score_questionnaire(instrument, answers) -> MidasResult | Hit6Result``  dispatcher.
 Constants
     ``MIDAS_ITEMS`` (the 5 scored questions, paraphrased in our words, in order),
-    ``MIDAS_UNSCORED_ITEMS``, ``MIDAS_MAX_DAYS`` (90), ``MIDAS_GRADES``,
+    ``MIDAS_UNSCORED_ITEMS``, ``MIDAS_MAX_DAYS`` (90), ``MIDAS_DAY_GROUPS``,
+    ``MIDAS_MAX_SCORE`` (270), ``MIDAS_GRADES``,
     ``MIDAS_MIN_POINTS_CHANGE`` (5), ``MIDAS_MIN_PERCENT_CHANGE`` (30),
     ``HIT6_POINTS``, ``HIT6_ITEM_COUNT`` (6), ``HIT6_MIN_SCORE`` (36), ``HIT6_MAX_SCORE`` (78),
     ``HIT6_BANDS``, ``HIT6_MIN_POINTS_CHANGE`` (5), ``HIT6_NEUTRAL_LABELS``.
@@ -57,9 +58,11 @@ __all__ = [
     "HIT6_MIN_SCORE",
     "HIT6_NEUTRAL_LABELS",
     "HIT6_POINTS",
+    "MIDAS_DAY_GROUPS",
     "MIDAS_GRADES",
     "MIDAS_ITEMS",
     "MIDAS_MAX_DAYS",
+    "MIDAS_MAX_SCORE",
     "MIDAS_MIN_PERCENT_CHANGE",
     "MIDAS_MIN_POINTS_CHANGE",
     "MIDAS_UNSCORED_ITEMS",
@@ -128,6 +131,16 @@ MIDAS_UNSCORED_ITEMS: tuple[str, ...] = (
 )
 #: Each answer counts days in the last 3 months; Cadence caps it at 90 (API contract).
 MIDAS_MAX_DAYS: int = 90
+#: clinic-reference.md section 7: "MIDAS day counts must add up: items 1 + 2 (work or
+#: school: missed + halved, the second excluding the first's days) at most 90, items 3 + 4
+#: (housework) at most 90, item 5 at most 90" -- (0-based item indexes, what they count).
+MIDAS_DAY_GROUPS: tuple[tuple[tuple[int, ...], str], ...] = (
+    ((0, 1), "work or school: days missed plus days at half productivity or less"),
+    ((2, 3), "housework: days not done plus days at half productivity or less"),
+    ((4,), "family, social or leisure activities missed"),
+)
+#: "the maximum score is 270" (section 7).
+MIDAS_MAX_SCORE: int = MIDAS_MAX_DAYS * len(MIDAS_DAY_GROUPS)
 #: "Grade I 0-5 (little or no disability), II 6-10 (mild), III 11-20 (moderate),
 #: IV 21+ (severe)" -- (grade, lowest score, highest score or None, meaning).
 MIDAS_GRADES: tuple[tuple[str, int, int | None, str], ...] = (
@@ -166,7 +179,8 @@ def midas_grade(score: int) -> str:
 
 
 def score_midas(answers: Sequence[int]) -> MidasResult:
-    """Score the five MIDAS day counts (in ``MIDAS_ITEMS`` order, each 0-90)."""
+    """Score the five MIDAS day counts (in ``MIDAS_ITEMS`` order, each 0-90; items 1 + 2
+    and items 3 + 4 at most 90 days together, ``MIDAS_DAY_GROUPS``)."""
     if isinstance(answers, str | bytes) or not isinstance(answers, Sequence):
         raise QuestionnaireError("MIDAS answers must be a list of 5 day counts")
     if len(answers) != len(MIDAS_ITEMS):
@@ -179,6 +193,15 @@ def score_midas(answers: Sequence[int]) -> MidasResult:
                 f"MIDAS item {index + 1} must be a whole number of days from 0 to "
                 f"{MIDAS_MAX_DAYS}, got {value!r}",
                 f"answers[{index}]",
+            )
+    for items, what in MIDAS_DAY_GROUPS:
+        days = sum(answers[i] for i in items)
+        if len(items) > 1 and days > MIDAS_MAX_DAYS:
+            numbers = " and ".join(str(i + 1) for i in items)
+            raise QuestionnaireError(
+                f"MIDAS items {numbers} ({what}) add up to {days} days, more than the "
+                f"{MIDAS_MAX_DAYS} days in 3 months: a day counts in only one of them.",
+                f"answers[{items[-1]}]",
             )
     score = sum(answers)
     return MidasResult(score=score, grade=midas_grade(score))
@@ -195,8 +218,10 @@ def _percent(previous: int, points: int) -> float | None:
 def midas_change(previous: int, current: int) -> Change:
     """Change from a previous to a current MIDAS total (see module docstring for rules)."""
     for name, value in (("previous", previous), ("current", current)):
-        if not _is_int(value) or not 0 <= value <= MIDAS_MAX_DAYS * len(MIDAS_ITEMS):
-            raise QuestionnaireError(f"MIDAS {name} score must be 0-450, got {value!r}", name)
+        if not _is_int(value) or not 0 <= value <= MIDAS_MAX_SCORE:
+            raise QuestionnaireError(
+                f"MIDAS {name} score must be 0-{MIDAS_MAX_SCORE}, got {value!r}", name
+            )
     points = current - previous
     low, high = _MIDAS_POINTS_BAND
     if previous > high:

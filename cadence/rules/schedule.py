@@ -16,7 +16,12 @@ Interpretation choices (Cadence defaults, not from the reference):
   included), ``overdue`` (after day 98, up to day 180), ``lapsed`` (more than 180 days:
   the next session starts a new course).
 - **Earliest date** = last session + ``profile.min_interval_days`` (84 by default).
-  ``next_due`` / the due window are clinical (84-98 days) and do not depend on the payer.
+- **Due** (clinic-reference.md section 7: "The payer's minimum interval drives the 'due'
+  status as well as the earliest date, so 'due' never shows on a day when booking would
+  be refused"): ``next_due`` = last session + the longer of the clinical 84 days and the
+  payer's ``min_interval_days`` (``due_after_days``); the window ends on day 98, or on
+  ``next_due`` itself when a payer's interval is longer than that. With a 90-day payer
+  the patient is due on days 90-98, never on day 85.
 - **Booking before the earliest date** is refused unless a clinician records a non-blank
   override reason (e.g. documented wearing-off). Even with an override, a booking is never
   allowed before ``profile.shortened_interval_days`` if the payer defines one, otherwise
@@ -38,7 +43,9 @@ Public API
   ``DUE_WINDOW_END_DAYS``, ``COURSE_SESSIONS``, ``NEW_COURSE_GAP_DAYS``,
   ``MIN_OVERRIDE_INTERVAL_DAYS``, ``BOOKING_REMINDER_DAYS_AFTER_SESSION``
 - ``ScheduleStatus``, ``TreatmentSchedule``, ``BookingDecision``, ``TreatmentStage``
+- ``earliest_date(session_dates, *, profile=DEFAULT_PAYER_PROFILE) -> date | None``
 - ``courses(session_dates) -> list[list[date]]``
+- ``due_after_days(profile) -> int`` (the day "due" starts: max(84, payer interval))
 - ``treatment_schedule(session_dates, *, today, profile=DEFAULT_PAYER_PROFILE)
   -> TreatmentSchedule``
 - ``booking_check(session_dates, proposed, *, profile=DEFAULT_PAYER_PROFILE,
@@ -76,6 +83,8 @@ __all__ = [
     "TreatmentStage",
     "booking_check",
     "courses",
+    "due_after_days",
+    "earliest_date",
     "treatment_schedule",
     "treatment_stage",
 ]
@@ -125,6 +134,18 @@ class BookingDecision:
     earliest: date | None = None
 
 
+def earliest_date(
+    session_dates: Iterable[date], *, profile: PayerProfile = DEFAULT_PAYER_PROFILE
+) -> date | None:
+    """The earliest re-treatment date: the last session + the payer's minimum interval
+    (``profile.min_interval_days``, 84 days by default); None before the first session.
+    The one computation of it: the schedule, booking and the procedure gate call it."""
+    dates = list(session_dates)
+    if not dates:
+        return None
+    return max(dates) + timedelta(days=profile.min_interval_days)
+
+
 def courses(session_dates: Sequence[date]) -> list[list[date]]:
     """Sessions (sorted, de-duplicated) grouped into courses; see the module docstring."""
     result: list[list[date]] = []
@@ -138,6 +159,12 @@ def courses(session_dates: Sequence[date]) -> list[list[date]]:
         else:
             result[-1].append(day)
     return result
+
+
+def due_after_days(profile: PayerProfile = DEFAULT_PAYER_PROFILE) -> int:
+    """Days after the last session on which a session is due: the clinical 84 days, or
+    the payer's minimum interval when it is longer (section 7)."""
+    return max(RETREATMENT_INTERVAL_DAYS, profile.min_interval_days)
 
 
 def treatment_schedule(
@@ -162,8 +189,9 @@ def treatment_schedule(
         )
     course = grouped[-1]
     last = course[-1]
-    next_due = last + timedelta(days=RETREATMENT_INTERVAL_DAYS)
-    window_end = last + timedelta(days=DUE_WINDOW_END_DAYS)
+    due_days = due_after_days(profile)
+    next_due = last + timedelta(days=due_days)
+    window_end = last + timedelta(days=max(DUE_WINDOW_END_DAYS, due_days))
     days_since = (today - last).days
     if days_since > NEW_COURSE_GAP_DAYS:
         status = ScheduleStatus.lapsed
@@ -176,7 +204,7 @@ def treatment_schedule(
     return TreatmentSchedule(
         last_session=last,
         next_due=next_due,
-        earliest=last + timedelta(days=profile.min_interval_days),
+        earliest=earliest_date(course, profile=profile),
         window_start=next_due,
         window_end=window_end,
         sessions_in_course=len(course),
@@ -199,7 +227,8 @@ def booking_check(
     if not session_dates:
         return BookingDecision(True, "First session: no interval applies", False)
     last = max(session_dates)
-    earliest = last + timedelta(days=profile.min_interval_days)
+    earliest = earliest_date(session_dates, profile=profile)
+    assert earliest is not None  # there are sessions
     days = (proposed - last).days
     after_last = f"{days} days after the last session on {last.isoformat()}"
     if proposed >= earliest:

@@ -7,8 +7,9 @@ procedure notes and the API:
   ``procerus_midline_1``, ``frontalis_right_2``, ``temporalis_left_4``,
   ``trapezius_right_3``);
 - follow-the-pain (FTP) sites: ``{muscle}_{side}_ftp_{n}`` (``temporalis_left_ftp_1``,
-  ``trapezius_right_ftp_2``): temporalis 1 per side, occipitalis 1 per side, trapezius 2
-  per side = 8 sites of 5 U.
+  ``trapezius_right_ftp_2``): temporalis, occipitalis and trapezius 2 per side = 12
+  sites of 5 U, of which a plan may use at most 8 (the caps are per muscle, not per side:
+  both temporalis extras may sit on the painful side; clinic-reference.md section 7).
 
 Head-map coordinates: ``view`` is one of ``front`` (the face, seen from in front, so the
 patient's right is on the viewer's left, x < 50), ``left`` / ``right`` (profiles; the face
@@ -21,7 +22,7 @@ Units are :class:`decimal.Decimal` throughout (2.5 U doses exist).
 Public API
 ----------
 - ``Muscle``, ``Side`` (StrEnums), ``InjectionSiteSpec``, ``TriggerArea``
-- ``PREEMPT_SITES`` (31), ``FOLLOW_THE_PAIN_SITES`` (8), ``ALL_SITES``,
+- ``PREEMPT_SITES`` (31), ``FOLLOW_THE_PAIN_SITES`` (12), ``ALL_SITES``,
   ``SITE_CATALOGUE`` (code -> spec), ``TRIGGER_AREAS`` (code -> TriggerArea)
 - ``get_site(code) -> InjectionSiteSpec`` (KeyError if unknown)
 - ``sites_for_muscle(muscle, *, follow_the_pain=None) -> tuple[InjectionSiteSpec, ...]``
@@ -63,6 +64,7 @@ __all__ = [
     "TARGETED_MIN_UNITS",
     "TRIGGER_AREAS",
     "UNITS_PER_SITE",
+    "UNITS_STEP",
     "InjectionSiteSpec",
     "Muscle",
     "Side",
@@ -72,6 +74,7 @@ __all__ = [
     "get_site",
     "sites_for_muscle",
     "to_units",
+    "units_off_step",
 ]
 
 
@@ -132,6 +135,9 @@ TARGETED_MAX_UNITS = Decimal(10)
 #: window". How a window is counted is documented in ``plans.validate_plan``.
 CUMULATIVE_WINDOW_DAYS = 84
 CUMULATIVE_MAX_UNITS = Decimal(400)
+#: The finest amount a note records (the reference gives no step; this is the one decimal
+#: place the database keeps). A dose that doesn't fit is refused, never rounded.
+UNITS_STEP = Decimal("0.1")
 
 
 def to_units(value: Decimal | int | float | str) -> Decimal:
@@ -148,6 +154,14 @@ def to_units(value: Decimal | int | float | str) -> Decimal:
         return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         raise ValueError(f"units must be a number, not {value!r}") from None
+
+
+def units_off_step(units: Decimal) -> bool:
+    """True when a finite `units` is not a whole number of ``UNITS_STEP`` (5.05 U). Compared
+    by decimal places (the step is a power of ten), so 1E+100 never raises here."""
+    if not units.is_finite():
+        return False
+    return units.normalize().as_tuple().exponent < UNITS_STEP.as_tuple().exponent
 
 
 def format_units(units: Decimal | int) -> str:
@@ -204,9 +218,12 @@ _FIXED_LAYOUT: dict[Muscle, tuple[View, tuple[tuple[float, float], ...]]] = {
     Muscle.cervical_paraspinal: ("back", ((45.0, 58.0), (44.0, 66.0))),
     Muscle.trapezius: ("back", ((32.0, 76.0), (22.0, 80.0), (12.0, 84.0))),
 }
+# Two temporalis and two occipitalis FTP sites per side, so that both extras of a muscle
+# may follow the pain to the same side (clinic-reference.md section 7); the caps are per
+# muscle (FTP_SITE_CAPS), not per side.
 _FTP_LAYOUT: dict[Muscle, tuple[View, tuple[tuple[float, float], ...]]] = {
-    Muscle.temporalis: ("left", ((50.0, 46.0),)),
-    Muscle.occipitalis: ("back", ((26.0, 30.0),)),
+    Muscle.temporalis: ("left", ((50.0, 46.0), (62.0, 44.0))),
+    Muscle.occipitalis: ("back", ((26.0, 30.0), (34.0, 22.0))),
     Muscle.trapezius: ("back", ((27.0, 70.0), (17.0, 74.0))),
 }
 
@@ -313,7 +330,13 @@ TRIGGER_AREAS: Mapping[str, TriggerArea] = MappingProxyType(
 # Import-time consistency checks against the reference table.
 assert len(PREEMPT_SITES) == PREEMPT_SITE_COUNT
 assert sum(s.default_units for s in PREEMPT_SITES) == PREEMPT_TOTAL_UNITS
-assert len(FOLLOW_THE_PAIN_SITES) == FTP_MAX_SITES == sum(FTP_SITE_CAPS.values())
+assert sum(FTP_SITE_CAPS.values()) == FTP_MAX_SITES
+# Section 7: both temporalis and both occipitalis extras may sit on the same side.
+assert all(
+    sum(1 for s in FOLLOW_THE_PAIN_SITES if s.muscle is m and s.side is side) >= FTP_SITE_CAPS[m]
+    for m in (Muscle.temporalis, Muscle.occipitalis)
+    for side in (Side.left, Side.right)
+)
 assert sum(FTP_UNIT_CAPS.values()) == FTP_MAX_UNITS
 assert PREEMPT_TOTAL_UNITS + FTP_MAX_UNITS == MAX_UNITS_PER_SESSION
 assert PREEMPT_SITE_COUNT + FTP_MAX_SITES == MAX_SITES_PER_SESSION

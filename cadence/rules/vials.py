@@ -5,6 +5,8 @@ Public API
 - ``VIAL_SIZES = (100, 200)``; ``DILUTION_ML`` (size -> mL saline);
   ``dilution_ml(size_units) -> Decimal``; ``units_to_ml(units) -> Decimal``
 - ``Vial(lot, expires_on, size_units)``
+- ``canonical_lot(text) -> str`` (trimmed, upper-case); ``lot_problem(lot) -> str | None``
+  (``LOT_MAX_LENGTH``, letters, digits, ``-``, ``.``, ``/`` only)
 - ``vial_problems(vials, on) -> list[str]``
 - ``suggest_vials(dose_units, available_sizes=VIAL_SIZES) -> tuple[int, ...]``
 - ``waste(drawn_units, injected_units) -> Decimal``
@@ -15,25 +17,37 @@ Public API
 
 Interpretation choices:
 
+- **Lot numbers** are compared whatever their letter case: one canonical form (trimmed,
+  upper-case) is stored and looked up, so ``c7002a`` is lot ``C7002A``. A lot holds letters,
+  digits, ``-``, ``.`` and ``/`` only (so that a lot like ``=HYPERLINK(...)`` never reaches a
+  spreadsheet).
+
 - **Expiry**: a lot is usable up to and including its ``expires_on`` day; it is refused
   when ``expires_on < on`` (the day of the procedure).
 - **Vial choice**: least waste first, then fewest vials; the result is sorted ascending.
-- **Fractional units and billing** (2.5 U sites make half units possible): HCPCS J0585 is
-  billed per 1 unit. Cadence never bills a unit that was not given or not discarded: the
-  J0585 (injected) and J0585-JW (discarded) units are each **rounded down** to whole units;
-  the exact amounts are kept in each line's description (and the procedure record keeps
-  the precise waste). JZ ("nothing discarded") is applied only when the recorded waste is
-  exactly 0. If some waste was recorded but it rounds down to 0 billable units (under
-  1 U), no JW line is produced and JZ is *not* applied (that would be untrue); the J0585
-  line then carries no modifier and its description says why, for the billing team.
+- **Fractional units and billing** (2.5 U sites make half units possible; clinic-reference.md
+  section 7, "Billing rounding (US, CMS)"): HCPCS J0585 is billed per 1 unit; the dose
+  injected is **rounded up** to the next whole unit, and the JW line is the rest of the
+  vial(s), so the two lines add up to the units drawn (157.5 U from a 200 U vial = J0585
+  158 + JW 42). Units drawn = injected + wasted; a fraction of a unit drawn (never the
+  case with whole vials) is not billed. The exact amounts are kept in each line's
+  description (and the procedure record keeps the precise waste). JZ ("nothing
+  discarded") is applied only when the recorded waste is exactly 0. If some waste was
+  recorded but none is left to bill once the dose is rounded up (199.5 U from 200 U), no
+  JW line is produced and JZ is *not* applied (that would be untrue); the J0585 line then
+  carries no modifier and its description says why, for the billing team.
+- **One-sided sessions**: CPT 64615 describes a bilateral procedure; a session whose
+  sites are all on the left, or all on the right (no midline site), carries modifier 52
+  (reduced service) on the 64615 line (``one_sided(sides)``; section 7).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from itertools import product
 from types import MappingProxyType
 
@@ -45,12 +59,14 @@ __all__ = [
     "HCPCS_ONABOTULINUMTOXINA",
     "MODIFIER_DISCARDED",
     "MODIFIER_NOTHING_DISCARDED",
+    "MODIFIER_REDUCED_SERVICE",
     "UNITS_PER_0_1_ML",
     "VIAL_SIZES",
     "BillingLine",
     "Vial",
     "billing_lines",
     "dilution_ml",
+    "one_sided",
     "suggest_vials",
     "units_to_ml",
     "vial_problems",
@@ -71,8 +87,34 @@ HCPCS_ONABOTULINUMTOXINA = "J0585"
 MODIFIER_DISCARDED = "JW"
 #: "modifier JZ on the line when nothing was discarded".
 MODIFIER_NOTHING_DISCARDED = "JZ"
+#: Section 7: "a session injected on one side only carries modifier 52 (reduced service)".
+MODIFIER_REDUCED_SERVICE = "52"
 
 _BILLING_UNIT = Decimal(1)
+
+
+#: The longest lot number accepted (the database column's length).
+LOT_MAX_LENGTH = 40
+_LOT_CHARACTERS = re.compile(r"[A-Z0-9][A-Z0-9./-]*")
+
+
+def canonical_lot(text: str | None) -> str:
+    """The one stored form of a lot number: surrounding spaces removed, upper-case."""
+    return (text or "").strip().upper()
+
+
+def lot_problem(lot: str) -> str | None:
+    """Why a (canonical) lot number can't be received, as a whole sentence; None if fine."""
+    if not lot:
+        return "Enter the lot number."
+    if len(lot) > LOT_MAX_LENGTH:
+        return f"A lot number has at most {LOT_MAX_LENGTH} characters."
+    if not _LOT_CHARACTERS.fullmatch(lot):
+        return (
+            "A lot number starts with a letter or digit and holds only letters, digits, "
+            "hyphens, full stops and slashes."
+        )
+    return None
 
 
 def dilution_ml(size_units: int) -> Decimal:
@@ -172,37 +214,50 @@ class BillingLine:
     description: str
 
 
-def _billable(units: Decimal) -> int:
-    return int(units.quantize(_BILLING_UNIT, rounding=ROUND_FLOOR))
+def _whole(units: Decimal, rounding: str) -> int:
+    return int(units.quantize(_BILLING_UNIT, rounding=rounding))
+
+
+def one_sided(sides: Iterable[str]) -> bool:
+    """True when every site of a session is on the left, or every site on the right (no
+    midline site): CPT 64615 then carries modifier 52. No sites is not one-sided."""
+    found = {str(side) for side in sides}
+    return found in ({"left"}, {"right"})
 
 
 def billing_lines(
-    injected_units: Decimal | int | str, wasted_units: Decimal | int | str
+    injected_units: Decimal | int | str,
+    wasted_units: Decimal | int | str,
+    *,
+    one_sided: bool = False,
 ) -> list[BillingLine]:
-    """CPT 64615 x1, J0585 for the injected units, J0585-JW for the discarded units (or JZ on
-    the J0585 line when nothing was discarded). Fractions: see the module docstring."""
+    """CPT 64615 x1 (modifier 52 when ``one_sided``), J0585 for the injected units rounded
+    up, J0585-JW for the rest of the vial(s) (or JZ on the J0585 line when nothing was
+    discarded). Fractions: see the module docstring."""
     injected, wasted = to_units(injected_units), to_units(wasted_units)
     if not (injected.is_finite() and wasted.is_finite()) or wasted < 0:
         raise ValueError("injected and wasted units must be non-negative numbers")
     if injected <= 0:
         raise ValueError("nothing was injected: there is no session to bill")
-    injected_billed, wasted_billed = _billable(injected), _billable(wasted)
-    if injected_billed < 1:
-        raise ValueError(
-            f"{format_units(injected)} U injected is under the 1-unit J0585 billing increment"
-        )
+    injected_billed = _whole(injected, ROUND_CEILING)
+    wasted_billed = max(0, _whole(injected + wasted, ROUND_FLOOR) - injected_billed)
+    cpt_desc = (
+        "Chemodenervation of muscle(s), muscle(s) innervated by facial, trigeminal, "
+        "cervical spinal and accessory nerves, bilateral (chronic migraine)"
+    )
+    if one_sided:
+        cpt_desc += "; injected on one side only: reduced service"
     lines = [
         BillingLine(
             CPT_CHEMODENERVATION_MIGRAINE,
             1,
-            None,
-            "Chemodenervation of muscle(s), muscle(s) innervated by facial, trigeminal, "
-            "cervical spinal and accessory nerves, bilateral (chronic migraine)",
+            MODIFIER_REDUCED_SERVICE if one_sided else None,
+            cpt_desc,
         )
     ]
     injected_desc = f"OnabotulinumtoxinA, 1 unit: {format_units(injected)} U injected"
     if injected_billed != injected:
-        injected_desc += f" (billed {injected_billed}; fractional units are not billed)"
+        injected_desc += f" (billed {injected_billed}: a part unit is rounded up)"
     if wasted == 0:
         lines.append(
             BillingLine(
@@ -219,15 +274,17 @@ def billing_lines(
                 HCPCS_ONABOTULINUMTOXINA,
                 injected_billed,
                 None,
-                injected_desc + f"; {format_units(wasted)} U discarded is under the 1-unit "
-                "billing increment, so there is no JW line and JZ does not apply",
+                injected_desc + f"; the {format_units(wasted)} U discarded is within the "
+                "rounded-up dose, so there is no JW line and JZ does not apply",
             )
         )
         return lines
     lines.append(BillingLine(HCPCS_ONABOTULINUMTOXINA, injected_billed, None, injected_desc))
     wasted_desc = f"OnabotulinumtoxinA, 1 unit: {format_units(wasted)} U discarded"
     if wasted_billed != wasted:
-        wasted_desc += f" (billed {wasted_billed}; fractional units are not billed)"
+        wasted_desc += (
+            f" (billed {wasted_billed}: the rest of the {format_units(injected + wasted)} U drawn)"
+        )
     lines.append(
         BillingLine(HCPCS_ONABOTULINUMTOXINA, wasted_billed, MODIFIER_DISCARDED, wasted_desc)
     )

@@ -10,8 +10,8 @@ from ninja.responses import Status
 
 from cadence.accounts.api_auth import api_roles
 from cadence.accounts.models import User
-from cadence.accounts.roles import ALL_ROLES, STAFF_ROLES, Role
-from cadence.accounts.validation import RefusalOut, refusal
+from cadence.accounts.roles import CARE_TEAM_ROLES, PATIENT_RECORD_ROLES, Role
+from cadence.accounts.validation import RefusalOut, check_query_dates, refusal
 from cadence.audit.services import audit_view
 from cadence.patients.access import patient_for_user
 from cadence.scheduling import selectors, services
@@ -76,7 +76,7 @@ def _appointment_change(request, appointment_id: int, change, **fields):
     response=TreatmentScheduleOut,
     summary="Where the patient is in the 12-week rhythm",
 )
-@api_roles(ALL_ROLES)
+@api_roles(PATIENT_RECORD_ROLES)
 def treatment_schedule_get(request, patient_id: int):
     """Last session, next due date (last + 84 days), earliest allowed date (last + the payer
     profile's minimum interval), the due window (days 84-98), sessions in the current course
@@ -104,7 +104,7 @@ def treatment_schedule_get(request, patient_id: int):
     response={201: AppointmentOut, 409: RefusalOut, 422: RefusalOut},
     summary="Book an appointment",
 )
-@api_roles(STAFF_ROLES)
+@api_roles(CARE_TEAM_ROLES)
 def appointment_create(request, payload: AppointmentIn):
     """Book a consultation, treatment session or follow-up. 409 when the clinician already
     has an overlapping appointment; 422 (naming the field) when the time is outside the
@@ -145,10 +145,11 @@ class AppointmentRange(Schema):
     response={200: list[AppointmentOut], 422: RefusalOut},
     summary="Appointments in a date range",
 )
-@api_roles(STAFF_ROLES)
+@api_roles(CARE_TEAM_ROLES)
 def appointment_list(request, filters: Query[AppointmentRange]):
     """Appointments starting on the clinic-local days `start`..`end` (both included, at most
     62 days), optionally for one `clinician`; cancelled ones included (see `status`)."""
+    check_query_dates(start=filters.start, end=filters.end)
     if filters.end < filters.start:
         raise _query_refusal("end", "end is before start.")
     if (filters.end - filters.start).days > MAX_RANGE_DAYS:
@@ -161,7 +162,7 @@ def appointment_list(request, filters: Query[AppointmentRange]):
 
 
 @router.get("/appointments/{appointment_id}", response=AppointmentOut, summary="One appointment")
-@api_roles(STAFF_ROLES)
+@api_roles(CARE_TEAM_ROLES)
 def appointment_get(request, appointment_id: int):
     """One appointment (staff)."""
     appointment = _staff_appointment(request, appointment_id)
@@ -174,7 +175,7 @@ def appointment_get(request, appointment_id: int):
     response={200: AppointmentOut, 409: RefusalOut, 422: RefusalOut},
     summary="Move an appointment",
 )
-@api_roles(STAFF_ROLES)
+@api_roles(CARE_TEAM_ROLES)
 def appointment_move(request, appointment_id: int, payload: AppointmentMoveIn):
     """Move a booked appointment to `starts_at` (same length and clinician); the same checks
     as booking apply (409 overlap, 422 before the earliest date or outside working hours)."""
@@ -192,7 +193,7 @@ def appointment_move(request, appointment_id: int, payload: AppointmentMoveIn):
     response={200: AppointmentOut, 422: RefusalOut},
     summary="Cancel an appointment",
 )
-@api_roles(STAFF_ROLES)
+@api_roles(CARE_TEAM_ROLES)
 def appointment_cancel(request, appointment_id: int, payload: AppointmentCancelIn | None = None):
     """Cancel a booked appointment (frees the clinician's time). 422 if not booked."""
     return _appointment_change(
@@ -208,7 +209,7 @@ def appointment_cancel(request, appointment_id: int, payload: AppointmentCancelI
     response={200: AppointmentOut, 422: RefusalOut},
     summary="Record a no-show",
 )
-@api_roles(STAFF_ROLES)
+@api_roles(CARE_TEAM_ROLES)
 def appointment_no_show(request, appointment_id: int):
     """Mark a booked appointment that has started as a no-show."""
     return _appointment_change(request, appointment_id, services.appointment_mark_no_show)
@@ -219,7 +220,7 @@ def appointment_no_show(request, appointment_id: int):
     response={200: AppointmentOut, 422: RefusalOut},
     summary="Record attendance",
 )
-@api_roles(STAFF_ROLES)
+@api_roles(CARE_TEAM_ROLES)
 def appointment_attended(request, appointment_id: int):
     """Mark a booked appointment (today or earlier) as attended."""
     return _appointment_change(request, appointment_id, services.appointment_mark_attended)
@@ -230,7 +231,7 @@ def appointment_attended(request, appointment_id: int):
     response=list[AppointmentOut],
     summary="A patient's appointments",
 )
-@api_roles(ALL_ROLES)
+@api_roles(PATIENT_RECORD_ROLES)
 def patient_appointment_list(request, patient_id: int):
     """The patient's appointments, newest first (staff; the patient)."""
     patient = patient_for_user(request.user, patient_id, clinical=False)
@@ -246,7 +247,7 @@ def patient_appointment_list(request, patient_id: int):
     response=ReminderPreferenceOut,
     summary="The patient's reminder channels",
 )
-@api_roles(ALL_ROLES)
+@api_roles(PATIENT_RECORD_ROLES)
 def reminder_preference_get(request, patient_id: int):
     """Whether reminders go by email and by text message (staff; the patient)."""
     patient = patient_for_user(request.user, patient_id, clinical=False)

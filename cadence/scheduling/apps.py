@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from cadence.accounts.navigation import register_nav_items
+from cadence.diary.signals import urgent_side_effect_reported
 from cadence.scheduling.nav import NAV_ITEMS
 
 
@@ -9,4 +10,9 @@ class SchedulingConfig(AppConfig):
     label = "scheduling"
 
     def ready(self):
+        from cadence.scheduling.tasks import on_urgent_report  # needs the models loaded
+
         register_nav_items(self.label, NAV_ITEMS)
+        urgent_side_effect_reported.connect(
+            on_urgent_report, dispatch_uid="scheduling.on_call_alerts"
+        )

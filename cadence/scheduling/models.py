@@ -1,8 +1,9 @@
 """Scheduling: appointments, clinicians' working hours, calendar feeds and reminders.
 
 No double-booking is guaranteed by the database itself: a clinician cannot hold two
-overlapping *active* (not cancelled) appointments. On PostgreSQL an exclusion constraint
-(btree_gist) refuses the overlap, on SQLite a trigger does (see migration 0002). The
+overlapping *active* (not cancelled) appointments, and neither can a patient (a patient
+can't be in two rooms at once). On PostgreSQL exclusion constraints (btree_gist) refuse the
+overlap, on SQLite triggers do (see migrations 0002 and 0003). The
 booking service also serialises bookings per clinician (a lock on the clinician's
 `ClinicianCalendar` row) and checks first, so that users get a clear answer.
 """
@@ -138,6 +139,9 @@ class Appointment(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    #: iCalendar SEQUENCE (RFC 5545 3.8.7.4): revisions sent to calendars, incremented
+    #: each time the appointment is moved or cancelled.
+    sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -190,6 +194,7 @@ class ReminderKind(models.TextChoices):
     APPOINTMENT = "appointment", "Appointment reminder"
     BOOK_NEXT = "book_next", "Time to book your next session"
     DIARY_GAP = "diary_gap", "Diary nudge"
+    QUESTIONNAIRE = "questionnaire", "Questionnaires before your session"
 
 
 class ReminderChannel(models.TextChoices):
@@ -246,3 +251,44 @@ class Reminder(models.Model):
         *, kind: str, channel: str, patient_id: int, appointment_id: int | None, due_on
     ) -> str:
         return f"{kind}:{channel}:p{patient_id}:a{appointment_id or '-'}:{due_on.isoformat()}"
+
+
+class OnCallAlertRound(models.TextChoices):
+    FIRST = "first", "First alert"
+    ESCALATION = "escalation", "Sent again: not acknowledged"
+
+
+class OnCallAlert(models.Model):
+    """One message about one urgent side-effect report to one on-call e-mail address or
+    phone number (clinic-reference.md section 7: the clinic is alerted through a channel
+    that reaches a person). (report, round, channel, to) is unique, so a message is never
+    created twice; the status moves pending -> sending -> sent with conditional updates
+    (see `cadence.scheduling.alerts`). The message names no patient: the record number and
+    a link."""
+
+    report = models.ForeignKey(
+        "diary.SideEffectReport", on_delete=models.CASCADE, related_name="on_call_alerts"
+    )
+    round = models.CharField(max_length=12, choices=OnCallAlertRound.choices)
+    channel = models.CharField(max_length=8, choices=ReminderChannel.choices)
+    to = models.CharField(max_length=254)
+    status = models.CharField(
+        max_length=12, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    send_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "round", "channel", "to"], name="one_on_call_alert_per_send"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.channel} alert for report {self.report_id} to {self.to}"

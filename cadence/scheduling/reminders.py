@@ -5,7 +5,10 @@ Three kinds (Cadence defaults, named below):
   appointment;
 - "time to book your next session" `BOOKING_REMINDER_DAYS_AFTER_SESSION` (70, from
   rules.schedule) days after the last session, unless a session is already booked;
-- diary nudges when the diary has had no entry for `DIARY_GAP_DAYS` (3) days.
+- diary nudges when the diary has had no entry for `DIARY_GAP_DAYS` (3) days;
+- questionnaires (MIDAS and HIT-6) `QUESTIONNAIRE_REMINDER_DAYS_BEFORE` (7) days before a
+  booked treatment session when one is due (none since the last session; see
+  `cadence.scheduling.questionnaires`).
 Each goes by email and/or text message, per the patient's `ReminderPreference`.
 
 How a reminder is sent once
@@ -47,6 +50,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from cadence.accounts.clinic import clinic_phone
 from cadence.diary.models import DiaryDay
 from cadence.patients.models import Patient
 from cadence.rules.diary import DIARY_GAP_DAYS
@@ -60,6 +64,10 @@ from cadence.scheduling.models import (
     ReminderKind,
     ReminderPreference,
     ReminderStatus,
+)
+from cadence.scheduling.questionnaires import (
+    questionnaire_reminders_due,
+    questionnaires_still_due,
 )
 from cadence.scheduling.selectors import local_day_bounds
 from cadence.scheduling.sms import get_sms_backend
@@ -143,6 +151,10 @@ def plan_due_reminders(*, today: date | None = None, now: datetime | None = None
         _due_appointment_reminders(today, now)
         + _due_booking_reminders(today, now)
         + _due_diary_nudges(today)
+        + [
+            DueReminder(ReminderKind.QUESTIONNAIRE, patient_id, due_on, appointment_id)
+            for patient_id, appointment_id, due_on in questionnaire_reminders_due(today, now)
+        ]
     )
     if not due:
         return 0
@@ -195,6 +207,8 @@ def _after_send(reminder_id: int) -> None:
 
 def _message(reminder: Reminder) -> tuple[str, str]:
     clinic = settings.CLINIC_NAME
+    phone = clinic_phone()
+    call_us = f"please call us on {phone}" if phone else "please call us"
     first_name = reminder.patient.first_name
     if reminder.kind == ReminderKind.APPOINTMENT and reminder.appointment is not None:
         when = timezone.localtime(reminder.appointment.starts_at)
@@ -202,13 +216,20 @@ def _message(reminder: Reminder) -> tuple[str, str]:
         return (
             f"Your {kind} on {when:%A %d %B} at {when:%H:%M}",
             f"Hello {first_name}, a reminder from {clinic}: your {kind} is on "
-            f"{when:%A %d %B %Y} at {when:%H:%M}. If you cannot come, please call us.",
+            f"{when:%A %d %B %Y} at {when:%H:%M}. If you cannot come, {call_us}.",
         )
     if reminder.kind == ReminderKind.BOOK_NEXT:
         return (
             "Time to book your next treatment session",
             f"Hello {first_name}, it is time to book your next treatment session with {clinic}. "
-            "Please call us or ask at your next visit.",
+            f"To book, {call_us} or ask at your next visit.",
+        )
+    if reminder.kind == ReminderKind.QUESTIONNAIRE:
+        return (
+            "Two questionnaires before your next session",
+            f"Hello {first_name}, before your next treatment session with {clinic}, please "
+            "fill in the MIDAS and HIT-6 questionnaires in your patient portal. They take a "
+            "few minutes and show how your headaches affect your life.",
         )
     return (
         "Your headache diary",
@@ -233,6 +254,10 @@ def _skip_reason(reminder: Reminder) -> str:
         reminder.appointment is None or reminder.appointment.status != AppointmentStatus.BOOKED
     ):
         return "The appointment is no longer booked."
+    if reminder.kind == ReminderKind.QUESTIONNAIRE and not questionnaires_still_due(
+        reminder.patient_id, timezone.localdate()
+    ):
+        return "The questionnaires were completed since the last session."
     return ""
 
 

@@ -135,6 +135,9 @@ class WorklistEntry:
     schedule: TreatmentSchedule
     booked_session: Appointment | None  # the next booked treatment session, if any
     days_since_last: int
+    # The patient's next live appointment of any kind from today (a patient already
+    # booked is not offered "Book" again on the worklists).
+    next_appointment: Appointment | None = None
 
 
 def _treated_patients(today: date) -> list[WorklistEntry]:
@@ -145,16 +148,18 @@ def _treated_patients(today: date) -> list[WorklistEntry]:
         return []
     now_start, _ = local_day_bounds(today)
     booked: dict[int, Appointment] = {}
+    next_booked: dict[int, Appointment] = {}
     for appointment in (
         Appointment.objects.filter(
-            kind=AppointmentKind.TREATMENT_SESSION,
             status=AppointmentStatus.BOOKED,
             starts_at__gte=now_start,
         )
         .select_related("clinician")
         .order_by("starts_at")
     ):
-        booked.setdefault(appointment.patient_id, appointment)
+        next_booked.setdefault(appointment.patient_id, appointment)
+        if appointment.kind == AppointmentKind.TREATMENT_SESSION:
+            booked.setdefault(appointment.patient_id, appointment)
     patients = _patients_with_payer(list(dates_by_patient))
     profiles: dict = {}
     entries = []
@@ -172,6 +177,7 @@ def _treated_patients(today: date) -> list[WorklistEntry]:
                 schedule=schedule,
                 booked_session=booked.get(patient_id),
                 days_since_last=(today - schedule.last_session).days,
+                next_appointment=next_booked.get(patient_id),
             )
         )
     return entries

@@ -4,8 +4,9 @@ Booking is serialised per clinician: inside the transaction the clinician's
 `ClinicianCalendar` row is locked (`SELECT ... FOR UPDATE` on PostgreSQL; on SQLite the
 project's IMMEDIATE transactions already serialise writers), the overlap is checked, then
 the row is written. The database's own guard (exclusion constraint / trigger, migration
-0002) turns any overlap that slips past into an IntegrityError, reported as a `CONFLICT` refusal
-(409 in the API).
+0002 for the clinician, 0003 for the patient) turns any overlap that slips past into an
+IntegrityError, reported as a `CONFLICT` refusal (409 in the API). A patient can't be in
+two rooms at once: a patient's live appointments never overlap either, whoever they are with.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cadence.accounts.roles import Role
-from cadence.accounts.validation import CONFLICT, refusal
+from cadence.accounts.validation import CONFLICT, check_date, refusal
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record
 from cadence.patients.models import Patient
 from cadence.patients.selectors import payer_profile_for
+from cadence.patients.signals import appointment_attended, appointment_booked
 from cadence.rules.schedule import booking_check
 from cadence.scheduling.models import (
     ACTIVE_STATUSES,
@@ -33,7 +35,7 @@ from cadence.scheduling.models import (
     WorkingHours,
 )
 from cadence.scheduling.selectors import local_date
-from cadence.treatments.selectors import session_dates
+from cadence.treatments.selectors import interval_session_dates
 
 #: Longest appointment Cadence accepts (a sanity bound on user input), in minutes.
 MAX_DURATION_MINUTES = 240
@@ -98,6 +100,44 @@ def _check_free(
         )
 
 
+def _check_patient_free(
+    patient: Patient, starts_at: datetime, ends_at: datetime, *, exclude_id: int | None = None
+) -> None:
+    """A patient can't be in two rooms at once: refuse an overlap with another live
+    appointment of the same patient, whichever clinician it is with."""
+    clash = Appointment.objects.filter(
+        patient=patient,
+        status__in=ACTIVE_STATUSES,
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
+    ).select_related("clinician")
+    if exclude_id is not None:
+        clash = clash.exclude(pk=exclude_id)
+    other = clash.first()
+    if other is not None:
+        local = timezone.localtime(other.starts_at)
+        with_whom = other.clinician.get_full_name() or other.clinician.username
+        raise refusal(
+            "starts_at",
+            f"The patient already has an appointment with {with_whom} at "
+            f"{local:%Y-%m-%d %H:%M} ({other.duration_minutes} minutes) that overlaps this "
+            "time.",
+            code=CONFLICT,
+        )
+
+
+def _overlap_refusal(exc: IntegrityError):
+    """The database's own guard fired (a booking raced past the checks): say whose time
+    it was, from the name of the constraint or trigger that refused it."""
+    if "per_patient" in str(exc):
+        return refusal(
+            "starts_at", "The patient already has an appointment at that time.", code=CONFLICT
+        )
+    return refusal(
+        "starts_at", "The clinician already has an appointment at that time.", code=CONFLICT
+    )
+
+
 def _check_interval(
     *, patient: Patient, kind: str, starts_at: datetime, actor, override_reason: str
 ) -> tuple[str, bool]:
@@ -111,8 +151,10 @@ def _check_interval(
             "Only a clinician may override the earliest re-treatment date.",
             code=TOO_EARLY,
         )
+    # The sessions that count for the earliest date are the treatments app's one answer
+    # (signed notes and drafts; rules.schedule.earliest_date computes the date).
     decision = booking_check(
-        session_dates(patient),
+        interval_session_dates(patient),
         local_date(starts_at),
         profile=payer_profile_for(patient),
         override_reason=reason or None,
@@ -125,6 +167,8 @@ def _check_interval(
 def _normalise_times(
     starts_at: datetime, duration_minutes: int | None, kind: str
 ) -> tuple[datetime, datetime]:
+    # Issue 21: 0001-01-01 or 9999-12-31 would overflow the time-zone arithmetic below.
+    check_date("starts_at", starts_at.date())
     if timezone.is_naive(starts_at):
         starts_at = timezone.make_aware(starts_at)
     starts_at = starts_at.replace(second=0, microsecond=0)
@@ -170,6 +214,7 @@ def appointment_book(
         with transaction.atomic():
             _lock_calendar(clinician)
             _check_free(clinician, starts_at, ends_at)
+            _check_patient_free(patient, starts_at, ends_at)
             appointment = Appointment.objects.create(
                 patient=patient,
                 clinician=clinician,
@@ -192,10 +237,15 @@ def appointment_book(
                 details={"override_reason": kept_reason} if overridden else None,
                 request=request,
             )
+            appointment_booked.send(
+                sender=Appointment,
+                patient_id=patient.pk,
+                kind=kind,
+                actor=actor,
+                request=request,
+            )
     except IntegrityError as exc:
-        raise refusal(
-            "starts_at", "The clinician already has an appointment at that time.", code=CONFLICT
-        ) from exc
+        raise _overlap_refusal(exc) from exc
     return appointment
 
 
@@ -226,7 +276,9 @@ def appointment_move(
         with transaction.atomic():
             _lock_calendar(appointment.clinician)
             _check_free(appointment.clinician, new_start, new_end, exclude_id=appointment.pk)
+            _check_patient_free(appointment.patient, new_start, new_end, exclude_id=appointment.pk)
             appointment.starts_at, appointment.ends_at = new_start, new_end
+            appointment.sequence += 1  # calendars see the move as a new revision
             if overridden:
                 appointment.override_reason, appointment.overridden_by = kept_reason, actor
             elif appointment.override_reason:
@@ -242,9 +294,7 @@ def appointment_move(
                 request=request,
             )
     except IntegrityError as exc:
-        raise refusal(
-            "starts_at", "The clinician already has an appointment at that time.", code=CONFLICT
-        ) from exc
+        raise _overlap_refusal(exc) from exc
     return appointment
 
 
@@ -260,6 +310,8 @@ def _set_status(
                 code=INVALID,
             )
         locked.status = status
+        if status == AppointmentStatus.CANCELLED:
+            locked.sequence += 1  # calendars must see the cancellation as a new revision
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save()
@@ -308,13 +360,22 @@ def appointment_mark_attended(*, appointment: Appointment, actor, request=None) 
         raise refusal(
             "status", "Attendance can be recorded only on or after the day.", code=INVALID
         )
-    return _set_status(
-        appointment=appointment,
-        status=AppointmentStatus.ATTENDED,
-        actor=actor,
-        summary="Marked appointment as attended",
-        request=request,
-    )
+    with transaction.atomic():
+        attended = _set_status(
+            appointment=appointment,
+            status=AppointmentStatus.ATTENDED,
+            actor=actor,
+            summary="Marked appointment as attended",
+            request=request,
+        )
+        appointment_attended.send(
+            sender=Appointment,
+            patient_id=attended.patient_id,
+            kind=attended.kind,
+            actor=actor,
+            request=request,
+        )
+    return attended
 
 
 def working_hours_add(
@@ -409,8 +470,21 @@ def reminder_preference_set(
     return preference
 
 
+#: The clinic's working days (Monday to Friday), for the first date the booking form offers.
+WORKING_WEEKDAYS = frozenset(range(5))
+
+
+def next_working_day(today: date) -> date:
+    """The first working day after `today` (the booking form never starts on today: the
+    front desk books ahead)."""
+    day = today + timedelta(days=1)
+    while day.weekday() not in WORKING_WEEKDAYS:
+        day += timedelta(days=1)
+    return day
+
+
 def suggested_session_date(*, earliest: date | None, next_due: date | None, today: date) -> date:
     """The date the booking form proposes: the due date, never before the earliest date
-    nor before today."""
-    candidates = [d for d in (next_due, earliest, today) if d is not None]
+    nor before the next working day."""
+    candidates = [d for d in (next_due, earliest, next_working_day(today)) if d is not None]
     return max(candidates)

@@ -11,7 +11,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from cadence.scheduling.models import Reminder, ReminderStatus
+from cadence.scheduling.alerts import (
+    pending_on_call_alerts,
+    plan_due_on_call_alerts,
+    plan_on_call_alerts,
+    send_on_call_alert,
+)
+from cadence.scheduling.models import OnCallAlertRound, Reminder, ReminderStatus
 from cadence.scheduling.reminders import CLAIM_LEASE, plan_due_reminders, send_reminder
 
 
@@ -42,3 +48,30 @@ def enqueue_due_reminders(*, today: date | None = None, now: datetime | None = N
     for reminder_id in to_send:
         send_reminder_task.enqueue(reminder_id)
     return len(to_send)
+
+
+@task()
+def send_on_call_alert_task(alert_id: int) -> str:
+    """Send one on-call alert about an urgent side effect (won atomically: a duplicate task
+    sends nothing; a failure goes back to pending for the next sweep)."""
+    return send_on_call_alert(alert_id)
+
+
+def on_urgent_report(sender, report_id: int, **kwargs) -> int:
+    """Receiver of the diary's `urgent_side_effect_reported` (connected in
+    `SchedulingConfig.ready()`): the first alert of the report, enqueued now."""
+    to_send = plan_on_call_alerts(report_id=report_id, round=OnCallAlertRound.FIRST)
+    for alert_id in to_send:
+        send_on_call_alert_task.enqueue(alert_id)
+    return len(to_send)
+
+
+def enqueue_on_call_alerts(*, now: datetime | None = None) -> dict[str, int]:
+    """The periodic entry point (every minute): missed first alerts, escalation of what is
+    unacknowledged after 30 minutes, then a task per message still to send (the retries)."""
+    now = now or timezone.now()
+    counts = plan_due_on_call_alerts(now=now)
+    to_send = pending_on_call_alerts()
+    for alert_id in to_send:
+        send_on_call_alert_task.enqueue(alert_id)
+    return {**counts, "enqueued": len(to_send)}

@@ -16,8 +16,18 @@ from django.views.decorators.cache import never_cache
 
 from cadence.accounts.access import public_page, roles_required
 from cadence.accounts.models import User
-from cadence.accounts.roles import ALL_ROLES, STAFF_ROLES, Role
-from cadence.accounts.validation import add_validation_errors, refusal_codes, refusal_text
+from cadence.accounts.roles import (
+    CARE_TEAM_ROLES,
+    PATIENT_RECORD_ROLES,
+    STAFF_ROLES,
+    Role,
+)
+from cadence.accounts.validation import (
+    add_validation_errors,
+    plausible,
+    refusal_codes,
+    refusal_text,
+)
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record, audit_view
 from cadence.patients.access import patient_for_user, patients_visible_to
@@ -39,6 +49,7 @@ from cadence.scheduling.models import (
     WorkingHours,
     hash_feed_token,
 )
+from cadence.scheduling.questionnaires import questionnaires_due_for
 
 #: The clinician feed covers this many days back and ahead.
 FEED_DAYS_BACK = 30
@@ -46,10 +57,12 @@ FEED_DAYS_AHEAD = 180
 
 
 def _parse_day(value: str | None) -> date:
+    """?day=: malformed or implausible (0001-01-01, 9999-12-31) falls back to today."""
     try:
-        return date.fromisoformat(value) if value else timezone.localdate()
+        day = date.fromisoformat(value) if value else timezone.localdate()
     except ValueError:
         return timezone.localdate()
+    return day if plausible(day) else timezone.localdate()
 
 
 def _combine(day: date, start_time) -> datetime:
@@ -57,7 +70,7 @@ def _combine(day: date, start_time) -> datetime:
 
 
 # ---------------------------------------------------------------- calendar
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 def calendar(request):
     """Day or week calendar of all clinicians (or one)."""
     day = _parse_day(request.GET.get("date"))
@@ -117,7 +130,7 @@ def calendar(request):
 
 
 # ---------------------------------------------------------------- booking
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 def book_start(request):
     """Find the patient to book for."""
     query = (request.GET.get("q") or "").strip()
@@ -131,7 +144,7 @@ def book_start(request):
     return render(request, "scheduling/book_start.html", {"query": query, "page": page})
 
 
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 def patient_book(request, patient_id: int):
     """The patient's rhythm, free times and the booking form (suggested date prefilled)."""
     patient = patient_for_user(request.user, patient_id, clinical=False)
@@ -173,11 +186,13 @@ def patient_book(request, patient_id: int):
                 )
                 return redirect(f"{reverse('scheduling:calendar')}?date={when.date().isoformat()}")
     else:
-        kind = (
-            AppointmentKind.TREATMENT_SESSION
-            if schedule.last_session
-            else AppointmentKind.CONSULTATION
-        )
+        kind = request.GET.get("kind")
+        if kind not in AppointmentKind.values:
+            kind = (
+                AppointmentKind.TREATMENT_SESSION
+                if schedule.last_session
+                else AppointmentKind.CONSULTATION
+            )
         form = BookingForm(initial={"kind": kind, "day": suggested}, can_override=can_override)
     clinicians = list(clinician_choices())
     free = [
@@ -222,7 +237,7 @@ def _appointment_for(request, appointment_id: int) -> Appointment:
     return appointment
 
 
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 def appointment_detail(request, appointment_id: int):
     appointment = _appointment_for(request, appointment_id)
     local = timezone.localtime(appointment.starts_at)
@@ -250,7 +265,7 @@ def _post_only(request):
     return None
 
 
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 def appointment_move(request, appointment_id: int):
     if (not_allowed := _post_only(request)) is not None:
         return not_allowed
@@ -300,7 +315,7 @@ def _status_action(request, appointment_id: int, action):
     return redirect("scheduling:appointment-detail", appointment_id=appointment.pk)
 
 
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 def appointment_cancel(request, appointment_id: int):
     form = CancelForm(request.POST or None)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -313,7 +328,7 @@ def appointment_cancel(request, appointment_id: int):
     )
 
 
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 def appointment_no_show(request, appointment_id: int):
     return _status_action(
         request,
@@ -324,7 +339,7 @@ def appointment_no_show(request, appointment_id: int):
     )
 
 
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 def appointment_attended(request, appointment_id: int):
     return _status_action(
         request,
@@ -336,17 +351,22 @@ def appointment_attended(request, appointment_id: int):
 
 
 # ---------------------------------------------------------------- worklists
-@roles_required(STAFF_ROLES)
+@roles_required(CARE_TEAM_ROLES)
 def worklists(request):
     lists = selectors.worklists()
     audit_view(request, summary="Viewed scheduling worklists")
+    today = timezone.localdate()
     return render(
         request,
         "scheduling/worklists.html",
         {
             "lists": lists,
-            "today": timezone.localdate(),
+            "today": today,
             "lost_days": selectors.LOST_TO_FOLLOW_UP_DAYS,
+            # MIDAS and HIT-6 due before the next session (one query for all lists)
+            "questionnaires_due": questionnaires_due_for(
+                [*lists.due_this_week, *lists.overdue, *lists.reviews_due], today
+            ),
         },
     )
 
@@ -422,7 +442,7 @@ def clinician_feed(request, token: str):
     return response
 
 
-@roles_required(ALL_ROLES)
+@roles_required(PATIENT_RECORD_ROLES)
 def patient_next_appointment_ics(request, patient_id: int):
     """Download the patient's next appointment as an .ics file (the patient; staff)."""
     patient = patient_for_user(request.user, patient_id, clinical=False)

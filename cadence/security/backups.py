@@ -3,6 +3,12 @@ while the server runs), PostgreSQL through pg_dump's custom format and pg_restor
 
 `manage.py backup PATH` / `manage.py restore PATH`; `table_checksums()` fingerprints every
 table (row count and a checksum of its rows) so that a round trip can be compared.
+
+A backup is written to a temporary file beside PATH created with mode 0600 (and a 0077
+umask) before the first byte, and renamed into place only when complete: nobody else can
+read it while it is written, and a failed backup leaves nothing behind. Restore refuses a
+file that is not a Cadence backup (no Cadence tables) or whose schema this code does not
+know (a migration recorded in it that this code lacks: a backup of a newer release).
 """
 
 from __future__ import annotations
@@ -12,9 +18,14 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import connections
+from django.db.migrations.loader import MigrationLoader
+
+#: Tables every Cadence backup holds (a file without them is not a Cadence backup).
+CADENCE_TABLES = ("django_migrations", "patients_patient", "audit_auditevent")
 
 
 class BackupError(Exception):
@@ -44,9 +55,34 @@ def _pg_binary(name: str) -> str:
     raise BackupError(f"{name} is not installed (PostgreSQL client tools are needed).")
 
 
+@contextmanager
+def _private_umask():
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
 def backup(path: str | Path, *, database: str = "default") -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    with _private_umask():
+        # Mode 0600 from the first byte: the file exists, empty and private, before the
+        # database (or pg_dump) writes into it.
+        os.close(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        try:
+            _write_backup(draft, database)
+            os.chmod(draft, 0o600)
+            os.replace(draft, path)
+        except BaseException:
+            draft.unlink(missing_ok=True)
+            raise
+    return path
+
+
+def _write_backup(path: Path, database: str) -> None:
     connection = connections[database]
     settings_dict = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -78,8 +114,51 @@ def backup(path: str | Path, *, database: str = "default") -> Path:
             raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
     else:
         raise BackupError(f"Backups are not supported on {connection.vendor}.")
-    os.chmod(path, 0o600)
-    return path
+
+
+def _known_migrations(database: str) -> set[tuple[str, str]]:
+    return set(MigrationLoader(connections[database], ignore_no_migrations=True).disk_migrations)
+
+
+def _check_applied(applied: set[tuple[str, str]], database: str) -> None:
+    unknown = sorted(applied - _known_migrations(database))
+    if unknown:
+        names = ", ".join(f"{app}.{name}" for app, name in unknown[:5])
+        raise BackupError(
+            "The backup's schema is newer than this release (migrations it has that this "
+            f"code does not: {names}). Restore it with the release that wrote it."
+        )
+
+
+def check_sqlite_backup(source: sqlite3.Connection, database: str = "default") -> None:
+    """Refuse a file that is not a Cadence backup of a schema this code knows."""
+    try:
+        tables = {row[0] for row in source.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError:
+        raise BackupError("The file is not a Cadence backup (not a database).") from None
+    missing = [t for t in CADENCE_TABLES if t not in tables]
+    if missing:
+        raise BackupError(f"The file is not a Cadence backup (no {', '.join(missing)} table).")
+    if source.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+        raise BackupError("The backup file fails SQLite's integrity check.")
+    applied = set(source.execute("SELECT app, name FROM django_migrations"))
+    _check_applied(applied, database)
+
+
+def check_pg_backup(path: Path, env: dict, database: str = "default") -> None:
+    """Refuse a file pg_restore cannot list, or one without Cadence's tables."""
+    result = subprocess.run(
+        [_pg_binary("pg_restore"), "--list", str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise BackupError("The file is not a Cadence backup (not a pg_dump archive).")
+    missing = [t for t in CADENCE_TABLES if f" TABLE public {t} " not in result.stdout]
+    if missing:
+        raise BackupError(f"The file is not a Cadence backup (no {', '.join(missing)} table).")
 
 
 def restore(path: str | Path, *, database: str = "default") -> None:
@@ -91,15 +170,15 @@ def restore(path: str | Path, *, database: str = "default") -> None:
     if connection.vendor == "sqlite":
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            if source.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise BackupError("The backup file fails SQLite's integrity check.")
+            check_sqlite_backup(source, database)
             connection.ensure_connection()
             source.backup(connection.connection)
         finally:
             source.close()
     elif connection.vendor == "postgresql":
-        connection.close()
         env, args = _pg_env_and_args(settings_dict)
+        check_pg_backup(path, env, database)
+        connection.close()
         result = subprocess.run(
             [
                 _pg_binary("pg_restore"),

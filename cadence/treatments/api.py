@@ -10,6 +10,7 @@ from cadence.accounts.roles import CLINICAL_ROLES, PRESCRIBER_ROLES, RECALL_ROLE
 from cadence.accounts.validation import refusal
 from cadence.audit.services import audit_view
 from cadence.patients.access import patient_for_user
+from cadence.rules.vials import canonical_lot
 from cadence.treatments import selectors, services
 from cadence.treatments.models import Procedure, TreatmentPlan
 from cadence.treatments.schemas import (
@@ -24,7 +25,9 @@ from cadence.treatments.schemas import (
     ProcedureIn,
     ProcedureOut,
     ProcedureVialOut,
+    ProcedureVoidIn,
     RecallOut,
+    RecallPatientOut,
     RecallRowOut,
     SiteUnitsOut,
     TreatmentPlanIn,
@@ -84,6 +87,11 @@ def _procedure_out(procedure: Procedure) -> dict:
         "drawn_units": float(procedure.drawn_units),
         "dilution": procedure.dilution,
         "billing": _billing(procedure),
+        "outside_protocol": procedure.outside_protocol,
+        "override_reason": procedure.override_reason or None,
+        "outside_protocol_reason": services.outside_protocol_text(procedure) or None,
+        "voided_at": procedure.voided_at,
+        "void_reason": procedure.void_reason or None,
     }
 
 
@@ -266,9 +274,16 @@ def procedure_create(request, patient_id: int, payload: ProcedureIn):
     """A procedure note (draft until signed). `injections` default to the plan's sites;
     `vial_lots` lists one lot per vial opened (stock is decremented). Refused with 422:
     consent not obtained, a date in the future, an unknown or expired lot, not enough
-    stock, an unknown site, units out of range, over 400 U in 84 days. The answer has the
+    stock, an unknown site, units out of range, over 400 U in 84 days. The clinical gate
+    (422, `type` naming the rule): no current decision including Botox
+    (`no_botox_decision`), hypersensitivity recorded (`hypersensitivity`); and, unless a
+    non-blank `override_reason` is given, an infection at a site, a warning answered yes,
+    or a date before the earliest re-treatment date (draft notes count). A session on an
+    override answers `outside_protocol: true`. The answer has the
     total, the waste (units drawn minus injected) and the billing lines (CPT 64615, J0585,
-    J0585-JW for waste or JZ when nothing was wasted)."""
+    J0585-JW for waste or JZ when nothing was wasted). A second procedure on the same plan
+    and day answers 409 (naming `confirm_second_session`) unless `confirm_second_session`
+    is true."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     try:
         plan = TreatmentPlan.objects.get(pk=payload.plan, patient=patient)
@@ -290,6 +305,8 @@ def procedure_create(request, patient_id: int, payload: ProcedureIn):
         immediate_reactions=payload.immediate_reactions,
         aftercare_given=payload.aftercare_given,
         notes=payload.notes,
+        override_reason=payload.override_reason,
+        confirm_second_session=payload.confirm_second_session,
         request=request,
     )
     return Status(201, _procedure_out(procedure))
@@ -334,6 +351,23 @@ def procedure_sign(request, patient_id: int, procedure_id: int):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     procedure = selectors.procedure_for_patient(patient, procedure_id)
     services.procedure_sign(procedure=procedure, signed_by=request.user, request=request)
+    return _procedure_detail_out(selectors.procedure_for_patient(patient, procedure.pk))
+
+
+@router.post(
+    "/patients/{patient_id}/procedures/{procedure_id}/void",
+    response=ProcedureDetailOut,
+    summary="Void a draft procedure note",
+)
+@api_roles(PRESCRIBER_ROLES)
+def procedure_void(request, patient_id: int, procedure_id: int, payload: ProcedureVoidIn):
+    """Void a draft note with a `reason` (422 when blank, or when the note is signed): it
+    is kept and shown as voided, and counted nowhere from now on. Stock is not returned."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    procedure = selectors.procedure_for_patient(patient, procedure_id)
+    services.procedure_void(
+        procedure=procedure, voided_by=request.user, reason=payload.reason, request=request
+    )
     return _procedure_detail_out(selectors.procedure_for_patient(patient, procedure.pk))
 
 
@@ -422,11 +456,15 @@ def other_toxin_treatment_list(request, patient_id: int):
 @router.get("/lots/{lot}/recall", response=RecallOut, summary="Lot recall: who received a lot")
 @api_roles(RECALL_ROLES)
 def lot_recall(request, lot: str):
-    """Every procedure that used the lot, with patient and date (newest first). An unknown
-    lot (never received and never used) answers 404."""
+    """Every procedure that used the lot, with patient and date (newest first), and each
+    patient once with all their dates, signed notes apart from drafts. The lot matches
+    whatever its letter case (`c7002a` is lot `C7002A`); a lot the clinic never received
+    answers 404."""
+    lot = canonical_lot(lot)
+    if not selectors.lot_received(lot):
+        raise Http404("The clinic never received this lot.")
     rows = selectors.lot_recall(lot)
-    if not rows and not selectors.vial_stock().filter(lot_number=lot).exists():
-        raise Http404("No such lot.")
+    groups = selectors.lot_recall_patients(rows)
     audit_view(
         request,
         object_type="treatments.viallot",
@@ -447,4 +485,16 @@ def lot_recall(request, lot: str):
             )
             for r in rows
         ],
+        signed=[_recall_patient(p) for p in groups["signed"]],
+        drafts=[_recall_patient(p) for p in groups["drafts"]],
+    )
+
+
+def _recall_patient(entry: dict) -> RecallPatientOut:
+    return RecallPatientOut(
+        patient_id=entry["patient_id"],
+        patient_name=entry["patient_name"],
+        dates=entry["dates"],
+        procedure_ids=[procedure_id for _, procedure_id in entry["procedures"]],
+        vials=entry["vials"],
     )

@@ -60,8 +60,22 @@ class ProcedureForm(forms.Form):
         label="Aftercare given", widget=forms.Textarea(attrs={"rows": 4})
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    override_reason = forms.CharField(
+        label="Outside protocol: reason",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only when the session goes ahead despite a warning, an infection at a site "
+        "or before the earliest re-treatment date. It stays on the note. It never lifts the "
+        "dose limits.",
+    )
     consent_obtained = forms.BooleanField(
         label="The patient's consent was obtained for this session"
+    )
+    confirm_second_session = forms.BooleanField(
+        label="Yes, this is a second session on the same day",
+        required=False,
+        help_text="Shown only when this plan already has a procedure on the day.",
     )
 
     def __init__(self, *args, sites=(), **kwargs):
@@ -110,4 +124,13 @@ class ProcedureAmendForm(forms.Form):
         label="Reason for the amendment",
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required: why the signed note is changed.",
+    )
+
+
+class ProcedureVoidForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for voiding",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: recorded for the wrong patient, or the session did not happen.",
     )

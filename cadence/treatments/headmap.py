@@ -199,3 +199,34 @@ def head_map_svg(
     )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def head_outline_svg(*, title: str, extra: str = "", role: str = "img") -> str:
+    """The bare drawing (front, both sides, back; no sites, no legend) as an inline SVG,
+    with ``extra`` SVG drawn over it: the diary's pain regions use the same drawing as
+    the plan (coordinates as ``_point``: panel origin + CAPTION_H + 0-100 box x SCALE)."""
+    height = 2 * PANEL_H + GAP
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="head-map" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" font-family="DejaVu Sans, Arial, sans-serif" '
+        f'role="{escape(role)}" aria-label="{escape(title)}">'
+    ]
+    for view, caption, col, row in PANELS:
+        ox, oy = col * (PANEL_W + GAP), row * (PANEL_H + GAP)
+        parts.append(
+            f'<g class="head-map-panel" data-view="{view}">'
+            f'<rect x="{ox}" y="{oy}" width="{PANEL_W}" height="{PANEL_H}" fill="#fff" '
+            f'stroke="#999" stroke-width="1"/>'
+            f'<text x="{ox + 8}" y="{oy + 16}" font-size="13" font-weight="700">{caption}</text>'
+            f'<g transform="translate({ox} {oy + CAPTION_H}) scale({SCALE})" {_STROKE} '
+            f'stroke-linejoin="round">{"".join(_OUTLINES[view])}</g></g>'
+        )
+    parts.append(extra)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def view_point(view: str, x: float, y: float) -> tuple[float, float]:
+    """A point of the 0-100 box of ``view`` in the drawing's coordinates."""
+    ox, oy = _panel_origin(view)
+    return ox + float(x) * SCALE, oy + CAPTION_H + float(y) * SCALE

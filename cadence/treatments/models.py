@@ -13,10 +13,36 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from cadence.rules.sites import CUMULATIVE_MAX_UNITS
+
+#: The largest value each decimal column holds (SQLite does not enforce a decimal's digits:
+#: a check constraint does, on both databases, so a stored value always reads back).
+UNITS_5_1_MAX = Decimal("9999.9")
+UNITS_6_1_MAX = Decimal("99999.9")
+#: The most one other-indication treatment record may hold. The reference gives no dose
+#: for other indications; 400 U is its limit across all indications in any 84 days, so a
+#: single record above it cannot be right (conservative; the service refuses it too).
+OTHER_TOXIN_MAX_UNITS = CUMULATIVE_MAX_UNITS
+
+
+def units_between(field: str, low: Decimal, high: Decimal, name: str, *, low_inclusive=True):
+    """A check constraint keeping `field` within [low, high] (or (low, high])."""
+    above = {f"{field}__gte" if low_inclusive else f"{field}__gt": low}
+    return models.CheckConstraint(
+        condition=models.Q(**above) & models.Q(**{f"{field}__lte": high}), name=name
+    )
+
 
 class ProcedureStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SIGNED = "signed", "Signed"
+    #: A draft withdrawn with a reason: kept (audited) but counted nowhere.
+    VOIDED = "voided", "Voided"
+
+
+#: The statuses that count as sessions for the earliest re-treatment date (section 7:
+#: "drafts count as sessions for this") and for the 400 U in 84 days window.
+LIVE_PROCEDURE_STATUSES = (ProcedureStatus.DRAFT, ProcedureStatus.SIGNED)
 
 
 class Muscle(models.TextChoices):
@@ -111,6 +137,12 @@ class TreatmentPlan(models.Model):
 
     class Meta:
         ordering = ["patient_id", "-created_at", "-id"]
+        constraints = [
+            units_between("total_units", Decimal(0), UNITS_6_1_MAX, "plan_total_units_stored"),
+            models.CheckConstraint(
+                condition=models.Q(site_count__lte=1000), name="plan_site_count_bounded"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Plan {self.pk} ({self.get_template_display()}, {self.total_units} U)"
@@ -127,7 +159,12 @@ class PlanSite(models.Model):
 
     class Meta:
         ordering = ["plan_id", "site_id"]
-        constraints = [models.UniqueConstraint(fields=["plan", "site"], name="plan_site_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "site"], name="plan_site_once"),
+            units_between(
+                "units", Decimal(0), UNITS_5_1_MAX, "plan_site_units_positive", low_inclusive=False
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.site_id}: {self.units} U"
@@ -151,6 +188,15 @@ class OtherToxinTreatment(models.Model):
 
     class Meta:
         ordering = ["patient_id", "-given_on", "-id"]
+        constraints = [
+            units_between(
+                "units",
+                Decimal(0),
+                OTHER_TOXIN_MAX_UNITS,
+                "other_toxin_units_within_400",
+                low_inclusive=False,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.units} U on {self.given_on} ({self.indication})"
@@ -222,10 +268,28 @@ class Procedure(models.Model):
     aftercare_given = models.TextField(blank=True)
     notes = models.TextField(blank=True)
     signed_note = models.JSONField(null=True, blank=True, editable=False)
+    # The clinical gate (clinic-reference.md section 7): a session that went ahead on an
+    # override is "outside protocol"; the reason stays on the note.
+    override_reason = models.TextField(
+        blank=True, help_text="Why the session went ahead outside protocol (the override)."
+    )
+    outside_protocol = models.BooleanField(default=False)
+    outside_protocol_rules = models.JSONField(
+        default=list, blank=True, help_text="The gate's rules the override lifted."
+    )
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    void_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["patient_id", "performed_on", "id"]
         indexes = [models.Index(fields=["patient", "performed_on"])]
+        constraints = [
+            units_between(field, Decimal(0), UNITS_6_1_MAX, f"procedure_{field}_stored")
+            for field in ("total_units", "wasted_units", "drawn_units")
+        ]
 
     def __str__(self) -> str:
         return f"Procedure {self.pk} on {self.performed_on}"
@@ -243,7 +307,14 @@ class ProcedureInjection(models.Model):
     class Meta:
         ordering = ["procedure_id", "site_id"]
         constraints = [
-            models.UniqueConstraint(fields=["procedure", "site"], name="procedure_site_once")
+            models.UniqueConstraint(fields=["procedure", "site"], name="procedure_site_once"),
+            units_between(
+                "units",
+                Decimal(0),
+                UNITS_5_1_MAX,
+                "procedure_site_units_positive",
+                low_inclusive=False,
+            ),
         ]
 
     def __str__(self) -> str:

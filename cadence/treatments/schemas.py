@@ -94,6 +94,22 @@ class ProcedureIn(Schema):
         None, max_length=4000, description="Default: the clinic's aftercare instructions"
     )
     notes: str = Field("", max_length=4000)
+    override_reason: str | None = Field(
+        None,
+        max_length=4000,
+        description="Why the session goes ahead outside protocol (an infection at a site, a "
+        "warning answered yes, before the earliest re-treatment date). Never lifts 195 U per "
+        "session or 400 U in 84 days.",
+    )
+    confirm_second_session: bool = Field(
+        False,
+        description="Set true to record a second procedure on the same plan and day (without "
+        "it such a procedure is refused with 409, naming this field).",
+    )
+
+
+class ProcedureVoidIn(Schema):
+    reason: str = Field(..., max_length=2000)
 
 
 class BillingLineOut(Schema):
@@ -130,6 +146,11 @@ class ProcedureOut(Schema):
     drawn_units: float
     dilution: str
     billing: list[BillingLineOut]
+    outside_protocol: bool = False
+    override_reason: str | None = None
+    outside_protocol_reason: str | None = None
+    voided_at: datetime | None = None
+    void_reason: str | None = None
 
 
 class ProcedureDetailOut(ProcedureOut):
@@ -177,6 +198,20 @@ class RecallRowOut(Schema):
     status: str
 
 
+class RecallPatientOut(Schema):
+    """One patient in a recall group, once, with every date they received the lot."""
+
+    patient_id: int
+    patient_name: str
+    dates: list[date]
+    procedure_ids: list[int]
+    vials: int
+
+
 class RecallOut(Schema):
     lot: str
     procedures: list[RecallRowOut]
+    # Added (issue 19): each patient once with all their dates, signed notes apart from
+    # drafts (notes not signed yet).
+    signed: list[RecallPatientOut] = []
+    drafts: list[RecallPatientOut] = []

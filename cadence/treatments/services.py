@@ -16,22 +16,26 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cadence.accounts.validation import refusal, refusals
+from cadence.accounts.validation import CONFLICT, check_date, refusal, refusals
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record
 from cadence.rules.aftercare import aftercare_text
+from cadence.rules.gate import clean_reason
 from cadence.rules.plans import PlannedSite, PlanTemplate, preempt_plan, validate_plan
-from cadence.rules.sites import format_units, to_units
+from cadence.rules.sites import format_units, to_units, units_off_step
 from cadence.rules.vials import (
     UNITS_PER_0_1_ML,
     VIAL_SIZES,
     Vial,
+    canonical_lot,
     dilution_ml,
+    lot_problem,
     vial_problems,
     waste,
 )
 from cadence.treatments import selectors
 from cadence.treatments.models import (
+    OTHER_TOXIN_MAX_UNITS,
     OtherToxinTreatment,
     PlanSite,
     Procedure,
@@ -45,6 +49,8 @@ from cadence.treatments.models import (
 
 #: The code of a refusal no rule of the rules package names.
 REFUSED = "refused"
+#: The rule recorded on a session whose Botox decision was itself taken on an override.
+DECISION_OVERRIDE = "decision_override"
 
 
 SiteUnits = Iterable[tuple[str, Decimal | int | float | str]]
@@ -86,6 +92,7 @@ def treatment_plan_create(
         template = PlanTemplate(template)
     except ValueError:
         raise refusal("template", "template must be 'preempt' or 'custom'", code=REFUSED) from None
+    check_date("planned_for", planned_for, born_on=patient.date_of_birth)
     on = planned_for or timezone.localdate()
     given = _planned_sites(sites, "sites")
     planned = preempt_plan(given) if template is PlanTemplate.preempt else given
@@ -160,6 +167,20 @@ def other_toxin_treatment_record(
         raise refusal("units", str(exc), code=REFUSED) from None
     if not amount.is_finite() or amount <= 0:
         raise refusal("units", "units must be a positive number", code=REFUSED)
+    if amount > OTHER_TOXIN_MAX_UNITS:
+        raise refusal(
+            "units",
+            f"{format_units(amount)} U is more than {format_units(OTHER_TOXIN_MAX_UNITS)} U, "
+            "the most onabotulinumtoxinA given across all indications in 84 days.",
+            code="units_out_of_range",
+        )
+    if units_off_step(amount):
+        raise refusal(
+            "units",
+            f"Units are recorded to 0.1 U; {format_units(amount)} U doesn't fit.",
+            code="invalid_units",
+        )
+    check_date("given_on", given_on, born_on=patient.date_of_birth)
     if given_on > timezone.localdate():
         raise refusal("given_on", "given_on can't be in the future", code=REFUSED)
     if not indication.strip():
@@ -188,10 +209,13 @@ def other_toxin_treatment_record(
 def vial_receive(
     *, lot: str, expires_on: date, size_units: int, quantity: int = 1, received_by, request=None
 ) -> VialLot:
-    """Receive vials into stock. A lot received again (same size and expiry) adds to it."""
-    lot = (lot or "").strip()
-    if not lot:
-        raise refusal("lot", "Enter the lot number.", code=REFUSED)
+    """Receive vials into stock. A lot received again (same size and expiry) adds to it.
+    The lot is kept in its canonical form (trimmed, upper-case: `rules.vials.canonical_lot`),
+    so `c7002a` and `C7002A` are one lot; a lot with other characters is refused."""
+    lot = canonical_lot(lot)
+    problem = lot_problem(lot)
+    if problem:
+        raise refusal("lot", problem, code=REFUSED)
     if size_units not in VIAL_SIZES:
         raise refusal(
             "size_units",
@@ -200,6 +224,7 @@ def vial_receive(
         )
     if quantity < 1 or quantity > 1000:
         raise refusal("quantity", "quantity must be between 1 and 1000 vials", code=REFUSED)
+    check_date("expires_on", expires_on)
     if expires_on < timezone.localdate():
         raise refusal(
             "expires_on",
@@ -255,7 +280,7 @@ def dilution_description(sizes: Iterable[int]) -> str:
 def _take_vials(vial_lots: Sequence[str], *, on: date) -> list[VialLot]:
     """Lock the lots, refuse unknown/expired/short ones, and decrement stock race-safely.
     Returns one VialLot per vial opened (a lot repeats when several of its vials are)."""
-    wanted = Counter(lot.strip() for lot in vial_lots)
+    wanted = Counter(canonical_lot(lot) for lot in vial_lots)
     if not vial_lots:
         raise refusal("vial_lots", "Record at least one vial (its lot number).", code=REFUSED)
     if "" in wanted:
@@ -289,7 +314,28 @@ def _take_vials(vial_lots: Sequence[str], *, on: date) -> list[VialLot]:
                 f"needed, {lots[number].quantity_remaining} left",
                 code="not_enough_stock",
             )
-    return [lots[lot.strip()] for lot in vial_lots]
+    return [lots[canonical_lot(lot)] for lot in vial_lots]
+
+
+#: The code of a second procedure on the same plan and day recorded without confirming it
+#: (409 in the API, naming `confirm_second_session`; the page asks for a tick).
+SECOND_SESSION = CONFLICT
+
+
+def _check_first_session_of_the_day(plan: TreatmentPlan, performed_on: date) -> None:
+    """A second procedure on the same plan and day opens more vials: it is recorded only
+    when the clinician confirms it (a first note recorded twice is the usual mistake)."""
+    earlier = selectors.procedures_on_day(plan, performed_on)
+    if earlier:
+        first = earlier[0]
+        state = first.get_status_display().lower()
+        raise refusal(
+            "confirm_second_session",
+            f"A procedure on this plan was already recorded on {performed_on.isoformat()} "
+            f"(note {first.pk}, {state}). Confirm that this is a second session on the same "
+            "day, or open the existing note instead.",
+            code=SECOND_SESSION,
+        )
 
 
 @transaction.atomic
@@ -306,10 +352,20 @@ def procedure_record(
     immediate_reactions: str = "",
     aftercare_given: str | None = None,
     notes: str = "",
+    override_reason: str | None = None,
+    confirm_second_session: bool = False,
     request=None,
 ) -> Procedure:
     """Record a procedure note (a draft until signed): the sites injected (default: the
-    plan's), the vials opened (stock decremented), dilution, total, waste."""
+    plan's), the vials opened (stock decremented), dilution, total, waste.
+
+    The gate first (``rules.gate.procedure_gate``, clinic-reference.md section 7): refused
+    without a current decision including onabotulinumtoxinA or with hypersensitivity
+    recorded; an infection at a site, a warning answered yes or a date before the earliest
+    re-treatment date (drafts count) are refused unless ``override_reason`` is given (a
+    blank reason is no reason). A session on an override, or under a decision taken on
+    one, is outside protocol. The dose limits never bend. A refusal leaves nothing behind
+    (one transaction: no stock taken, no note, no audit entry)."""
     if plan.patient_id != patient.pk:
         raise refusal("plan", "No such plan for this patient.", code=REFUSED)
     if not consent_obtained:
@@ -318,8 +374,29 @@ def procedure_record(
             "The patient's consent must be obtained and recorded (consent_obtained must be true).",
             code=REFUSED,
         )
+    check_date("performed_on", performed_on, born_on=patient.date_of_birth)
     if performed_on > timezone.localdate():
         raise refusal("performed_on", "performed_on can't be in the future", code=REFUSED)
+    if not confirm_second_session:
+        _check_first_session_of_the_day(plan, performed_on)
+    reason = clean_reason(override_reason)
+    reading = selectors.procedure_gate_for(patient, on=performed_on)
+    blocking = reading.verdict.refusal_for(reason)
+    if blocking:
+        # Absolute refusals name no field (nothing to fill in); a missing reason names it.
+        field = None if reading.verdict.refusals else "override_reason"
+        raise refusals((field, f.message, str(f.rule)) for f in blocking)
+    overridden = [
+        {"rule": str(f.rule), "detail": f.message} for f in reading.verdict.reasons_needed
+    ]
+    decision = reading.decision
+    if decision is not None and decision.outside_protocol:
+        overridden.append(
+            {
+                "rule": DECISION_OVERRIDE,
+                "detail": f"decision for Botox taken on an override: {decision.override_reason}",
+            }
+        )
     if injections is None:
         planned = [PlannedSite(ps.site.code, ps.units) for ps in plan.sites.select_related("site")]
     else:
@@ -356,6 +433,9 @@ def procedure_record(
         immediate_reactions=immediate_reactions,
         aftercare_given=aftercare_text() if aftercare_given is None else aftercare_given,
         notes=notes,
+        override_reason=reason or "",
+        outside_protocol=bool(overridden),
+        outside_protocol_rules=overridden,
     )
     by_code = selectors.sites_by_code()
     ProcedureInjection.objects.bulk_create(
@@ -378,10 +458,29 @@ def procedure_record(
         patient=patient,
         obj=procedure,
         request=request,
-        summary=f"Procedure {format_units(injected)} U injected, {format_units(wasted)} U wasted",
-        details={"lots": list(vial_lots)},
+        summary=f"Procedure {format_units(injected)} U injected, {format_units(wasted)} U wasted"
+        + (f"; outside protocol: {outside_protocol_text(procedure)}" if overridden else ""),
+        details={
+            "lots": [canonical_lot(lot) for lot in vial_lots],
+            "outside_protocol": bool(overridden),
+            "override_rules": [o["rule"] for o in overridden],
+            "override_reason": reason or "",
+        },
     )
     return procedure
+
+
+def outside_protocol_text(procedure: Procedure) -> str:
+    """The reason shown after "Outside protocol:" on the note, its PDF and the worklist:
+    the clinician's override reason and, when the Botox decision was itself taken on an
+    override, that decision's reason."""
+    parts = [procedure.override_reason] if procedure.override_reason else []
+    parts += [
+        o["detail"]
+        for o in (procedure.outside_protocol_rules or [])
+        if isinstance(o, dict) and o.get("rule") == DECISION_OVERRIDE
+    ]
+    return "; ".join(parts)
 
 
 def _note_snapshot(procedure: Procedure) -> dict:
@@ -409,7 +508,45 @@ def _note_snapshot(procedure: Procedure) -> dict:
         "immediate_reactions": procedure.immediate_reactions,
         "aftercare_given": procedure.aftercare_given,
         "notes": procedure.notes,
+        "outside_protocol": procedure.outside_protocol,
+        "outside_protocol_reason": outside_protocol_text(procedure),
     }
+
+
+@transaction.atomic
+def procedure_void(*, procedure: Procedure, voided_by, reason: str, request=None) -> Procedure:
+    """Void a draft note with a reason: it is kept (shown as voided, audited) and counted
+    nowhere from now on (schedule, outcomes, the earliest date, the 400 U window).
+
+    Stock is not returned: a vial recorded on a note was drawn up for this patient, and
+    vials are single-patient use, so Cadence cannot tell an unopened vial from an opened
+    one. The vials stay on the voided note (a lot recall still finds it). A signed note is
+    never voided: it is amended."""
+    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    if procedure.status != ProcedureStatus.DRAFT:
+        raise refusal(
+            "status",
+            "Only a draft note can be voided; a signed note is changed with an amendment.",
+            code=REFUSED,
+        )
+    why = clean_reason(reason)
+    if why is None:
+        raise refusal("reason", "Give the reason for voiding the draft note.", code=REFUSED)
+    procedure.status = ProcedureStatus.VOIDED
+    procedure.voided_at = timezone.now()
+    procedure.voided_by = voided_by
+    procedure.void_reason = why
+    procedure.save(update_fields=["status", "voided_at", "voided_by", "void_reason"])
+    audit_record(
+        actor=voided_by,
+        action=AuditAction.CHANGE,
+        patient=procedure.patient,
+        obj=procedure,
+        request=request,
+        summary=f"Draft procedure note voided: {why[:200]}",
+        details={"reason": why[:500], "stock_returned": False},
+    )
+    return procedure
 
 
 @transaction.atomic
@@ -421,6 +558,8 @@ def procedure_sign(*, procedure: Procedure, signed_by, request=None) -> Procedur
         raise refusal(
             "status", "This note is already signed; change it with an amendment.", code=REFUSED
         )
+    if procedure.status == ProcedureStatus.VOIDED:
+        raise refusal("status", "This note was voided: it can't be signed.", code=REFUSED)
     procedure.status = ProcedureStatus.SIGNED
     procedure.signed_at = timezone.now()
     procedure.signed_by = signed_by

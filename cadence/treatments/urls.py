@@ -29,6 +29,11 @@ urlpatterns = [
         name="procedure-sign",
     ),
     path(
+        "patients/<int:patient_id>/procedures/<int:procedure_id>/void/",
+        views.procedure_void,
+        name="procedure-void",
+    ),
+    path(
         "patients/<int:patient_id>/procedures/<int:procedure_id>/amend/",
         views.procedure_amend,
         name="procedure-amend",
@@ -44,6 +49,8 @@ urlpatterns = [
         name="procedure-aftercare",
     ),
     path("my-aftercare/", views.my_aftercare, name="my-aftercare"),
+    path("outside-protocol/", views.outside_protocol_list, name="outside-protocol"),
+    path("notes-to-sign/", views.notes_to_sign_list, name="notes-to-sign"),
     path("vials/", views.vial_list, name="vial-list"),
     path("recall/", views.lot_recall, name="lot-recall"),
     path("recall/export.csv", views.lot_recall_csv, name="lot-recall-csv"),

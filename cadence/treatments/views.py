@@ -5,7 +5,6 @@ the patient's aftercare."""
 from __future__ import annotations
 
 import csv
-import re
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -24,22 +23,29 @@ from cadence.accounts.roles import CLINICAL_ROLES, PRESCRIBER_ROLES, RECALL_ROLE
 from cadence.accounts.validation import add_validation_errors, refusal_text
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record, audit_view
+from cadence.patients import selectors as patient_selectors
 from cadence.patients.access import patient_for_user
-from cadence.rules.aftercare import aftercare_instructions, aftercare_text, expected_course
+from cadence.rules.aftercare import (
+    aftercare_instructions,
+    aftercare_lines_to_show,
+    aftercare_text,
+    expected_course,
+)
 from cadence.rules.plans import PlannedSite, PlanTemplate, preempt_plan, validate_plan
 from cadence.rules.sites import SITE_CATALOGUE, TRIGGER_AREAS, format_units
+from cadence.rules.vials import canonical_lot
+from cadence.security.csvcells import csv_row
 from cadence.treatments import selectors, services
 from cadence.treatments.forms import (
     OtherToxinTreatmentForm,
     PlanConsentForm,
     ProcedureAmendForm,
     ProcedureForm,
+    ProcedureVoidForm,
     VialReceiveForm,
 )
 from cadence.treatments.headmap import head_map_svg
 from cadence.treatments.models import Procedure
-
-PHONE_LIKE = re.compile(r"\+?[0-9 ()\-.]+")
 
 
 # --- patient overview --------------------------------------------------------------------------
@@ -185,6 +191,10 @@ def plan_create(request, patient_id):
     context["errors"] = errors
     if request.htmx:
         return render(request, "treatments/_plan_builder.html", context)
+    context["before"] = selectors.before_the_needle(patient, on=timezone.localdate())
+    context["concurrent_preventives"] = patient_selectors.concurrent_preventives_for(
+        patient, today=timezone.localdate()
+    )
     return render(request, "treatments/plan_builder.html", context)
 
 
@@ -207,6 +217,9 @@ def plan_detail(request, patient_id, plan_id):
             "aftercare": aftercare_instructions(),
             "course": expected_course(),
             "consent_form": PlanConsentForm(),
+            "concurrent_preventives": patient_selectors.concurrent_preventives_for(
+                patient, today=timezone.localdate()
+            ),
         },
     )
 
@@ -285,6 +298,8 @@ def procedure_create(request, patient_id, plan_id):
                 immediate_reactions=data["immediate_reactions"],
                 aftercare_given=data["aftercare_given"],
                 notes=data["notes"],
+                confirm_second_session=data["confirm_second_session"],
+                override_reason=data["override_reason"],
                 request=request,
             )
         except ValidationError as exc:
@@ -304,9 +319,24 @@ def procedure_create(request, patient_id, plan_id):
             "suggested_sizes": " + ".join(f"{s} U" for s in sizes),
             "suggested_lots": lots,
             "head_map": mark_safe(head_map_svg(sites, interactive=False)),  # noqa: S308
+            "same_day": selectors.procedures_on_day(
+                plan, (form.cleaned_data.get("performed_on") if form.is_bound else None) or today
+            ),
+            "before": selectors.before_the_needle(
+                patient,
+                on=(form.cleaned_data.get("performed_on") if form.is_bound else None) or today,
+            ),
         },
         status=422 if request.method == "POST" else 200,
     )
+
+
+def _with_rows(amendments) -> list:
+    """Each amendment with its before/after rows in the clinic's words (`rows`)."""
+    result = list(amendments)
+    for amendment in result:
+        amendment.rows = selectors.amendment_rows(amendment)
+    return result
 
 
 def _procedure_context(procedure: Procedure) -> dict:
@@ -315,13 +345,13 @@ def _procedure_context(procedure: Procedure) -> dict:
         "patient": procedure.patient,
         "procedure": procedure,
         "injections": injections,
+        "injection_groups": selectors.injections_by_muscle(injections),
         "vials": list(procedure.vials.all()),
         "billing": selectors.procedure_billing(procedure),
-        "amendments": list(procedure.amendments.all()),
+        "amendments": _with_rows(procedure.amendments.all()),
         "head_map": mark_safe(head_map_svg(injections, interactive=False, title="Sites injected")),  # noqa: S308
-        "aftercare_lines": [
-            line for line in procedure.aftercare_given.splitlines() if line.strip()
-        ],
+        "aftercare_lines": aftercare_lines_to_show(procedure.aftercare_given),
+        "outside_protocol_reason": services.outside_protocol_text(procedure),
     }
 
 
@@ -330,7 +360,60 @@ def procedure_detail(request, patient_id, procedure_id):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     procedure = selectors.procedure_for_patient(patient, procedure_id)
     audit_view(request, patient=patient, obj=procedure, summary="Viewed a procedure note")
-    return render(request, "treatments/procedure_detail.html", _procedure_context(procedure))
+    context = _procedure_context(procedure)
+    context["void_form"] = ProcedureVoidForm()
+    return render(request, "treatments/procedure_detail.html", context)
+
+
+@roles_required(PRESCRIBER_ROLES)
+@require_POST
+def procedure_void(request, patient_id, procedure_id):
+    """Void a draft note with a reason (kept, audited, counted nowhere)."""
+    patient = patient_for_user(request.user, patient_id, clinical=True)
+    procedure = selectors.procedure_for_patient(patient, procedure_id)
+    form = ProcedureVoidForm(request.POST)
+    if form.is_valid():
+        try:
+            services.procedure_void(
+                procedure=procedure,
+                voided_by=request.user,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, "Draft voided. It stays on record and counts nowhere.")
+            return redirect(
+                "treatments:procedure-detail", patient_id=patient.pk, procedure_id=procedure.pk
+            )
+    audit_view(request, patient=patient, obj=procedure, summary="Viewed a procedure note")
+    context = _procedure_context(procedure)
+    context["void_form"] = form
+    return render(request, "treatments/procedure_detail.html", context, status=422)
+
+
+# --- clinic worklists of the gate -----------------------------------------------------------
+@roles_required(CLINICAL_ROLES)
+def outside_protocol_list(request):
+    """Sessions that went ahead on an override, for the clinic's review."""
+    rows = Paginator(selectors.outside_protocol_sessions(), 50).get_page(request.GET.get("page"))
+    for procedure in rows:
+        procedure.outside_protocol_reason = services.outside_protocol_text(procedure)
+    audit_view(request, summary="Viewed the outside-protocol sessions worklist")
+    return render(request, "treatments/outside_protocol.html", {"rows": rows})
+
+
+@roles_required(CLINICAL_ROLES)
+def notes_to_sign_list(request):
+    """Draft notes older than a day: sign them, or void them with a reason."""
+    rows = Paginator(selectors.notes_to_sign(), 50).get_page(request.GET.get("page"))
+    audit_view(request, summary="Viewed the notes-to-sign worklist")
+    return render(
+        request,
+        "treatments/notes_to_sign.html",
+        {"rows": rows, "hours": selectors.DRAFT_SIGN_WITHIN_HOURS},
+    )
 
 
 @roles_required(PRESCRIBER_ROLES)
@@ -424,9 +507,7 @@ def procedure_aftercare(request, patient_id, procedure_id):
         {
             "patient": patient,
             "procedure": procedure,
-            "aftercare_lines": [
-                line for line in procedure.aftercare_given.splitlines() if line.strip()
-            ],
+            "aftercare_lines": aftercare_lines_to_show(procedure.aftercare_given),
             "course": expected_course(),
         },
     )
@@ -446,9 +527,7 @@ def my_aftercare(request):
             "procedure": procedure,
             "own": True,
             "aftercare_lines": (
-                [line for line in procedure.aftercare_given.splitlines() if line.strip()]
-                if procedure
-                else []
+                aftercare_lines_to_show(procedure.aftercare_given) if procedure else []
             ),
             "course": expected_course(),
         },
@@ -485,32 +564,46 @@ def vial_list(request):
 
 @roles_required(RECALL_ROLES)
 def lot_recall(request):
-    """Find every procedure and patient that used a lot."""
-    lot = (request.GET.get("lot") or "").strip()[:40]
-    rows = None
+    """Find every patient that received a lot (whatever its letter case): each patient
+    once with all their dates, signed notes apart from drafts; a lot the clinic never
+    received says so."""
+    lot = canonical_lot(request.GET.get("lot"))[:40]
+    groups = None
+    received = None
+    procedure_count = 0
     if lot:
-        rows = selectors.lot_recall(lot)
-        audit_view(
-            request,
-            object_type="treatments.viallot",
-            object_id=lot,
-            summary=f"Lot recall lookup: {len(rows)} procedures",
-            details={"lot": lot},
-        )
-        rows = Paginator(rows, 25).get_page(request.GET.get("page"))
+        received = selectors.lot_received(lot)
+        if received:
+            rows = selectors.lot_recall(lot)
+            procedure_count = len(rows)
+            groups = selectors.lot_recall_patients(rows)
+            audit_view(
+                request,
+                object_type="treatments.viallot",
+                object_id=lot,
+                summary=f"Lot recall lookup: {len(rows)} procedures",
+                details={"lot": lot},
+            )
     return render(
         request,
         "treatments/lot_recall.html",
-        {"lot": lot, "rows": rows, "page_extra": "&" + urlencode({"lot": lot})},
+        {
+            "lot": lot,
+            "received": received,
+            "groups": groups,
+            "procedure_count": procedure_count,
+        },
     )
 
 
 @roles_required(RECALL_ROLES)
 def lot_recall_csv(request):
     """CSV of the patients who received a lot, for the clinic to contact them (audited)."""
-    lot = (request.GET.get("lot") or "").strip()[:40]
+    lot = canonical_lot(request.GET.get("lot"))[:40]
     if not lot:
         raise Http404("Name a lot.")
+    if not selectors.lot_received(lot):
+        raise Http404("The clinic never received this lot.")
     rows = selectors.lot_recall(lot)
     audit_record(
         actor=request.user,
@@ -539,24 +632,19 @@ def lot_recall_csv(request):
         ]
     )
     for r in rows:
+        # Every cell through the one neutraliser (issue 21, finding 8): the lot number too.
         writer.writerow(
-            [
-                lot,
-                r["performed_on"].isoformat(),
-                r["procedure_id"],
-                r["patient_id"],
-                _csv_safe(r["patient_name"]),
-                _csv_safe(r["email"]),
-                _csv_safe(r["phone"]),
-                r["vials"],
-            ]
+            csv_row(
+                [
+                    lot,
+                    r["performed_on"].isoformat(),
+                    r["procedure_id"],
+                    r["patient_id"],
+                    r["patient_name"],
+                    r["email"],
+                    r["phone"],
+                    r["vials"],
+                ]
+            )
         )
     return response
-
-
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in exported text (a phone number like +1 202 ... is
-    left as it is)."""
-    if value and value[0] in "=+-@\t\r" and not PHONE_LIKE.fullmatch(value):
-        return "'" + value
-    return value

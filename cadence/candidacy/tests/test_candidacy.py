@@ -227,7 +227,7 @@ def test_the_patients_payer_profile_sets_the_number_of_classes(candidate):
 def test_without_a_profile_the_default_profile_row_applies(make_patient):
     profile = payer_profile_for(make_patient())
     assert (profile.name, profile.min_preventive_classes, profile.min_interval_days) == (
-        "Default (clinic-reference.md)",
+        "Clinic default",
         2,
         84,
     )
@@ -272,7 +272,7 @@ def test_an_age_override_makes_the_minor_eligible_but_keeps_the_flag(
         actor=clinician,
         patient=candidate,
         decision="botox",
-        age_override_reason="Refractory, discussed with parents",
+        override_reason="Refractory, discussed with parents",
     )
     result = candidacy_for(candidate, today=today).result
     assert next(c for c in result.criteria if c.code == "adult").met is True

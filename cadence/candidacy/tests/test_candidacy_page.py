@@ -36,8 +36,10 @@ def test_a_minor_needs_an_override_reason(client, clinician, make_patient):
     response = client.post(url, {"decision": "botox"})
     assert response.status_code == 422 and "Give the reason" in response.content.decode()
     assert not CandidacyDecision.objects.exists()
-    client.post(url, {"decision": "botox", "age_override_reason": "Refractory; parents consent"})
-    assert CandidacyDecision.objects.get().age_override_reason == "Refractory; parents consent"
+    client.post(url, {"decision": "botox", "override_reason": "Refractory; parents consent"})
+    decision = CandidacyDecision.objects.get()
+    assert decision.override_reason == "Refractory; parents consent"
+    assert decision.outside_protocol
 
 
 def test_a_nurse_sees_candidacy_but_may_not_decide(client, nurse, patient):

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cadence.diary.models import QuestionnaireResponse, SideEffectReport
+from cadence.rules.side_effects import URGENT_ADVICE
 
 pytestmark = pytest.mark.django_db
 
@@ -141,8 +142,33 @@ def test_an_urgent_side_effect_is_flagged_with_advice(api_for, patient_user, pat
         {"effect": "difficulty_swallowing", "severity": "mild", "onset_on": today().isoformat()},
     )
     body = response.json()
-    assert body["urgent"] is True and "Seek medical care now" in body["advice"]
+    assert body["urgent"] is True and body["advice"] == URGENT_ADVICE
     assert SideEffectReport.objects.get().urgent
+
+
+@pytest.mark.parametrize(
+    ("effect", "severity", "urgent"),
+    [
+        ("blurred_vision", "mild", True),
+        ("voice_change", "moderate", True),
+        ("loss_of_bladder_control", "mild", True),
+        ("allergic_reaction", "mild", True),
+        ("neck_muscle_weakness", "severe", True),
+        ("eyelid_ptosis", "severe", True),
+        ("neck_pain", "moderate", False),
+    ],
+)
+def test_the_urgent_list_of_section_7_through_the_api(
+    api_for, patient_user, patient, effect, severity, urgent
+):
+    response = api_for(patient_user).post(
+        se_url(patient), {"effect": effect, "severity": severity, "onset_on": today().isoformat()}
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["urgent"] is urgent
+    assert (body["advice"] == URGENT_ADVICE) is urgent
+    assert SideEffectReport.objects.get().urgent is urgent
 
 
 def test_ptosis_gets_its_own_advice(api_for, patient_user, patient):

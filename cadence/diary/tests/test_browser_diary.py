@@ -27,12 +27,13 @@ def test_a_patient_records_a_headache_day_a_clear_day_and_backfills_a_gap(
     ).click()
     page.get_by_label("Hours of headache").fill("6")
     page.get_by_label("Severe", exact=True).check()
+    page.get_by_text("What was it like?").click()  # features and medicines, under "More"
     page.get_by_label("Throbbing or pulsating").check()
     page.get_by_label("Nausea").check()
     page.get_by_label("Other medicine 1").fill("Sumatriptan 50 mg")
     page.get_by_label("Kind of medicine 1").select_option("triptan")
     page.get_by_label("Medicine 1 relieved the pain").check()
-    page.get_by_role("button", name="Save this day").click()
+    page.get_by_role("button", name="Save this day", exact=True).click()
     assert page.get_by_text("Saved your diary").is_visible()
 
     # One tap: no headache today.
@@ -93,6 +94,7 @@ def test_a_clinician_sees_an_urgent_report_flagged_and_acknowledges_it(
     page.goto("/diary/alerts/")
     urgent = page.get_by_test_id("urgent-report")
     assert "Double vision" in urgent.inner_text() and "Pat Owner" in urgent.inner_text()
+    urgent.get_by_label("What was done?").fill("Called; advised the emergency department.")
     page.get_by_role("button", name="Acknowledge Double vision for Pat Owner").click()
     assert page.get_by_text("No urgent side effects waiting.").is_visible()
     assert SideEffectReport.objects.get().acknowledged_by == clinician

@@ -68,7 +68,7 @@ def test_a_headache_day_with_a_usual_medicine_is_classified(client, patient_user
     [
         ({"headache_hours": "30"}, "less than or equal to 24"),
         ({"headache_hours": "-2"}, "greater than or equal to 0"),
-        ({"headache_hours": "0", "peak_severity": "severe"}, "peak_severity must be none"),
+        ({"headache_hours": "0", "peak_severity": "severe"}, "A day with 0 hours of headache"),
         ({"headache_hours": "5", "other_0_name": "Pill"}, "Choose what kind of medicine"),
         (
             {"headache_hours": "5", "other_0_name": "Pill", "other_0_class": "homeopathy"},

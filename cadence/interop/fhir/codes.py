@@ -10,12 +10,18 @@ listed in the CapabilityStatement and readable at ``/fhir/r4/CodeSystem/<id>``.
 
 from __future__ import annotations
 
+from django.conf import settings
+
+from cadence.rules.candidacy import ICD10_CHRONIC_MIGRAINE_CODES
+
 # Section 6's billing codes are defined once, in the rules; the FHIR mappers read them here.
 from cadence.rules.vials import CPT_CHEMODENERVATION_MIGRAINE as CPT_CHEMODENERVATION_MIGRAINE
 from cadence.rules.vials import HCPCS_ONABOTULINUMTOXINA as HCPCS_ONABOTULINUMTOXINA
 
-#: The one base URL of every Cadence-defined code system, extension and questionnaire.
-CADENCE_FHIR_BASE = "https://cadence.invalid/fhir"
+#: This deployment's base URL (setting ``CADENCE_FHIR_BASE``): the canonical base of every
+#: Cadence-defined code system, extension and questionnaire, and the system of its patient
+#: identifiers. Each clinic sets its own, so identifiers never collide between clinics.
+CADENCE_FHIR_BASE = settings.CADENCE_FHIR_BASE.rstrip("/")
 
 # --- external systems (clinic-reference.md section 6) ----------------------------------
 ICD10CM_SYSTEM = "http://hl7.org/fhir/sid/icd-10-cm"
@@ -23,8 +29,13 @@ SNOMED_SYSTEM = "http://snomed.info/sct"
 #: The US edition of SNOMED CT; 124171000119105 exists only there.
 SNOMED_US_EDITION = "http://snomed.info/sct/731000124108"
 CPT_SYSTEM = "http://www.ama-assn.org/go/cpt"
-HCPCS_SYSTEM = "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
+HCPCS_SYSTEM = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
 UCUM_SYSTEM = "http://unitsofmeasure.org"
+#: Toxin units in UCUM: ``U`` (the enzyme unit symbol, valid UCUM); ``[U]`` is not UCUM.
+UCUM_TOXIN_UNIT = "U"
+#: Unit codes accepted on import as toxin units (``[iU]`` and the invalid-but-common ``[U]``
+#: too: what was meant is clear, and the value is kept as sent).
+ACCEPTED_TOXIN_UNIT_CODES = frozenset({"U", "[iU]", "[IU]", "[U]"})
 
 # HL7 terminology (FHIR's own code systems).
 CONDITION_CLINICAL_SYSTEM = "http://terminology.hl7.org/CodeSystem/condition-clinical"
@@ -34,14 +45,61 @@ OBSERVATION_CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation
 DATA_ABSENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 ADVERSE_SERIOUSNESS_SYSTEM = "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness"
 ADVERSE_SEVERITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
+#: R4 (4.0.1) codes of adverse-event-seriousness, case as published (codes are case-sensitive).
+SERIOUS = "Serious"
+NON_SERIOUS = "Non-serious"
 
-#: Chronic-migraine ICD-10-CM codes (clinic-reference.md sections 1 and 6).
-CHRONIC_MIGRAINE_ICD10 = {
-    "G43.709": "Chronic migraine without aura, not intractable, without status migrainosus",
-    "G43.719": "Chronic migraine without aura, intractable, without status migrainosus",
-    "G43.701": "Chronic migraine without aura, not intractable, with status migrainosus",
-    "G43.711": "Chronic migraine without aura, intractable, with status migrainosus",
-}
+# Required bindings checked on import (the R4 value sets, every code).
+ADMINISTRATIVE_GENDERS = frozenset({"male", "female", "other", "unknown"})
+CONDITION_CLINICAL_CODES = frozenset(
+    {"active", "recurrence", "relapse", "inactive", "remission", "resolved"}
+)
+CONDITION_VERIFICATION_CODES = frozenset(
+    {"unconfirmed", "provisional", "differential", "confirmed", "refuted", "entered-in-error"}
+)
+MEDICATION_STATEMENT_STATUSES = frozenset(
+    {
+        "active",
+        "completed",
+        "entered-in-error",
+        "intended",
+        "stopped",
+        "on-hold",
+        "unknown",
+        "not-taken",
+    }
+)
+MEDICATION_REQUEST_STATUSES = frozenset(
+    {
+        "active",
+        "on-hold",
+        "cancelled",
+        "completed",
+        "entered-in-error",
+        "stopped",
+        "draft",
+        "unknown",
+    }
+)
+PROCEDURE_STATUSES = frozenset(
+    {
+        "preparation",
+        "in-progress",
+        "not-done",
+        "on-hold",
+        "stopped",
+        "completed",
+        "entered-in-error",
+        "unknown",
+    }
+)
+MEDICATION_ADMINISTRATION_STATUSES = frozenset(
+    {"in-progress", "not-done", "on-hold", "completed", "entered-in-error", "stopped", "unknown"}
+)
+
+#: Chronic-migraine ICD-10-CM codes (clinic-reference.md sections 1, 6 and 7: G43.7x and,
+#: with aura, G43.E01/E09/E11/E19): the rules' one list, so forms, API and FHIR agree.
+CHRONIC_MIGRAINE_ICD10 = dict(ICD10_CHRONIC_MIGRAINE_CODES)
 #: Section 6: the US-edition concept, used only with that edition named and only for G43.719.
 SNOMED_US_CHRONIC_MIGRAINE = "124171000119105"
 SNOMED_US_CHRONIC_MIGRAINE_DISPLAY = "Chronic migraine without aura"

@@ -1,37 +1,56 @@
 """Parse and check a FHIR R4 Bundle for import (pure: no database).
 
-``parse_bundle(data, today=...)`` validates the Bundle with ``fhir.resources`` (R4B
-models), then applies Cadence's own semantic checks, and returns either an
-``ImportPlan`` (what to create) or the list of problems as (location, message) pairs.
-Nothing is created here; ``cadence.interop.services.bundle_import`` writes the plan in
-one transaction.
+Lenient about what it is sent, strict about what it keeps. ``parse_bundle(data,
+today=...)`` accepts transaction, batch, collection and document Bundles (an IPS document
+is a referral) and sorts every entry:
 
-What is imported: one Patient (demographics), chronic-migraine Conditions (ICD-10-CM
-G43.7x), MedicationStatements (preventive trials, with drug class and outcome) and
-Procedures coded CPT 64615 (prior sessions, with the units given in their
-MedicationAdministrations or the Cadence total-units extension, and the injection sites
-when coded in Cadence's site code system). Other resource types are not imported; they
-are reported as information.
+- kept: the one Patient; chronic-migraine Conditions (ICD-10-CM G43.7x/G43.E, or SNOMED CT
+  124171000119105, an unnamed edition taken as the US edition, where alone that concept
+  exists, and noted); other Conditions as coded history entries; MedicationStatements
+  (Cadence's preventive trials when they carry Cadence's drug-class extension, else
+  medication history, outcome unknown unless given) and MedicationRequests as medication
+  history; Procedures coded CPT 64615 with their MedicationAdministrations (units, sites,
+  vials with lot, expiry and size, time of day, performer);
+- skipped, with an informational issue naming type, id and why: everything else.
+
+Each kept resource is validated with ``fhir.resources.R4B`` (R4B is the same as R4 for
+every type Cadence keeps: Patient, Condition, MedicationStatement, MedicationRequest,
+Medication, Procedure, MedicationAdministration; fhir.resources 8 ships no R4 package),
+and its required bindings are checked (gender, clinicalStatus, verificationStatus,
+status): an invalid code refuses the whole Bundle with an OperationOutcome naming it, it
+is never rewritten. The result is an ``ImportPlan``; ``services.bundle_import`` writes it
+in one transaction, matching an existing patient (identifier, then name + birth date).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from fhir.resources.R4B import get_fhir_model_class
+from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
 
 from cadence.interop.fhir import codes as c
 from cadence.rules.sites import MAX_UNITS_PER_SESSION, SITE_CATALOGUE
 
 IMPORTED_TYPES = frozenset(
-    {"Patient", "Condition", "MedicationStatement", "Procedure", "MedicationAdministration"}
+    {
+        "Patient",
+        "Condition",
+        "MedicationStatement",
+        "MedicationRequest",
+        "Procedure",
+        "MedicationAdministration",
+    }
 )
-BUNDLE_TYPES = frozenset({"transaction", "collection", "searchset"})
-SEXES = frozenset({"female", "male", "other", "unknown"})
+BUNDLE_TYPES = frozenset({"transaction", "batch", "collection", "document", "searchset"})
+SEXES = c.ADMINISTRATIVE_GENDERS
+#: Vial sizes Cadence stocks (treatments.VialLot.size_units).
+VIAL_SIZES = frozenset({100, 200})
 
 Problem = tuple[str, str]
 
@@ -45,6 +64,9 @@ class ImportedPatient:
     email: str = ""
     phone: str = ""
     referring_clinician: str = ""
+    #: Other systems' identifiers (system, value); Cadence's own is ``cadence_id``.
+    identifiers: list[tuple[str, str]] = field(default_factory=list)
+    cadence_id: int | None = None
 
 
 @dataclass
@@ -53,6 +75,18 @@ class ImportedDiagnosis:
     confirmed_by_neurologist: bool
     neurologist: str = ""
     confirmed_on: date | None = None
+
+
+@dataclass
+class ImportedHistory:
+    """A condition that is not chronic migraine, kept as sent."""
+
+    display: str
+    system: str = ""
+    code: str = ""
+    clinical_status: str = ""
+    onset_on: date | None = None
+    abated_on: date | None = None
 
 
 @dataclass
@@ -66,20 +100,66 @@ class ImportedTrial:
 
 
 @dataclass
+class ImportedMedication:
+    """Medication history: outcome ``unknown`` unless the sender gave one."""
+
+    name: str
+    system: str = ""
+    code: str = ""
+    status: str = ""
+    started_on: date | None = None
+    ended_on: date | None = None
+    outcome: str = "unknown"
+    dose: str = ""
+
+
+@dataclass
+class ImportedVial:
+    lot_number: str
+    expires_on: date
+    size_units: int
+
+
+@dataclass
 class ImportedProcedure:
     performed_on: date
     total_units: Decimal
     wasted_units: Decimal = Decimal(0)
     injections: list[tuple[str, Decimal]] = field(default_factory=list)
+    performed_at: datetime | None = None
+    performer: str = ""
+    vials: list[ImportedVial] = field(default_factory=list)
+
+
+@dataclass
+class EntryPlan:
+    """What happens to one Bundle entry, in the Bundle's order."""
+
+    resource_type: str
+    resource_id: str
+    action: (
+        str  # patient, diagnosis, history, trial, medication, procedure, administration, skipped
+    )
+    item: int | None = None  # index into the plan's list for that action
+    note: str = ""
 
 
 @dataclass
 class ImportPlan:
     patient: ImportedPatient
     diagnoses: list[ImportedDiagnosis] = field(default_factory=list)
+    history: list[ImportedHistory] = field(default_factory=list)
     trials: list[ImportedTrial] = field(default_factory=list)
+    medications: list[ImportedMedication] = field(default_factory=list)
     procedures: list[ImportedProcedure] = field(default_factory=list)
-    skipped: Counter = field(default_factory=Counter)
+    entries: list[EntryPlan] = field(default_factory=list)
+    #: Informational issues (location, message): skipped resources, assumptions made.
+    notes: list[Problem] = field(default_factory=list)
+    bundle_type: str = "transaction"
+
+    @property
+    def skipped(self) -> Counter:
+        return Counter(e.resource_type for e in self.entries if e.action == "skipped")
 
 
 # ------------------------------------------------------------------------ helpers
@@ -120,10 +200,14 @@ def _extension(resource: dict, url: str) -> dict | None:
 
 
 def _units(quantity: Any) -> Decimal | None:
-    """A Quantity in toxin units (unit "U" or UCUM "[U]") as Decimal, else None."""
+    """A Quantity in toxin units as Decimal, else None: UCUM ``U`` or ``[iU]`` (and the
+    common but invalid ``[U]``), or no code with the unit text "U"/"units"."""
     if not isinstance(quantity, dict) or quantity.get("value") is None:
         return None
-    if quantity.get("code") not in (None, "[U]") and quantity.get("unit") not in ("U", "units"):
+    code = quantity.get("code")
+    if code is not None and code not in c.ACCEPTED_TOXIN_UNIT_CODES:
+        return None
+    if code is None and quantity.get("unit") not in ("U", "units", "IU"):
         return None
     try:
         value = Decimal(str(quantity["value"]))
@@ -132,21 +216,64 @@ def _units(quantity: Any) -> Decimal | None:
     return value if value.is_finite() else None
 
 
-# ------------------------------------------------------------------------ schema
-def schema_problems(data: Any) -> list[Problem]:
-    """Structural validation with fhir.resources (R4B)."""
-    from fhir.resources.R4B.bundle import Bundle
+def _datetime(value: Any) -> datetime | None:
+    """A FHIR dateTime with a time of day (and zone) as an aware datetime, else None."""
+    if not isinstance(value, str) or "T" not in value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
+
+def _status_code(concept: Any, system: str) -> str | None:
+    """The code of a required-binding CodeableConcept (any coding in ``system``)."""
+    return _code_in(concept, system)
+
+
+# ------------------------------------------------------------------------ schema
+def bundle_problems(data: Any) -> list[Problem]:
+    """The Bundle's own shape (not its entries: those are validated only if kept)."""
     if not isinstance(data, dict):
         return [("Bundle", "the body must be a JSON object (a FHIR Bundle)")]
     if data.get("resourceType") != "Bundle":
         return [("resourceType", "resourceType must be Bundle")]
+    if data.get("type") not in BUNDLE_TYPES:
+        return [
+            (
+                "Bundle.type",
+                "the Bundle's type must be transaction, batch, collection or document",
+            )
+        ]
+    if not isinstance(data.get("entry", []), list):
+        return [("Bundle.entry", "entry must be a list")]
+    return []
+
+
+def resource_problems(where: str, resource: dict) -> list[Problem]:
+    """Structural validation of one kept resource with fhir.resources (R4B == R4 here)."""
+    try:
+        model = get_fhir_model_class(resource["resourceType"])
+        model.model_validate(resource)
+    except ValidationError as exc:
+        return [
+            (f"{where}.{_loc(err['loc'])}", err["msg"]) for err in exc.errors(include_url=False)
+        ]
+    except (ValueError, TypeError, KeyError) as exc:
+        return [(where, str(exc))]
+    return []
+
+
+def schema_problems(data: Any) -> list[Problem]:
+    """The whole Bundle against R4B (used by tests on what Cadence exports)."""
+    problems = bundle_problems(data)
+    if problems:
+        return problems
     try:
         Bundle.model_validate(data)
     except ValidationError as exc:
         return [(_loc(err["loc"]), err["msg"]) for err in exc.errors(include_url=False)]
-    except (ValueError, TypeError) as exc:
-        return [("Bundle", str(exc))]
     return []
 
 
@@ -155,6 +282,7 @@ class _Checker:
     def __init__(self, today: date) -> None:
         self.today = today
         self.problems: list[Problem] = []
+        self.notes: list[Problem] = []
 
     def problem(self, where: str, message: str) -> None:
         self.problems.append((where, message))
@@ -196,61 +324,140 @@ class _Checker:
                 f"{where}.generalPractitioner",
                 "the referring clinician is longer than 200 characters",
             )
+        sex = resource.get("gender") or "unknown"
+        if sex not in SEXES:
+            self.problem(
+                f"{where}.gender",
+                f"gender '{sex}' is not in the required value set (male, female, other, unknown)",
+            )
+        identifiers: list[tuple[str, str]] = []
+        cadence_id = None
+        for ident in resource.get("identifier") or []:
+            if not isinstance(ident, dict) or not ident.get("value"):
+                continue
+            system, value = str(ident.get("system") or ""), str(ident["value"])
+            if system == c.IDENTIFIER_SYSTEM_PATIENT and value.isdigit():
+                cadence_id = int(value)
+            elif system and len(system) <= 255 and len(value) <= 255:
+                identifiers.append((system, value))
         if self.problems or born is None:
             return None
-        sex = resource.get("gender") or "unknown"
         return ImportedPatient(
             first_name=given,
             last_name=family,
             date_of_birth=born,
-            sex=sex if sex in SEXES else "unknown",
+            sex=sex,
             email=email,
             phone=telecom.get("phone", ""),
             referring_clinician=referrer,
+            identifiers=identifiers,
+            cadence_id=cadence_id,
         )
 
     # Condition -----------------------------------------------------------
-    def condition(self, where: str, resource: dict) -> ImportedDiagnosis | None:
-        code = resource.get("code")
+    def condition_bindings(self, where: str, resource: dict) -> tuple[str | None, str | None]:
+        """clinicalStatus and verificationStatus: required bindings, never rewritten."""
+        clinical = resource.get("clinicalStatus")
+        clinical_code = _status_code(clinical, c.CONDITION_CLINICAL_SYSTEM)
+        if clinical is not None and clinical_code not in c.CONDITION_CLINICAL_CODES:
+            self.problem(
+                f"{where}.clinicalStatus",
+                f"clinicalStatus '{clinical_code or _codings(clinical)}' is not a code of "
+                f"{c.CONDITION_CLINICAL_SYSTEM}",
+            )
+        verification = resource.get("verificationStatus")
+        verification_code = _status_code(verification, c.CONDITION_VERIFICATION_SYSTEM)
+        if verification is not None and verification_code not in c.CONDITION_VERIFICATION_CODES:
+            self.problem(
+                f"{where}.verificationStatus",
+                f"verificationStatus '{verification_code or _codings(verification)}' is not a "
+                f"code of {c.CONDITION_VERIFICATION_SYSTEM}",
+            )
+        return clinical_code, verification_code
+
+    def chronic_migraine_code(self, where: str, code: Any) -> str | None:
+        """The ICD-10-CM chronic-migraine code this Condition carries, if any: its own
+        ICD-10-CM G43.7x/G43.E coding, else SNOMED CT 124171000119105 (US edition, -> G43.719)."""
         icd10 = _code_in(code, c.ICD10CM_SYSTEM)
-        ok = True
-        if icd10 is None:
-            self.problem(
-                f"{where}.code",
-                "a Condition needs an ICD-10-CM code (system http://hl7.org/fhir/sid/icd-10-cm)",
-            )
-            return None
-        if icd10 not in c.CHRONIC_MIGRAINE_ICD10:
-            self.problem(
-                f"{where}.code",
-                f"ICD-10-CM {icd10} is not a chronic-migraine code (G43.709, G43.719, G43.701, G43.711)",
-            )
-            ok = False
-        for cd in _codings(code):
-            if (
-                cd.get("system") == c.SNOMED_SYSTEM
-                and cd.get("code") == c.SNOMED_US_CHRONIC_MIGRAINE
-            ):
-                if cd.get("version") != c.SNOMED_US_EDITION:
-                    self.problem(
+        snomed = [
+            cd
+            for cd in _codings(code)
+            if cd.get("system") == c.SNOMED_SYSTEM
+            and cd.get("code") == c.SNOMED_US_CHRONIC_MIGRAINE
+        ]
+        usable = []
+        for cd in snomed:
+            version = cd.get("version")
+            if version is None:
+                self.notes.append(
+                    (
                         f"{where}.code",
-                        "SNOMED CT 124171000119105 exists only in the US edition; name it (version http://snomed.info/sct/731000124108)",
+                        "SNOMED CT 124171000119105 sent without an edition: taken as the US "
+                        "edition, where alone that concept exists",
                     )
-                    ok = False
-                if icd10 != c.SNOMED_US_ICD10_MATCH:
-                    self.problem(
-                        f"{where}.code", f"SNOMED CT 124171000119105 maps to G43.719, not {icd10}"
+                )
+                usable.append(cd)
+            elif str(version).startswith(c.SNOMED_US_EDITION):
+                usable.append(cd)
+            else:
+                self.notes.append(
+                    (
+                        f"{where}.code",
+                        f"SNOMED CT 124171000119105 named in edition {version}, where it does "
+                        "not exist: not read as chronic migraine",
                     )
-                    ok = False
-        verification = _code_in(resource.get("verificationStatus"), c.CONDITION_VERIFICATION_SYSTEM)
-        if verification in ("refuted", "entered-in-error"):
+                )
+        if icd10 in c.CHRONIC_MIGRAINE_ICD10:
+            if usable and icd10 != c.SNOMED_US_ICD10_MATCH:
+                self.problem(
+                    f"{where}.code", f"SNOMED CT 124171000119105 maps to G43.719, not {icd10}"
+                )
+                return None
+            return icd10
+        if usable and icd10 is None:
+            return c.SNOMED_US_ICD10_MATCH
+        if usable:
             self.problem(
-                f"{where}.verificationStatus", f"a {verification} diagnosis cannot be imported"
+                f"{where}.code",
+                f"SNOMED CT 124171000119105 (chronic migraine) contradicts ICD-10-CM {icd10}",
             )
-            ok = False
+        return None
+
+    def condition(
+        self, where: str, resource: dict
+    ) -> ImportedDiagnosis | ImportedHistory | str | None:
+        """A chronic-migraine diagnosis, a coded history entry, or why it is skipped (str)."""
+        before = len(self.problems)
+        clinical_code, verification = self.condition_bindings(where, resource)
+        if verification in ("refuted", "entered-in-error"):
+            return f"its verificationStatus is {verification}"
+        code = resource.get("code")
+        icd10 = self.chronic_migraine_code(where, code)
+        if len(self.problems) > before:
+            return None
+        if icd10 is None:
+            coding = next((cd for cd in _codings(code) if cd.get("code")), {})
+            display = str(
+                (code or {}).get("text") or coding.get("display") or coding.get("code") or ""
+            ).strip()
+            if not display:
+                return "it names no condition (no code or text)"
+            onset = _date(
+                resource.get("onsetDateTime") or (resource.get("onsetPeriod") or {}).get("start")
+            )
+            return ImportedHistory(
+                display=display[:255],
+                system=str(coding.get("system") or "")[:255],
+                code=str(coding.get("code") or "")[:64],
+                clinical_status=clinical_code or "",
+                onset_on=onset,
+                abated_on=_date(resource.get("abatementDateTime")),
+            )
         ext = _extension(resource, c.EXT_NEUROLOGIST)
-        confirmed = bool(ext.get("valueBoolean")) if ext else verification == "confirmed"
+        # Only Cadence's extension says a neurologist confirmed it: "confirmed" alone does not.
+        confirmed = bool(ext.get("valueBoolean")) if ext else False
         confirmed_on = _date(resource.get("recordedDate"))
+        ok = True
         if confirmed_on and confirmed_on > self.today:
             self.problem(f"{where}.recordedDate", "the diagnosis date is in the future")
             ok = False
@@ -264,7 +471,68 @@ class _Checker:
             return None
         return ImportedDiagnosis(icd10, confirmed, neurologist, confirmed_on)
 
-    # MedicationStatement -------------------------------------------------
+    # MedicationStatement / MedicationRequest -----------------------------
+    def medication(
+        self, where: str, resource: dict, medications: dict[str, dict]
+    ) -> ImportedTrial | ImportedMedication | str | None:
+        """Cadence's preventive trial (with its drug-class extension), else medication
+        history; a skip reason (str) for one entered in error."""
+        kind = resource.get("resourceType")
+        status = resource.get("status")
+        allowed = (
+            c.MEDICATION_STATEMENT_STATUSES
+            if kind == "MedicationStatement"
+            else c.MEDICATION_REQUEST_STATUSES
+        )
+        if status not in allowed:
+            self.problem(
+                f"{where}.status",
+                f"status '{status}' is not in the required value set of {kind}.status",
+            )
+            return None
+        if status == "entered-in-error":
+            return "its status is entered-in-error"
+        if kind == "MedicationStatement" and _extension(resource, c.EXT_DRUG_CLASS):
+            return self.trial(where, resource)
+        concept = resource.get("medicationCodeableConcept")
+        if concept is None:
+            ref = (resource.get("medicationReference") or {}).get("reference")
+            concept = (medications.get(ref) or {}).get("code")
+        coding = next((cd for cd in _codings(concept) if cd.get("code")), {})
+        name = str(
+            (concept or {}).get("text")
+            or next((cd.get("display") for cd in _codings(concept) if cd.get("display")), "")
+            or ""
+        ).strip()
+        if not name:
+            return "it names no medicine (no text, display or resolvable Medication)"
+        outcome_ext = _extension(resource, c.EXT_PREVENTIVE_OUTCOME)
+        outcome = _code_in((outcome_ext or {}).get("valueCodeableConcept"), c.PREVENTIVE_OUTCOME_CS)
+        if outcome is not None and outcome not in c.PREVENTIVE_OUTCOME_CODES:
+            self.problem(f"{where}.extension", f"unknown preventive outcome '{outcome}'")
+            return None
+        period = resource.get("effectivePeriod") or {}
+        start = _date(
+            period.get("start") or resource.get("effectiveDateTime") or resource.get("authoredOn")
+        )
+        if start is None and isinstance(period.get("start"), str) and len(period["start"]) >= 7:
+            start = _date(period["start"][:7] + "-01")  # "2015-03": the month is what is known
+        dose = " ".join(
+            str(d.get("text") or "")
+            for d in (resource.get("dosage") or resource.get("dosageInstruction") or [])
+            if isinstance(d, dict)
+        ).strip()
+        return ImportedMedication(
+            name=name[:255],
+            system=str(coding.get("system") or "")[:255],
+            code=str(coding.get("code") or "")[:64],
+            status=str(status),
+            started_on=start,
+            ended_on=_date(period.get("end")),
+            outcome=outcome or "unknown",
+            dose=dose[:200],
+        )
+
     def trial(self, where: str, resource: dict) -> ImportedTrial | None:
         ok = True
         medication = resource.get("medicationCodeableConcept") or {}
@@ -335,44 +603,83 @@ class _Checker:
         )
 
     # Procedure -----------------------------------------------------------
+    def vials(self, where: str, administration: dict) -> list[ImportedVial]:
+        """The session's vials: Cadence's vial extensions, else the Medication's batch."""
+        vials: list[ImportedVial] = []
+        for index, ext in enumerate(administration.get("extension") or []):
+            if not isinstance(ext, dict) or ext.get("url") != c.EXT_VIAL:
+                continue
+            parts = {e.get("url"): e for e in ext.get("extension") or [] if isinstance(e, dict)}
+            lot = str((parts.get("lot") or {}).get("valueString") or "").strip()
+            expiry = _date((parts.get("expiry") or {}).get("valueDate"))
+            size = _units((parts.get("size") or {}).get("valueQuantity"))
+            here = f"{where}.extension[{index}]"
+            if not lot or len(lot) > 40:
+                self.problem(here, "a vial needs its lot number (at most 40 characters)")
+            elif expiry is None:
+                self.problem(here, f"vial lot {lot} needs its expiry date")
+            elif size is None or int(size) not in VIAL_SIZES or size != int(size):
+                self.problem(here, f"vial lot {lot}: the size must be 100 U or 200 U")
+            else:
+                vials.append(ImportedVial(lot, expiry, int(size)))
+        return vials
+
     def procedure(
         self, where: str, resource: dict, administrations: list[tuple[str, dict]]
-    ) -> ImportedProcedure | None:
-        ok = True
+    ) -> ImportedProcedure | str | None:
         if _code_in(resource.get("code"), c.CPT_SYSTEM) != c.CPT_CHEMODENERVATION_MIGRAINE:
-            self.problem(
-                f"{where}.code",
-                "only chemodenervation sessions for chronic migraine (CPT 64615) can be imported",
-            )
-            ok = False
-        if resource.get("status") in ("not-done", "entered-in-error", "preparation"):
+            return "it is not a chemodenervation session for chronic migraine (CPT 64615)"
+        status = resource.get("status")
+        if status not in c.PROCEDURE_STATUSES:
             self.problem(
                 f"{where}.status",
-                f"a procedure with status '{resource.get('status')}' was not performed",
+                f"status '{status}' is not in the required value set of Procedure.status",
             )
-            ok = False
-        performed = _date(
-            resource.get("performedDateTime")
-            or (resource.get("performedPeriod") or {}).get("start")
-        )
+            return None
+        if status in ("not-done", "entered-in-error", "preparation"):
+            return f"its status is {status}: not a session given"
+        ok = True
+        performed_text = resource.get("performedDateTime") or (
+            resource.get("performedPeriod") or {}
+        ).get("start")
+        performed = _date(performed_text)
+        performed_at = _datetime(performed_text)
         if performed is None:
             self.problem(f"{where}.performedDateTime", "the session's date is required")
             ok = False
         elif performed > self.today:
             self.problem(f"{where}.performedDateTime", "the session's date is in the future")
             ok = False
+        performer = " ".join(
+            str(((p or {}).get("actor") or {}).get("display") or "")
+            for p in resource.get("performer") or []
+            if isinstance(p, dict)
+        ).strip()[:200]
         injections: list[tuple[str, Decimal]] = []
+        vials: list[ImportedVial] = []
         total = Decimal(0)
         for ma_where, administration in administrations:
+            ma_status = administration.get("status")
+            if ma_status not in c.MEDICATION_ADMINISTRATION_STATUSES:
+                self.problem(
+                    f"{ma_where}.status",
+                    f"status '{ma_status}' is not in the required value set of "
+                    "MedicationAdministration.status",
+                )
+                ok = False
+                continue
             dosage = administration.get("dosage") or {}
             units = _units(dosage.get("dose"))
             if units is None or units <= 0:
                 self.problem(
-                    f"{ma_where}.dosage.dose", "the dose must be a positive number of units (U)"
+                    f"{ma_where}.dosage.dose",
+                    "the dose must be a positive number of units (UCUM U or [iU])",
                 )
                 ok = False
                 continue
             total += units
+            if not vials:
+                vials = self.vials(ma_where, administration)
             site = _code_in(dosage.get("site"), c.INJECTION_SITE_CS)
             if site is not None:
                 if site not in SITE_CATALOGUE:
@@ -408,7 +715,13 @@ class _Checker:
         if not ok or performed is None:
             return None
         return ImportedProcedure(
-            performed_on=performed, total_units=total, wasted_units=wasted, injections=injections
+            performed_on=performed,
+            total_units=total,
+            wasted_units=wasted,
+            injections=injections,
+            performed_at=performed_at,
+            performer=performer,
+            vials=vials,
         )
 
 
@@ -425,26 +738,29 @@ def _reference_targets(entry: dict, resource: dict) -> set[str]:
     return targets
 
 
+def _entry_id(entry: dict, resource: dict) -> str:
+    return str(resource.get("id") or entry.get("fullUrl") or "")
+
+
 def parse_bundle(data: Any, *, today: date) -> tuple[ImportPlan | None, list[Problem]]:
-    """Validate ``data`` (a parsed JSON Bundle) and turn it into an ImportPlan."""
-    problems = schema_problems(data)
+    """Sort every entry of ``data`` (a parsed JSON Bundle) into an ImportPlan, or return
+    the problems of what it would keep (nothing is kept then)."""
+    problems = bundle_problems(data)
     if problems:
         return None, problems
     checker = _Checker(today)
-    if data.get("type") not in BUNDLE_TYPES:
-        checker.problem(
-            "Bundle.type", "the Bundle's type must be transaction (or collection/searchset)"
-        )
-    entries = [e for e in data.get("entry") or [] if isinstance(e, dict)]
+    bundle_type = data["type"]
+    entries = [e if isinstance(e, dict) else {} for e in data.get("entry") or []]
     located = [
         (f"Bundle.entry[{i}].resource", e, e.get("resource") or {}) for i, e in enumerate(entries)
     ]
-    if data.get("type") == "transaction":
+    if bundle_type in ("transaction", "batch"):
         for i, entry in enumerate(entries):
             method = (entry.get("request") or {}).get("method")
             if method not in ("POST", "PUT"):
                 checker.problem(
-                    f"Bundle.entry[{i}].request.method", "transaction entries must be POST or PUT"
+                    f"Bundle.entry[{i}].request.method",
+                    f"{bundle_type} entries must be POST or PUT",
                 )
     patients = [(w, e, r) for w, e, r in located if r.get("resourceType") == "Patient"]
     if len(patients) != 1:
@@ -453,61 +769,129 @@ def parse_bundle(data: Any, *, today: date) -> tuple[ImportPlan | None, list[Pro
         )
         return None, checker.problems
     p_where, p_entry, p_resource = patients[0]
+    checker.problems.extend(resource_problems(p_where, p_resource))
     patient_refs = _reference_targets(p_entry, p_resource)
     imported_patient = checker.patient(p_where, p_resource)
 
+    medications: dict[str, dict] = {}
     procedure_refs: dict[str, int] = {}
     for index, (_w, entry, resource) in enumerate(located):
+        targets = _reference_targets(entry, resource)
+        if resource.get("resourceType") == "Medication":
+            medications.update(dict.fromkeys(targets, resource))
         if resource.get("resourceType") == "Procedure":
-            for target in _reference_targets(entry, resource):
-                procedure_refs[target] = index
+            procedure_refs.update(dict.fromkeys(targets, index))
+
+    plan_lists: dict[str, list] = {
+        "diagnosis": [],
+        "history": [],
+        "trial": [],
+        "medication": [],
+        "procedure": [],
+    }
+    plan_entries: list[EntryPlan] = []
     administrations: dict[int, list[tuple[str, dict]]] = {}
-    plan_parts: dict[str, list] = {"diagnoses": [], "trials": [], "procedures": []}
-    skipped: Counter = Counter()
+    owner_of: dict[int, int] = {}
 
-    for where, _entry, resource in located:
-        kind = resource.get("resourceType")
-        if kind not in IMPORTED_TYPES:
-            skipped[kind] += 1
+    def skip(index: int, resource: dict, why: str) -> EntryPlan:
+        kind = str(resource.get("resourceType") or "(no resourceType)")
+        entry_plan = EntryPlan(kind, _entry_id(entries[index], resource), "skipped", note=why)
+        checker.notes.append(
+            (f"Bundle.entry[{index}]", f"{kind}/{entry_plan.resource_id} not imported: {why}")
+        )
+        return entry_plan
+
+    # MedicationAdministrations belong to the Procedure they are partOf.
+    for index, (where, _entry, resource) in enumerate(located):
+        if resource.get("resourceType") != "MedicationAdministration":
             continue
-        if kind == "Patient":
-            continue
-        subject = (resource.get("subject") or {}).get("reference")
-        if subject not in patient_refs:
-            checker.problem(
-                f"{where}.subject", f"refers to '{subject}', not to the Bundle's Patient"
-            )
-            continue
-        if kind == "MedicationAdministration":
-            owners = [
-                procedure_refs.get((ref or {}).get("reference"))
-                for ref in resource.get("partOf") or []
-            ]
-            owners = [o for o in owners if o is not None]
-            if not owners:
-                checker.problem(
-                    f"{where}.partOf",
-                    "a MedicationAdministration must be partOf a Procedure in the Bundle",
-                )
-                continue
+        owners = [
+            procedure_refs.get((ref or {}).get("reference")) for ref in resource.get("partOf") or []
+        ]
+        owners = [o for o in owners if o is not None]
+        if owners and (resource.get("subject") or {}).get("reference") in patient_refs:
             administrations.setdefault(owners[0], []).append((where, resource))
+            owner_of[index] = owners[0]
 
+    procedure_item: dict[int, int | None] = {}
     for index, (where, _entry, resource) in enumerate(located):
         kind = resource.get("resourceType")
-        if (resource.get("subject") or {}).get("reference") not in patient_refs:
+        if kind == "Patient":
+            plan_entries.append(
+                EntryPlan("Patient", _entry_id(entries[index], resource), "patient")
+            )
             continue
+        if kind not in IMPORTED_TYPES:
+            plan_entries.append(skip(index, resource, "Cadence does not keep this type"))
+            continue
+        if kind == "MedicationAdministration":
+            plan_entries.append(
+                EntryPlan(kind, _entry_id(entries[index], resource), "administration")
+            )
+            continue  # settled below, with its Procedure
+        subject = (resource.get("subject") or {}).get("reference")
+        if subject not in patient_refs:
+            plan_entries.append(
+                skip(index, resource, f"its subject '{subject}' is not the Bundle's Patient")
+            )
+            continue
+        before = len(checker.problems)
         if kind == "Condition":
             result = checker.condition(where, resource)
-            if result:
-                plan_parts["diagnoses"].append(result)
-        elif kind == "MedicationStatement":
-            result = checker.trial(where, resource)
-            if result:
-                plan_parts["trials"].append(result)
-        elif kind == "Procedure":
+        elif kind in ("MedicationStatement", "MedicationRequest"):
+            result = checker.medication(where, resource, medications)
+        else:
             result = checker.procedure(where, resource, administrations.get(index, []))
-            if result:
-                plan_parts["procedures"].append(result)
+        if isinstance(result, str):
+            plan_entries.append(skip(index, resource, result))
+            procedure_item[index] = None
+            continue
+        if result is None or len(checker.problems) > before:
+            plan_entries.append(EntryPlan(kind, _entry_id(entries[index], resource), "refused"))
+            continue
+        checker.problems.extend(resource_problems(where, resource))
+        action = {
+            ImportedDiagnosis: "diagnosis",
+            ImportedHistory: "history",
+            ImportedTrial: "trial",
+            ImportedMedication: "medication",
+            ImportedProcedure: "procedure",
+        }[type(result)]
+        plan_lists[action].append(result)
+        item = len(plan_lists[action]) - 1
+        if action == "procedure":
+            procedure_item[index] = item
+        plan_entries.append(EntryPlan(kind, _entry_id(entries[index], resource), action, item))
+
+    # Settle each MedicationAdministration: with its kept session, or skipped.
+    for index, (where, _entry, resource) in enumerate(located):
+        if resource.get("resourceType") != "MedicationAdministration":
+            continue
+        owner = owner_of.get(index)
+        item = procedure_item.get(owner) if owner is not None else None
+        if item is None:
+            why = (
+                "it is part of a Procedure that is not imported"
+                if owner is not None
+                else "it is not partOf a CPT 64615 Procedure of this Bundle's Patient"
+            )
+            plan_entries[index] = skip(index, resource, why)
+        else:
+            checker.problems.extend(resource_problems(where, resource))
+            plan_entries[index].item = item
     if checker.problems or imported_patient is None:
         return None, checker.problems
-    return ImportPlan(patient=imported_patient, skipped=skipped, **plan_parts), []
+    return (
+        ImportPlan(
+            patient=imported_patient,
+            diagnoses=plan_lists["diagnosis"],
+            history=plan_lists["history"],
+            trials=plan_lists["trial"],
+            medications=plan_lists["medication"],
+            procedures=plan_lists["procedure"],
+            entries=plan_entries,
+            notes=checker.notes,
+            bundle_type=bundle_type,
+        ),
+        [],
+    )

@@ -80,11 +80,11 @@ def concept(
 
 
 def units_quantity(units: Decimal | float | int | None) -> FhirDict | None:
-    """Toxin units as a FHIR Quantity (UCUM arbitrary unit ``[U]``)."""
+    """Toxin units as a FHIR Quantity (UCUM ``U``, the valid code; ``[U]`` is not UCUM)."""
     if units is None:
         return None
     value = float(Decimal(str(units)))
-    return {"value": value, "unit": "U", "system": c.UCUM_SYSTEM, "code": "[U]"}
+    return {"value": value, "unit": "U", "system": c.UCUM_SYSTEM, "code": c.UCUM_TOXIN_UNIT}
 
 
 def _number(value: float | int) -> float | int:
@@ -666,7 +666,8 @@ def adverse_event_resource(report, *, patient_id: int) -> FhirDict:
     effect = str(getattr(report, "effect", "") or "")
     try:
         label = SIDE_EFFECT_LABELS[SideEffect(effect)]
-        urgent = is_urgent(effect)
+        # section 7: a common effect reported severe is urgent too
+        urgent = is_urgent(effect) or bool(getattr(report, "urgent", False))
     except ValueError:
         label, urgent = effect, bool(getattr(report, "urgent", False))
     severity = str(getattr(report, "severity", "") or "")
@@ -681,7 +682,7 @@ def adverse_event_resource(report, *, patient_id: int) -> FhirDict:
             "date": _iso(getattr(report, "onset_on", None)),
             "recordedDate": _iso(getattr(report, "created_at", None)),
             "seriousness": concept(
-                c.ADVERSE_SERIOUSNESS_SYSTEM, "serious" if urgent else "non-serious"
+                c.ADVERSE_SERIOUSNESS_SYSTEM, c.SERIOUS if urgent else c.NON_SERIOUS
             ),
             "severity": concept(c.ADVERSE_SEVERITY_SYSTEM, severity)
             if severity in ("mild", "moderate", "severe")

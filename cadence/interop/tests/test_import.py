@@ -151,18 +151,19 @@ INVALID = {
     "no patient": lambda b: b["entry"].pop(0),
     "two patients": lambda b: b["entry"].append(copy.deepcopy(b["entry"][0])),
     "future session": lambda b: b["entry"][3]["resource"].update(performedDateTime="2999-01-01"),
-    "not chronic migraine": lambda b: b["entry"][1]["resource"]["code"]["coding"][0].update(
-        code="G43.009"
-    ),
-    "snomed without US edition": lambda b: b["entry"][1]["resource"]["code"]["coding"].append(
-        {"system": c.SNOMED_SYSTEM, "code": c.SNOMED_US_CHRONIC_MIGRAINE}
-    ),
-    "trial without outcome": lambda b: b["entry"][2]["resource"].pop("extension"),
+    "trial without outcome": lambda b: b["entry"][2]["resource"]["extension"].pop(1),
     "too many units": lambda b: b["entry"][4]["resource"]["dosage"]["dose"].update(value=400),
-    "other patient's subject": lambda b: b["entry"][3]["resource"].update(
-        subject={"reference": "Patient/77"}
+    "snomed contradicting icd-10": lambda b: (
+        b["entry"][1]["resource"]["code"]["coding"].append(
+            {"system": c.SNOMED_SYSTEM, "code": c.SNOMED_US_CHRONIC_MIGRAINE}
+        )
+        or b["entry"][1]["resource"]["code"]["coding"][0].update(code="G43.709")
     ),
-    "not cpt 64615": lambda b: b["entry"][3]["resource"]["code"]["coding"][0].update(code="64612"),
+    "invalid gender": lambda b: b["entry"][0]["resource"].update(gender="femme"),
+    "invalid clinicalStatus": lambda b: b["entry"][1]["resource"].update(
+        clinicalStatus={"coding": [{"system": c.CONDITION_CLINICAL_SYSTEM, "code": "Active"}]}
+    ),
+    "invalid procedure status": lambda b: b["entry"][3]["resource"].update(status="done"),
     "no request in transaction": lambda b: b["entry"][2].pop("request"),
 }
 
@@ -180,10 +181,10 @@ def test_an_invalid_bundle_is_refused_whole(clinician_client, kind):
 def test_it_names_each_problem(clinician_client):
     bundle = valid_bundle()
     INVALID["future session"](bundle)
-    INVALID["not chronic migraine"](bundle)
+    INVALID["invalid gender"](bundle)
     outcome = post(clinician_client, bundle).json()
     where = [issue["expression"][0] for issue in outcome["issue"]]
-    assert "Bundle.entry[1].resource.code" in where
+    assert "Bundle.entry[0].resource.gender" in where
     assert "Bundle.entry[3].resource.performedDateTime" in where
 
 

@@ -184,7 +184,7 @@ def test_an_urgent_side_effect_is_a_serious_adverse_event(api_for, clinician, fu
         a["event"]["coding"][0]["code"]: a["seriousness"]["coding"][0]["code"]
         for a in resources_of(bundle, "AdverseEvent")
     }
-    assert seriousness == {"neck_pain": "non-serious", "double_vision": "serious"}
+    assert seriousness == {"neck_pain": "Non-serious", "double_vision": "Serious"}
 
 
 def test_every_exported_resource_reads_back_by_id(api_for, clinician, full_record):
@@ -281,4 +281,4 @@ def test_metadata_is_public_and_lists_the_code_systems(client):
     assert f"{c.CADENCE_FHIR_BASE}/CodeSystem/injection-site" in published
     code_system = client.get("/fhir/r4/CodeSystem/injection-site").json()
     get_fhir_model_class("CodeSystem").model_validate(code_system)
-    assert code_system["count"] == 39
+    assert code_system["count"] == 43  # 31 PREEMPT + 12 follow-the-pain sites

@@ -110,6 +110,13 @@ def test_each_demo_patient_round_trips_through_import(api_for, clinician):
         original = story.patient
         exported = response_json(client.get(f"/fhir/r4/Patient/{original.pk}/$everything"))
         validate_bundle(exported)
+        # Into a fresh patient: without Cadence's identifier and under another given name,
+        # the import must not match the original.
+        (sent_patient,) = [
+            e["resource"] for e in exported["entry"] if e["resource"]["resourceType"] == "Patient"
+        ]
+        sent_patient.pop("identifier")
+        sent_patient["name"][0]["given"] = ["Fresh"]
         response = client.post("/fhir/r4/Bundle", as_transaction(exported))
         assert response.status_code == 200, response.content[:2000]
         result = response.json()
@@ -117,4 +124,6 @@ def test_each_demo_patient_round_trips_through_import(api_for, clinician):
         location = result["entry"][0]["response"]["location"]
         imported = Patient.objects.get(pk=int(location.split("/")[1]))
         assert imported.pk != original.pk
+        assert imported.first_name == "Fresh"
+        imported.first_name = original.first_name
         assert record_of(imported) == record_of(original)

@@ -3,7 +3,8 @@
 - ``patient``: one patient's outcomes (baseline, periods, response, overuse, effect
   curves) and the baseline candidacy judges; the one owner of "what is this patient's
   baseline";
-- ``clinic``: the clinic report (the dashboard) and the staff patient list.
+- ``clinic``: the clinic report (the dashboard) and the staff patient list;
+- ``review``: the course review (stopping rules) and the decisions recorded at it.
 
 The public names are re-exported here, so ``from cadence.outcomes import selectors`` and
 ``selectors.patient_outcomes(...)`` keep working.
@@ -12,10 +13,12 @@ The public names are re-exported here, so ``from cadence.outcomes import selecto
 from cadence.outcomes.selectors.clinic import (
     REFERENCE_SIDE_EFFECTS,
     SIDE_EFFECT_WINDOW_DAYS,
+    SIDE_EFFECT_WINDOW_WEEKS,
     ClinicReport,
     SideEffectRate,
     clinic_report,
     patient_list,
+    side_effect_patient_counts,
     side_effect_rates,
     week_24_counts,
     week_24_response,
@@ -39,11 +42,19 @@ from cadence.outcomes.selectors.patient import (
     questionnaire_scores,
     urgent_side_effects,
 )
+from cadence.outcomes.selectors.review import (
+    course_review_for,
+    decided_courses,
+    failed_preventive_classes,
+    latest_course_review_decision,
+    questionnaire_rhythm_for,
+)
 
 __all__ = [
     "CURVE_CYCLES",
     "REFERENCE_SIDE_EFFECTS",
     "SIDE_EFFECT_WINDOW_DAYS",
+    "SIDE_EFFECT_WINDOW_WEEKS",
     "CandidacyBaseline",
     "ClinicReport",
     "DiagnosisLine",
@@ -54,6 +65,10 @@ __all__ = [
     "SideEffectRate",
     "candidacy_baseline",
     "clinic_report",
+    "course_review_for",
+    "decided_courses",
+    "failed_preventive_classes",
+    "latest_course_review_decision",
     "diagnosis_for",
     "next_appointment",
     "outcome_summary_for",
@@ -62,7 +77,9 @@ __all__ = [
     "payer_profile",
     "preventive_trials_for",
     "procedures_for_report",
+    "questionnaire_rhythm_for",
     "questionnaire_scores",
+    "side_effect_patient_counts",
     "side_effect_rates",
     "urgent_side_effects",
     "week_24_counts",

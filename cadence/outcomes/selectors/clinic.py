@@ -11,25 +11,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 
 from django.db import connection
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from cadence.diary import selectors as diary_selectors
-from cadence.diary.models import DiaryDay
+from cadence.diary.models import DiaryDay, SideEffectReport
 from cadence.outcomes.selectors.patient import as_date
 from cadence.patients.models import Patient
 from cadence.rules import outcomes as rules
 from cadence.rules.outcomes import WEEK_24_PERIOD_INDEX
+from cadence.rules.payer import COURSE_REVIEW_WEEKS
 from cadence.rules.schedule import TreatmentStage, treatment_stage
 from cadence.rules.side_effects import PREEMPT_INCIDENCE_PERCENT, SIDE_EFFECT_LABELS, SideEffect
 from cadence.treatments.models import Procedure, ProcedureStatus
 
-#: A side-effect report counts against a session when its onset is within this many days
-#: from the session (the session day included). A Cadence choice (clinic-reference.md
-#: gives no window; ptosis "usually lasts 1-2 weeks"): one 28-day period.
-SIDE_EFFECT_WINDOW_DAYS = rules.PERIOD_DAYS
+#: clinic-reference.md section 7: "PREEMPT's ~9% neck pain and ~4% ptosis are the share
+#: of *patients* with the event over 24 weeks (two sessions). Compare like with like:
+#: patients with at least one report within their first 24 weeks" (from the first signed
+#: session; the session day is day 0, the window's last day is day 167).
+SIDE_EFFECT_WINDOW_WEEKS = COURSE_REVIEW_WEEKS
+SIDE_EFFECT_WINDOW_DAYS = SIDE_EFFECT_WINDOW_WEEKS * 7
 
 
 # =======================================================================================
@@ -39,11 +42,13 @@ SIDE_EFFECT_WINDOW_DAYS = rules.PERIOD_DAYS
 
 @dataclass(frozen=True)
 class SideEffectRate:
-    """Share of signed sessions followed within SIDE_EFFECT_WINDOW_DAYS by a report."""
+    """Share of patients (whose first 24 weeks from the first signed session have
+    ended) with at least one report of the effect within those 24 weeks."""
 
     effect: str
     label: str
-    sessions: int
+    patients: int  # patients with at least one report of it
+    evaluated: int  # patients whose first 24 weeks have ended
     percent: float | None
     preempt_percent: float | None
 
@@ -52,14 +57,55 @@ class SideEffectRate:
 #: PREEMPT reference, clinic-reference.md section 5).
 REFERENCE_SIDE_EFFECTS = tuple(PREEMPT_INCIDENCE_PERCENT)
 
+_SIDE_EFFECT_PATIENTS_SQL = """
+WITH firsts AS (
+    SELECT patient_id, MIN(performed_on) AS first_on
+    FROM {procedures}
+    WHERE status = %(signed)s
+    GROUP BY patient_id
+    HAVING MIN(performed_on) <= %(until)s
+)
+SELECT NULL, COUNT(*) FROM firsts
+UNION ALL
+SELECT r.effect, COUNT(DISTINCT f.patient_id)
+FROM firsts f
+JOIN {reports} r ON r.patient_id = f.patient_id
+    AND r.onset_on >= f.first_on AND r.onset_on <= {window_end}
+GROUP BY r.effect
+"""
+
+
+def side_effect_patient_counts(today: date) -> tuple[int, dict[str, int]]:
+    """(patients whose first SIDE_EFFECT_WINDOW_DAYS from their first signed session
+    ended before ``today``, {effect: how many of them reported it within that window}).
+    One SQL query (SQLite and PostgreSQL)."""
+    sql = _SIDE_EFFECT_PATIENTS_SQL.format(
+        procedures=connection.ops.quote_name(Procedure._meta.db_table),
+        reports=connection.ops.quote_name(SideEffectReport._meta.db_table),
+        window_end=_shifted_first_session(SIDE_EFFECT_WINDOW_DAYS - 1),
+    )
+    params = {
+        "signed": ProcedureStatus.SIGNED.value,
+        "until": today - timedelta(days=SIDE_EFFECT_WINDOW_DAYS),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    total, counts = 0, {}
+    for effect, n in rows:
+        if effect is None:
+            total = int(n)
+        else:
+            counts[str(effect)] = int(n)
+    return total, counts
+
 
 def side_effect_rates(today: date) -> list[SideEffectRate]:
-    """Per side effect: the signed sessions whose SIDE_EFFECT_WINDOW_DAYS-day window has
-    ended and that were followed by a report of it within that window (one SQL query),
-    next to the PREEMPT reference where there is one. Neck pain and ptosis always."""
-    total, counts = diary_selectors.side_effect_session_counts(
-        until=today - timedelta(days=SIDE_EFFECT_WINDOW_DAYS), within_days=SIDE_EFFECT_WINDOW_DAYS
-    )
+    """Per side effect: the share of patients with at least one report of it within the
+    first 24 weeks from their first signed session (patients whose 24 weeks have ended),
+    next to PREEMPT's per-patient rate over 24 weeks where there is one. Neck pain and
+    ptosis always."""
+    total, counts = side_effect_patient_counts(today)
     effects = list(REFERENCE_SIDE_EFFECTS) + sorted(
         (e for e in counts if e not in REFERENCE_SIDE_EFFECTS), key=lambda e: (-counts[e], e)
     )
@@ -74,7 +120,8 @@ def side_effect_rates(today: date) -> list[SideEffectRate]:
             SideEffectRate(
                 effect=effect,
                 label=label,
-                sessions=n,
+                patients=n,
+                evaluated=total,
                 percent=round(n * 100 / total, 1) if total else None,
                 preempt_percent=PREEMPT_INCIDENCE_PERCENT.get(effect),
             )
@@ -201,33 +248,24 @@ def week_24_counts(today: date) -> list[tuple]:
     ]
 
 
-def _tenths(raw_days: int, days_recorded: int) -> int | None:
-    """The rules' scaled headache days (``period_from_counts``: raw * 28 / days recorded,
-    capped at 28, rounded to 0.1) as whole tenths, None under MIN_RECORDED_DAYS days."""
-    days_recorded = min(int(days_recorded), rules.PERIOD_DAYS)
-    if days_recorded < rules.MIN_RECORDED_DAYS:
-        return None
-    scaled = round(min(raw_days * rules.PERIOD_DAYS / days_recorded, rules.PERIOD_DAYS), 1)
-    return round(scaled * 10)
-
-
 def week_24_response(
     base_n: int, base_hd: int, w24_n: int, w24_hd: int
 ) -> tuple[str, float | None]:
-    """(status, headache-day change) of the clinic report's week-24 comparison, as
-    ``rules.response`` with the default 50% rule decides it, without Fractions: the
-    scaled values are whole tenths, so the 50%/30% thresholds are exact integer
-    cross-multiplications (responder: follow-up <= half the baseline)."""
-    base, follow = _tenths(base_hd, base_n), _tenths(w24_hd, w24_n)
+    """(status, headache-day change) of the clinic report's week-24 comparison: the
+    rules' one responder decision (``rules.response_status`` on the exact
+    ``raw * 28 / days_recorded`` fractions, the default 50% rule), as the patient page,
+    the payer packet and the exports decide it; the change is rounded for display only."""
+    status, change = _week_24_exact(base_n, base_hd, w24_n, w24_hd)
+    return status, None if change is None else round(float(change), 1)
+
+
+def _week_24_exact(
+    base_n: int, base_hd: int, w24_n: int, w24_hd: int
+) -> tuple[str, Fraction | None]:
+    base, follow = rules.exact_per_period(base_hd, base_n), rules.exact_per_period(w24_hd, w24_n)
     if base is None or follow is None or base <= 0:
         return rules.ResponseStatus.insufficient_data, None
-    if 100 * follow <= (100 - rules.RESPONDER_PERCENT) * base:
-        status = rules.ResponseStatus.responder
-    elif 100 * follow <= (100 - rules.PARTIAL_PERCENT) * base:
-        status = rules.ResponseStatus.partial
-    else:
-        status = rules.ResponseStatus.non_responder
-    return status, round((follow - base) / 10, 1)
+    return rules.response_status(base, follow), follow - base
 
 
 def clinic_report(today: date | None = None) -> ClinicReport:
@@ -240,12 +278,12 @@ def clinic_report(today: date | None = None) -> ClinicReport:
     stage_counts = {stage.value: 0 for stage in TreatmentStage}
     statuses = {status.value: 0 for status in rules.ResponseStatus}
     review_patients = 0
-    changes: list[float] = []
+    changes: list[Fraction] = []
     for _pk, first, last, base_n, base_hd, w24_n, w24_hd in _clinic_session_rows(today):
         stage_counts[treatment_stage((first, last), today)] += 1
         if base_n is not None:
             review_patients += 1
-            status, change = week_24_response(base_n, base_hd, w24_n, w24_hd)
+            status, change = _week_24_exact(base_n, base_hd, w24_n, w24_hd)
             statuses[status] += 1
             if change is not None:
                 changes.append(change)
@@ -266,7 +304,7 @@ def clinic_report(today: date | None = None) -> ClinicReport:
         status_counts_24_weeks=statuses,
         responder_rate_percent=rate(statuses[rules.ResponseStatus.responder]),
         partial_rate_percent=rate(statuses[rules.ResponseStatus.partial]),
-        mean_headache_day_change=round(sum(changes) / evaluable, 1) if evaluable else None,
+        mean_headache_day_change=round(float(sum(changes) / evaluable), 1) if evaluable else None,
         preempt=rules.PREEMPT,
         side_effects=side_effect_rates(today),
     )

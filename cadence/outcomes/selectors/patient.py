@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import F, Value
 from django.utils import timezone
@@ -41,6 +42,7 @@ from cadence.patients import selectors as patient_selectors
 from cadence.patients.models import Patient
 from cadence.rules import outcomes as rules
 from cadence.rules.candidacy import FAILED_OUTCOMES, ICD10_CHRONIC_MIGRAINE_CODES
+from cadence.rules.course_review import NEW_BASELINE_AFTER_LAPSE_DAYS, course_start
 from cadence.rules.diary import OVERUSE_COLUMNS
 from cadence.rules.effect import (
     EFFECT_CURVE_WEEKS,
@@ -212,6 +214,11 @@ class PreventiveTrialLine:
     outcome: str
     start: date
     end: date | None
+    #: The highest daily dose (mg) and the adequacy flag payers read (adequate, too short,
+    #: below the usual dose...: ``cadence.rules.preventives``).
+    daily_dose_mg: float | None = None
+    adequacy: str = ""
+    adequacy_detail: str = ""
 
     def __str__(self) -> str:
         until = f"{self.end:%d %b %Y}" if self.end else "not recorded"
@@ -221,17 +228,27 @@ class PreventiveTrialLine:
 def preventive_trials_for(patient) -> list[PreventiveTrialLine]:
     """Failed preventive trials (ineffective, not tolerated, contraindicated: the rules'
     FAILED_OUTCOMES), oldest first."""
-    return [
-        PreventiveTrialLine(
-            drug=trial.drug,
-            drug_class=trial.get_drug_class_display(),
-            outcome=trial.get_outcome_display(),
-            start=trial.start,
-            end=trial.end,
+    doses = patient_selectors.min_daily_doses_mg()
+    lines = []
+    for trial in patient_selectors.preventive_trials_for(patient):
+        if trial.outcome not in FAILED_OUTCOMES:
+            continue
+        adequacy = patient_selectors.trial_adequacy_for(trial, doses)
+        lines.append(
+            PreventiveTrialLine(
+                drug=trial.drug,
+                drug_class=trial.get_drug_class_display(),
+                outcome=trial.get_outcome_display(),
+                start=trial.start,
+                end=trial.end,
+                daily_dose_mg=float(trial.daily_dose_mg)
+                if trial.daily_dose_mg is not None
+                else None,
+                adequacy=adequacy.adequacy.label,
+                adequacy_detail=adequacy.detail,
+            )
         )
-        for trial in patient_selectors.preventive_trials_for(patient)
-        if trial.outcome in FAILED_OUTCOMES
-    ]
+    return lines
 
 
 def payer_profile(patient) -> PayerProfile:
@@ -302,6 +319,11 @@ class PatientOutcomes:
     stage: TreatmentStage
     questionnaires: list[QuestionnaireScore] = field(default_factory=list)
     urgent_side_effects: list[str] = field(default_factory=list)
+    #: The first session of the current course (after the last lapse): the baseline is
+    #: the 28 days before it, the follow-up periods start on it.
+    course_start: date | None = None
+    #: Where the baseline comes from: the diary, or a recorded historical baseline.
+    baseline_source: BaselineSource | None = None
 
     @property
     def baseline(self) -> rules.PeriodMetrics | None:
@@ -314,6 +336,15 @@ class PatientOutcomes:
     @property
     def response(self) -> rules.Response:
         return self.summary.response
+
+    @property
+    def week_24_response(self) -> rules.Response:
+        """The response at the 24-week review: the weeks 21-24 period (the second
+        cycle's) against the baseline, not the latest period (clinic-reference.md
+        section 7); what the payer packet states."""
+        return rules.week_24_response(
+            self.summary.baseline, self.summary.periods, self.profile.responder_rule
+        )
 
     @property
     def latest_period(self) -> rules.PeriodMetrics | None:
@@ -393,7 +424,13 @@ def _diary_buckets(
             f"o{i}",
             start,
             end,
-            (("n", None), ("s", "is_overuse_class_day"), ("a", "is_simple_analgesic_day")),
+            (
+                ("n", None),
+                ("s", "is_overuse_class_day"),
+                ("a", "is_simple_analgesic_day"),
+                # ICHD-3 8.2.6: a day with any overuse class, each day once
+                ("c", "(is_overuse_class_day OR is_simple_analgesic_day)"),
+            ),
         )
         for i, (start, end) in enumerate(o_windows)
     ]
@@ -473,11 +510,75 @@ def _overuse(rows: list[dict], until: date) -> OveruseFlag:
                 int(_sum(rows, f"o{i}_n")),
                 int(_sum(rows, f"o{i}_s")),
                 int(_sum(rows, f"o{i}_a")),
+                int(_sum(rows, f"o{i}_c")),
             )
             for i, (start, end) in enumerate(overuse_windows(until))
         ],
         until,
     )
+
+
+def new_baseline_lapse_days() -> int:
+    """More than this many days between two sessions start a new course with a new
+    baseline: ``cadence.rules.course_review.NEW_BASELINE_AFTER_LAPSE_DAYS`` (180, a
+    clinic default), or the ``CADENCE_NEW_BASELINE_LAPSE_DAYS`` setting."""
+    return int(getattr(settings, "CADENCE_NEW_BASELINE_LAPSE_DAYS", NEW_BASELINE_AFTER_LAPSE_DAYS))
+
+
+@dataclass(frozen=True)
+class BaselineSource:
+    """Where the baseline comes from: ``diary`` (the 28 days before the course's first
+    session), or ``historical`` (recorded for a patient transferring in: source, date)."""
+
+    kind: str
+    source: str = ""
+    recorded_on: date | None = None
+
+    def __str__(self) -> str:
+        if self.kind == "historical":
+            return (
+                f"historical baseline from {self.source}, recorded {self.recorded_on:%d %b %Y}"
+                if self.recorded_on
+                else f"historical baseline from {self.source}"
+            )
+        return "diary: the 28 days before the course's first session"
+
+
+BASELINE_FROM_DIARY = BaselineSource("diary")
+
+
+def _baseline_or_historical(
+    patient, diary: rules.PeriodMetrics, *, first_course: bool
+) -> tuple[rules.PeriodMetrics, BaselineSource]:
+    """The diary baseline, or, when it has too few recorded days and this is the
+    patient's first course here, the recorded historical baseline in its place (a patient
+    who transferred in after sessions elsewhere). One query, only when it is needed."""
+    if diary.sufficient or not first_course:
+        return diary, BASELINE_FROM_DIARY
+    record = patient_selectors.historical_baseline_for(patient)
+    if record is None:
+        return diary, BASELINE_FROM_DIARY
+    headache = float(record.headache_days)
+    migraine = float(record.migraine_days) if record.migraine_days is not None else None
+    period = rules.PeriodMetrics(
+        start=diary.start,
+        end=diary.end,
+        days_recorded=rules.PERIOD_DAYS,
+        headache_days=headache,
+        migraine_days=migraine,
+        moderate_severe_days=None,
+        acute_medication_days=None,
+        triptan_days=None,
+        headache_hours=None,
+        coverage=1.0,
+        complete=True,
+        scaled=False,
+        raw=rules.PeriodCounts(
+            headache_days=int(record.headache_days),
+            migraine_days=int(record.migraine_days or 0),
+        ),
+    )
+    return period, BaselineSource("historical", record.source, record.recorded_on)
 
 
 def patient_outcomes(
@@ -493,17 +594,23 @@ def patient_outcomes(
     profile = payer_profile(patient)
     sessions = _sessions_until(patient, today)
     cycles = _cycle_windows(sessions, today) if sessions else []
-    rows = _diary_buckets(patient, sessions, cycles, today)
+    start = course_start(sessions, new_baseline_lapse_days())
+    rows = _diary_buckets(patient, [start] if start else [], cycles, today)
+    baseline_source = BASELINE_FROM_DIARY
     questionnaires, urgent = (
         _questionnaires_and_urgent_reports(patient) if with_alerts else ([], [])
     )
 
     overuse = _overuse(rows, today)
-    if sessions:
-        baseline = _period(rows, 0, *rules.baseline_window(sessions[0]), as_of=today)
+    if start is not None:
+        baseline, baseline_source = _baseline_or_historical(
+            patient,
+            _period(rows, 0, *rules.baseline_window(start), as_of=today),
+            first_course=start == sessions[0],
+        )
         periods = tuple(
-            _period(rows, i + 1, start, end, as_of=today)
-            for i, (start, end) in enumerate(rules.follow_up_windows(sessions[0], today))
+            _period(rows, i + 1, p_start, p_end, as_of=today)
+            for i, (p_start, p_end) in enumerate(rules.follow_up_windows(start, today))
         )
         summary = rules.OutcomeSummary(
             baseline=baseline,
@@ -542,6 +649,8 @@ def patient_outcomes(
         stage=treatment_stage(sessions, today),
         questionnaires=questionnaires,
         urgent_side_effects=urgent,
+        course_start=start,
+        baseline_source=baseline_source,
     )
 
 
@@ -613,11 +722,16 @@ def candidacy_baseline(patient, *, today: date) -> CandidacyBaseline:
     same query and arithmetic) as ``patient_outcomes``' baseline. Two queries: session
     dates, diary counts."""
     sessions = _sessions_until(patient, today)
-    anchor = sessions[0] if sessions else today
+    anchor = course_start(sessions, new_baseline_lapse_days()) or today
     start, end = rules.baseline_window(anchor)
     rows = _diary_buckets(patient, [anchor], [], end)
+    period, _source = _baseline_or_historical(
+        patient,
+        _period(rows, 0, start, end, as_of=today),
+        first_course=not sessions or anchor == sessions[0],
+    )
     return CandidacyBaseline(
-        period=_period(rows, 0, start, end, as_of=today),
+        period=period,
         overuse=_overuse(rows, end),
         provisional=not sessions,
     )

@@ -49,7 +49,14 @@ def test_a_patient_without_sessions_gets_a_null_baseline(api_for, patient_user, 
         "percent_change": None,
         "reason": "no baseline period: no procedure has been recorded",
         "rule": "percent_50",
+        "migraine_day_change": None,
+        "migraine_day_percent_change": None,
+        "moderate_severe_day_change": None,
+        "moderate_severe_day_percent_change": None,
+        "acute_medication_day_change": None,
+        "acute_medication_day_percent_change": None,
     }
+    assert body["week_24_response"]["status"] == "insufficient_data"
 
 
 def test_null_counts_when_a_period_has_fewer_than_20_days(api_for, nurse, patient):

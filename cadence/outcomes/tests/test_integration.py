@@ -50,35 +50,42 @@ def test_the_dashboard_shows_an_urgent_alert_first_until_acknowledged(client, cl
     )
 
 
-def test_side_effect_rates_are_shares_of_sessions_with_a_report_within_the_window(make_patient):
+def test_side_effect_rates_are_shares_of_patients_within_their_first_24_weeks(make_patient):
+    """Section 7: like PREEMPT, the share of *patients* with at least one report within
+    their first 24 weeks (from the first signed session), not of sessions."""
     today = timezone.localdate()
-    first, second, third, fourth = (make_patient() for _ in range(4))
-    for patient in (first, second, third, fourth):
-        session(patient, today - timedelta(days=60))
-    report(first, "neck_pain", today - timedelta(days=55))
-    report(second, "neck_pain", today - timedelta(days=60))  # the session day counts
-    report(
-        third, "neck_pain", today - timedelta(days=60 - selectors.SIDE_EFFECT_WINDOW_DAYS - 1)
-    )  # too late
-    report(fourth, "bruising", today - timedelta(days=58))
-    session(fourth, today - timedelta(days=5))  # window not ended: not counted
+    first_on = today - timedelta(days=200)
+    a, b, c, d, e = (make_patient() for _ in range(5))
+    for patient in (a, b, c, d):
+        session(patient, first_on)
+        session(patient, first_on + timedelta(days=84))
+    report(a, "neck_pain", first_on + timedelta(days=3))
+    report(a, "neck_pain", first_on + timedelta(days=90))  # a second report: still 1 patient
+    report(b, "neck_pain", first_on)  # the session day counts
+    report(b, "eyelid_ptosis", first_on + timedelta(days=167))  # the last day of week 24
+    report(c, "neck_pain", first_on + timedelta(days=168))  # week 25: too late
+    report(d, "bruising", first_on + timedelta(days=100))  # after the second session
+    session(e, today - timedelta(days=100))  # first 24 weeks not ended: not counted
+    report(e, "neck_pain", today - timedelta(days=99))
     rates = {rate.effect: rate for rate in selectors.clinic_report(today).side_effects}
-    assert (rates["neck_pain"].sessions, rates["neck_pain"].percent) == (2, 50.0)
-    assert rates["neck_pain"].preempt_percent == 9.0
-    assert (rates["eyelid_ptosis"].sessions, rates["eyelid_ptosis"].percent) == (0, 0.0)
+    assert (rates["neck_pain"].patients, rates["neck_pain"].evaluated) == (2, 4)
+    assert (rates["neck_pain"].percent, rates["neck_pain"].preempt_percent) == (50.0, 9.0)
+    assert (rates["eyelid_ptosis"].patients, rates["eyelid_ptosis"].percent) == (1, 25.0)
     assert rates["eyelid_ptosis"].preempt_percent == 4.0
     assert (rates["bruising"].percent, rates["bruising"].preempt_percent) == (25.0, None)
 
 
 def test_the_dashboard_shows_side_effect_rates_next_to_preempt(client, clinician, patient):
     today = timezone.localdate()
-    session(patient, today - timedelta(days=60))
-    report(patient, "neck_pain", today - timedelta(days=58))
+    session(patient, today - timedelta(days=170))
+    report(patient, "neck_pain", today - timedelta(days=150))
     client.force_login(clinician)
     page = client.get(reverse("outcomes:dashboard")).content.decode()
     assert 'data-testid="rate-neck_pain">100.0%' in page
+    assert 'data-testid="patients-neck_pain">1 of 1' in page
     assert 'data-testid="rate-eyelid_ptosis">0.0%' in page
     assert "about 9%" in page and "about 4%" in page
+    assert "first 24 weeks" in page
 
 
 def test_the_dashboard_links_sessions_due_and_overdue_to_the_worklists(client, clinician):

@@ -50,9 +50,10 @@ TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_patient_page_needs_at_most_12_queries(client, clinician, patient):
+def test_the_patient_page_needs_at_most_13_queries(client, clinician, patient):
     """Counted as production runs it (no test-wrapper transaction); transaction control
-    statements (SQLite's BEGIN IMMEDIATE/COMMIT) are not queries."""
+    statements (SQLite's BEGIN IMMEDIATE/COMMIT) are not queries. (13 since issue 15: one
+    query for the sessions that went ahead outside protocol, marked on the page.)"""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -67,7 +68,7 @@ def test_the_patient_page_needs_at_most_12_queries(client, clinician, patient):
         for q in captured.captured_queries
         if not q["sql"].lstrip().upper().startswith(TRANSACTION_CONTROL)
     ]
-    assert len(queries) <= 12, "\n".join(queries)
+    assert len(queries) <= 13, "\n".join(queries)
 
 
 def test_the_patient_page_renders_within_the_time_budget(clinician_client, patient):

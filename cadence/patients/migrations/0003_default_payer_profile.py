@@ -9,6 +9,8 @@ DEFAULT_NAME = "Default (clinic-reference.md)"
 
 def create_default(apps, schema_editor):
     PayerProfile = apps.get_model("patients", "PayerProfile")
+    if PayerProfile.objects.filter(is_default=True).exists():
+        return  # already there (perhaps renamed by 0007): also reloaded after a test flush
     PayerProfile.objects.get_or_create(
         name=DEFAULT_NAME,
         defaults={

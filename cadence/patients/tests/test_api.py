@@ -26,7 +26,7 @@ TRIAL = {
 }
 
 
-@pytest.mark.parametrize("role", ["clinician", "nurse", "frontdesk", "admin"])
+@pytest.mark.parametrize("role", ["clinician", "nurse", "frontdesk"])
 def test_staff_create_a_patient(api_for, users_by_role, role):
     response = api_for(users_by_role[role]).post("/patients", NEW_PATIENT)
     assert response.status_code == 201, response.content

@@ -63,7 +63,10 @@ def test_enums_match_the_contract():
         "ineffective", "not_tolerated", "contraindicated", "effective", "ongoing",
     ]  # fmt: skip
     assert [d.value for d in CandidacyDecision] == ["botox", "surgery_evaluation", "both", "other"]
-    assert set(ICD10_CHRONIC_MIGRAINE_CODES) == {"G43.709", "G43.719", "G43.701", "G43.711"}
+    assert set(ICD10_CHRONIC_MIGRAINE_CODES) == {
+        "G43.709", "G43.719", "G43.701", "G43.711",
+        "G43.E01", "G43.E09", "G43.E11", "G43.E19",
+    }  # fmt: skip
 
 
 def test_a_complete_candidate_is_eligible_with_no_flags_or_alternatives():
@@ -94,11 +97,14 @@ def test_a_complete_candidate_is_eligible_with_no_flags_or_alternatives():
         ({"months_with_chronic_pattern": None}, None,
          "unknown: how many months the pattern has lasted not recorded"),
         ({"migraine_days_per_month": None}, None, "unknown: migraine days a month not recorded"),
-        ({"migraine_days_per_month": 25}, None, "25 migraine days is more than 20 headache days"),
+        ({"headache_days_per_month": 15, "migraine_days_per_month": 23, "months_with_chronic_pattern": 4}, True,
+         "15 headache days a month (23 with migraine features) for 4 months"),
+        ({"headache_days_per_month": 14, "migraine_days_per_month": 22}, False, "14 headache days a month"),
         ({"headache_days_per_month": -1}, None, "cannot be negative"),
     ],
     ids=["met", "history", "boundary-met", "14-days", "7-migraine", "3-months", "unmet-beats-unknown",
-         "nothing", "no-months", "no-migraine-days", "inconsistent", "negative"],
+         "nothing", "no-months", "no-migraine-days", "aura-days-more-migraine-than-headache",
+         "more-migraine-days-still-needs-15-headache-days", "negative"],
 )  # fmt: skip
 def test_chronic_migraine(changes, met, detail):
     c = criterion(
@@ -120,9 +126,15 @@ def test_chronic_migraine(changes, met, detail):
         (True, None, None, "unknown: neurologist-confirmed but no ICD-10 code recorded"),
         (True, "  ", None, "no ICD-10 code recorded"),
         (None, "G44.2", False, "not a chronic-migraine code"),
+        (True, "G43.E09", True, "G43.E09 Chronic migraine with aura, not intractable, without status"),
+        (True, "g43e19", True, "G43.E19 Chronic migraine with aura, intractable"),
+        (True, "G43.E01", True, "with aura, not intractable, with status migrainosus"),
+        (True, "G43.E11", True, "with aura, intractable, with status migrainosus"),
+        (True, "G43.E29", False, "not a chronic-migraine code"),
     ],
     ids=["met", "no-dot-lowercase", "spaces", "not-confirmed", "episodic-code", "confirmation-unknown",
-         "code-missing", "code-blank", "wrong-code-beats-unknown"],
+         "code-missing", "code-blank", "wrong-code-beats-unknown", "aura-E09", "aura-no-dot-lowercase",
+         "aura-E01", "aura-E11", "not-an-aura-code"],
 )  # fmt: skip
 def test_neurologist_diagnosis(confirmed, code, met, detail):
     facts = replace(CANDIDATE, neurologist_confirmed=confirmed, icd10_code=code)
@@ -149,13 +161,13 @@ def test_neurologist_diagnosis(confirmed, code, met, detail):
         ([TOPIRAMATE, PreventiveTrial("candesartan", "arb_ace_inhibitor", "ongoing")], DEFAULT_PAYER_PROFILE,
          False, "1 distinct failed class"),
         ([TOPIRAMATE, PreventiveTrial("venlafaxine", "snri", "ineffective", months=1)], DEFAULT_PAYER_PROFILE,
-         False, "venlafaxine stopped before an adequate 2-month trial"),
+         False, "venlafaxine stopped before an adequate 8-week trial"),
         ([TOPIRAMATE, PreventiveTrial("verapamil", "calcium_channel_blocker", "ineffective",
                                       start=date(2026, 1, 31), end=date(2026, 3, 31))],
          DEFAULT_PAYER_PROFILE, True, "(antiepileptic, calcium_channel_blocker)"),
         ([TOPIRAMATE, PreventiveTrial("verapamil", "calcium_channel_blocker", "ineffective",
-                                      start=date(2026, 1, 31), end=date(2026, 3, 30))],
-         DEFAULT_PAYER_PROFILE, False, "verapamil stopped before an adequate 2-month trial"),
+                                      start=date(2026, 1, 31), end=date(2026, 3, 27))],
+         DEFAULT_PAYER_PROFILE, False, "verapamil stopped before an adequate 8-week trial"),
         ([TOPIRAMATE, PreventiveTrial("verapamil", "calcium_channel_blocker", "ineffective",
                                       start=date(2026, 1, 1))],
          DEFAULT_PAYER_PROFILE, None, "trial length not recorded for calcium_channel_blocker"),

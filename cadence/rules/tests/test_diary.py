@@ -349,9 +349,43 @@ def test_diary_day_problems(facts: DiaryDayFacts, fields: list[str]) -> None:
 
 
 def test_no_headache_severity_message() -> None:
-    assert diary_day_problems(day(0, S.severe)) == [
-        ("peak_severity", "peak_severity must be none when there was no headache")
-    ]
+    [(field, message)] = diary_day_problems(day(0, S.severe))
+    assert field == "peak_severity"
+    assert message.startswith("A day with 0 hours of headache can't have a worst pain")
+
+
+@pytest.mark.parametrize(
+    ("facts", "fields"),
+    [
+        pytest.param(DiaryDayFacts(headache_hours=0, pulsating=True), ["pulsating"], id="feature"),
+        pytest.param(
+            DiaryDayFacts(headache_hours=0, nausea=True, photophobia=True), ["nausea"], id="two"
+        ),
+        pytest.param(DiaryDayFacts(headache_hours=0, aura=True), ["aura"], id="aura-no-hours"),
+        pytest.param(
+            DiaryDayFacts(headache_hours=0, aura_without_headache=True), [], id="aura-alone"
+        ),
+        pytest.param(
+            DiaryDayFacts(headache_hours=2, aura_without_headache=True),
+            ["aura_without_headache"],
+            id="aura-alone-with-hours",
+        ),
+        pytest.param(DiaryDayFacts(headache_hours=0.5, aura=True, pulsating=True), [], id="ok"),
+        pytest.param(
+            DiaryDayFacts(
+                headache_hours=0,
+                pulsating=True,
+                acute_medications=(AcuteMedicationTaken("suma", AcuteDrugClass.triptan, True),),
+            ),
+            [],
+            id="treated-aborted",
+        ),
+    ],
+)
+def test_a_day_without_headache_has_no_features_or_aura(
+    facts: DiaryDayFacts, fields: list[str]
+) -> None:
+    assert [f for f, _ in diary_day_problems(facts)] == fields
 
 
 def test_classify_does_not_raise_on_invalid_hours() -> None:

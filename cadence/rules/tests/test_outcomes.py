@@ -4,6 +4,7 @@ Django."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -30,12 +31,16 @@ from cadence.rules.outcomes import (
     ResponderRule,
     ResponseStatus,
     baseline_window,
+    exact_count,
+    exact_per_period,
     follow_up_windows,
     outcome_summary,
     period_from_counts,
     period_metrics,
     recorded_day,
     response,
+    response_status,
+    week_24_response,
 )
 from cadence.rules.payer import ResponderRule as PayerResponderRule
 from cadence.rules.tests.recorded import D0, rec, span
@@ -426,3 +431,167 @@ def test_responder_has_enough_fewer_days(base: float, follow: float, rule: Respo
         assert follow < base
     if follow >= base:
         assert result.status == ResponseStatus.non_responder
+
+
+# --- exact response (clinic-reference.md section 7) ----------------------------------------
+
+
+def counted(start: date, headache: int, recorded: int, **raw: int) -> PeriodMetrics:
+    """A period of ``recorded`` diary days with ``headache`` headache days (raw counts)."""
+    counts = PeriodCounts(
+        headache_days=headache,
+        migraine_days=raw.get("migraine", headache),
+        moderate_severe_days=raw.get("moderate", headache),
+        acute_medication_days=raw.get("acute", headache),
+        triptan_days=raw.get("triptan", 0),
+    )
+    return period_from_counts(start, start + timedelta(days=27), recorded, counts)
+
+
+FOLLOW = D0 + timedelta(days=28)
+
+
+@pytest.mark.parametrize(
+    ("base", "base_n", "follow", "follow_n", "rule", "status"),
+    [
+        pytest.param(10, 21, 5, 21, "percent_50", "responder", id="10/21-vs-5/21-exactly-50pct"),
+        pytest.param(19, 20, 10, 21, "percent_50", "partial", id="19/20-vs-10/21-49.9pct"),
+        pytest.param(20, 28, 10, 28, "percent_50", "responder", id="exactly-50pct-28-days"),
+        pytest.param(20, 20, 10, 20, "percent_50", "responder", id="exactly-50pct-20-days"),
+        pytest.param(10, 20, 7, 20, "percent_50", "partial", id="exactly-30pct-20-days"),
+        pytest.param(10, 21, 7, 21, "percent_50", "partial", id="exactly-30pct-21-days"),
+        pytest.param(
+            15, 23, 11, 24, "percent_50", "non_responder", id="29.7pct-rounded-would-be-30"
+        ),
+        pytest.param(20, 28, 13, 28, "fewer_7_days", "responder", id="exactly-7-fewer"),
+        pytest.param(17, 21, 14, 25, "fewer_7_days", "partial", id="6.99-fewer-rounds-to-7"),
+        pytest.param(10, 19, 0, 28, "percent_50", "insufficient_data", id="baseline-19-days"),
+        pytest.param(10, 20, 0, 19, "percent_50", "insufficient_data", id="follow-up-19-days"),
+    ],
+)
+def test_response_is_decided_on_exact_values(base, base_n, follow, follow_n, rule, status):
+    result = response(counted(D0, base, base_n), [counted(FOLLOW, follow, follow_n)], rule)
+    assert result.status == ResponseStatus(status)
+
+
+def test_the_49_9_percent_case_still_displays_rounded_numbers():
+    result = response(counted(D0, 19, 20), [counted(FOLLOW, 10, 21)])
+    assert result.status == ResponseStatus.partial
+    # 26.6 -> 13.3 per 28 days: -13.3 days and -49.9% are display values only
+    assert (result.headache_day_change, result.percent_change) == (-13.3, -49.9)
+
+
+def test_exact_per_period_matches_the_period_scaling():
+    assert exact_per_period(10, 21) == Fraction(40, 3)
+    assert exact_per_period(10, 19) is None
+    assert exact_per_period(28, 28) == 28
+    period = counted(D0, 10, 21)
+    assert exact_count(period) == Fraction(40, 3) and period.headache_days == 13.3
+
+
+@given(
+    st.integers(MIN_RECORDED_DAYS, PERIOD_DAYS),
+    st.integers(MIN_RECORDED_DAYS, PERIOD_DAYS),
+    st.data(),
+    st.sampled_from(list(ResponderRule)),
+)
+def test_exact_response_is_monotonic(base_n, follow_n, data, rule):
+    """Fewer follow-up headache days never make the status worse (exact counts)."""
+    base = data.draw(st.integers(1, base_n))
+    more = data.draw(st.integers(0, follow_n))
+    fewer = data.draw(st.integers(0, more))
+    order = [ResponseStatus.non_responder, ResponseStatus.partial, ResponseStatus.responder]
+    worse = response(counted(D0, base, base_n), [counted(FOLLOW, more, follow_n)], rule)
+    better = response(counted(D0, base, base_n), [counted(FOLLOW, fewer, follow_n)], rule)
+    assert order.index(better.status) >= order.index(worse.status)
+    # and more baseline days never make it worse either
+    if base < base_n:
+        higher = response(counted(D0, base + 1, base_n), [counted(FOLLOW, more, follow_n)], rule)
+        assert order.index(higher.status) >= order.index(worse.status)
+
+
+@given(
+    st.integers(MIN_RECORDED_DAYS, PERIOD_DAYS),
+    st.integers(MIN_RECORDED_DAYS, PERIOD_DAYS),
+    st.data(),
+    st.sampled_from(list(ResponderRule)),
+)
+def test_rounding_happens_only_in_display(base_n, follow_n, data, rule):
+    """The status is the exact fractions' status; the shown numbers are those rounded."""
+    base = data.draw(st.integers(1, base_n))
+    follow = data.draw(st.integers(0, follow_n))
+    result = response(counted(D0, base, base_n), [counted(FOLLOW, follow, follow_n)], rule)
+    exact_base = Fraction(base * PERIOD_DAYS, base_n)
+    exact_follow = Fraction(follow * PERIOD_DAYS, follow_n)
+    assert result.status == response_status(exact_base, exact_follow, rule)
+    reduction = (exact_base - exact_follow) / exact_base * 100
+    if rule is ResponderRule.percent_50:
+        assert (result.status == ResponseStatus.responder) is (reduction >= 50)
+    else:
+        assert (result.status == ResponseStatus.responder) is (exact_base - exact_follow >= 7)
+    assert result.headache_day_change == round(float(exact_follow - exact_base), 1)
+    assert result.percent_change == round(float(-reduction), 1)
+
+
+# --- more than headache days (item 11) ------------------------------------------------------
+
+
+def test_response_measures_migraine_moderate_severe_and_acute_medication_days():
+    baseline = counted(D0, 20, 28, migraine=16, moderate=12, acute=14)
+    follow = counted(FOLLOW, 10, 28, migraine=6, moderate=3, acute=0)
+    result = response(baseline, [follow])
+    by_name = {m.name: m for m in result.measures}
+    assert list(by_name) == [
+        "headache_days",
+        "migraine_days",
+        "moderate_severe_days",
+        "acute_medication_days",
+    ]
+    assert (by_name["migraine_days"].change, by_name["migraine_days"].percent_change) == (
+        -10.0,
+        -62.5,
+    )
+    assert by_name["moderate_severe_days"].percent_change == -75.0
+    assert by_name["acute_medication_days"].change == -14.0
+    assert by_name["headache_days"].change == result.headache_day_change
+
+
+def test_a_measure_with_a_zero_baseline_has_no_percent():
+    result = response(counted(D0, 20, 28, acute=0), [counted(FOLLOW, 10, 28, acute=3)])
+    acute = result.measure("acute_medication_days")
+    assert acute is not None and acute.change == 3.0 and acute.percent_change is None
+
+
+def test_migraine_days_may_exceed_headache_days_in_a_period():
+    period = counted(D0, 15, 28, migraine=23)
+    assert (period.headache_days, period.migraine_days) == (15.0, 23.0)
+
+
+# --- the 24-week review (item 5) ------------------------------------------------------------
+
+
+def test_week_24_review_uses_weeks_21_to_24_not_the_latest_period():
+    first = date(2025, 3, 3)
+    baseline = counted(first - timedelta(days=28), 20, 28)
+    periods = [counted(first + timedelta(days=28 * i), 12, 28) for i in range(7)]
+    periods[WEEK_24_PERIOD_INDEX] = counted(
+        first + timedelta(days=28 * WEEK_24_PERIOD_INDEX), 8, 28
+    )
+    periods[6] = counted(first + timedelta(days=168), 19, 28)  # wearing-off after week 24
+    review = week_24_response(baseline, periods)
+    assert review.status == ResponseStatus.responder
+    assert review.compared_period == periods[WEEK_24_PERIOD_INDEX]
+    assert review.compared_period.start == first + timedelta(weeks=20)
+    assert review.compared_period.end == first + timedelta(weeks=24, days=-1)
+    assert response(baseline, periods).status == ResponseStatus.non_responder  # the latest
+
+
+def test_week_24_review_waits_for_its_period():
+    first = date(2025, 3, 3)
+    baseline = counted(first - timedelta(days=28), 20, 28)
+    periods = [counted(first + timedelta(days=28 * i), 8, 28) for i in range(5)]
+    assert "not ended" in week_24_response(baseline, periods).reason
+    periods.append(counted(first + timedelta(days=140), 8, 19))
+    sparse = week_24_response(baseline, periods)
+    assert sparse.status == ResponseStatus.insufficient_data
+    assert "19 recorded diary days" in sparse.reason

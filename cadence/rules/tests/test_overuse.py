@@ -56,7 +56,9 @@ def test_constants_quote_the_reference() -> None:
         ((C.gepant,), False, False),
         ((C.antiemetic,), False, False),
         ((C.other,), False, False),
-        ((C.simple_analgesic, C.gepant), True, True),  # a mix of acute classes
+        ((C.simple_analgesic, C.gepant), False, True),  # gepants are not an overuse class
+        ((C.triptan, C.gepant), True, False),
+        ((C.simple_analgesic, C.opioid), True, True),  # a mix of acute classes
         ((C.simple_analgesic, C.simple_analgesic), False, True),  # one class twice: no mix
         ((C.simple_analgesic, C.antiemetic), False, True),  # adjuncts make no mix
     ],
@@ -134,7 +136,8 @@ def overuse_days(per_period: list[tuple[int, frozenset[AcuteDrugClass]]]) -> lis
 
 TRIP = frozenset({C.triptan})
 SIMPLE = frozenset({C.simple_analgesic})
-MIX = frozenset({C.simple_analgesic, C.gepant})
+MIX = frozenset({C.simple_analgesic, C.triptan})
+GEPANT_MIX = frozenset({C.simple_analgesic, C.gepant})
 
 
 @pytest.mark.parametrize(
@@ -158,6 +161,10 @@ MIX = frozenset({C.simple_analgesic, C.gepant})
             id="antiemetic-does-not-make-a-mix",
         ),
         pytest.param([(28, frozenset({C.other}))] * 3, False, id="other-only"),
+        pytest.param([(14, GEPANT_MIX)] * 3, False, id="gepant-makes-no-mix"),
+        pytest.param(
+            [(28, frozenset({C.gepant, C.antiemetic}))] * 3, False, id="gepant-antiemetic"
+        ),
     ],
 )
 def test_medication_overuse(
@@ -233,6 +240,7 @@ def test_overuse_from_counts_agrees_with_medication_overuse(diary):
                 len(in_range),
                 sum(f.is_overuse_class_day for f in flags),
                 sum(f.is_simple_analgesic_day for f in flags),
+                sum(f.is_overuse_class_day or f.is_simple_analgesic_day for f in flags),
             )
         )
     got = overuse_from_counts(periods, as_of)
@@ -241,3 +249,71 @@ def test_overuse_from_counts_agrees_with_medication_overuse(diary):
     assert [p.specific_or_mix_days for p in got.periods] == [
         p.specific_or_mix_days for p in expected.periods
     ]
+
+
+# --- ICHD-3 8.2.6: two or more classes, none alone over its line ----------------------------
+
+
+def split_days(per_period: list[list[tuple[int, frozenset[AcuteDrugClass]]]]) -> list[RecordedDay]:
+    """For each of the 3 periods ending AS_OF: consecutive runs of n days with classes."""
+    days = []
+    for index, runs in enumerate(per_period):
+        end = AS_OF - timedelta(days=28 * (2 - index))
+        on = end - timedelta(days=27)
+        for n, classes in runs:
+            for _ in range(n):
+                days.append(rec(on, True, classes=classes))
+                on += timedelta(days=1)
+    return days
+
+
+PARA = frozenset({C.simple_analgesic})
+
+
+@pytest.mark.parametrize(
+    ("runs", "flagged", "by_combination"),
+    [
+        pytest.param([(6, TRIP), (6, PARA)], True, True, id="6-triptan-6-paracetamol"),
+        pytest.param([(5, TRIP), (5, PARA)], True, True, id="exactly-10-days-2-classes"),
+        pytest.param([(5, TRIP), (4, PARA)], False, False, id="9-days-2-classes"),
+        pytest.param([(5, TRIP), (5, TRIP | PARA)], True, False, id="10-specific-days-not-combo"),
+        pytest.param([(4, TRIP), (5, TRIP | PARA)], False, False, id="9-days-overlap-counts-once"),
+        pytest.param([(9, TRIP), (1, PARA)], True, True, id="9-triptan-1-paracetamol"),
+        pytest.param([(14, PARA)], False, False, id="one-class-14-days"),
+        pytest.param([(6, TRIP), (6, frozenset({C.gepant}))], False, False, id="gepant-no-class"),
+        pytest.param([(6, PARA), (6, frozenset({C.antiemetic}))], False, False, id="antiemetic"),
+        pytest.param(
+            [(3, frozenset({C.opioid})), (3, frozenset({C.ergot})), (4, PARA)],
+            True,
+            True,
+            id="three-classes-10-days",
+        ),
+    ],
+)
+def test_ichd3_8_2_6_combination(runs, flagged, by_combination) -> None:
+    result = medication_overuse(split_days([runs] * 3), AS_OF)
+    assert result.flagged is flagged
+    assert all(p.met_by_combination is by_combination for p in result.periods)
+    if by_combination:
+        assert "8.2.6" in result.detail
+
+
+def test_combination_must_be_sustained_for_three_periods() -> None:
+    runs = [(6, TRIP), (6, PARA)]
+    result = medication_overuse(split_days([runs, runs, [(6, TRIP), (3, PARA)]]), AS_OF)
+    assert not result.flagged
+    assert [p.met for p in result.periods] == [True, True, False]
+
+
+def test_8_2_6_from_counts() -> None:
+    windows = overuse_windows(AS_OF)
+    counts = [OveruseCounts(s, e, 28, 6, 6, 12) for s, e in windows]
+    got = overuse_from_counts(counts, AS_OF)
+    assert got.flagged and all(p.met_by_combination for p in got.periods)
+    assert not overuse_from_counts(
+        [OveruseCounts(s, e, 28, 6, 6, 9) for s, e in windows], AS_OF
+    ).flagged
+    # not counted: the larger count, which never invents a combination
+    assert not overuse_from_counts(
+        [OveruseCounts(s, e, 28, 6, 6) for s, e in windows], AS_OF
+    ).flagged

@@ -1,5 +1,6 @@
 """Plan validation: PREEMPT, follow-the-pain, targeted plans and the 400 U / 84-day rule."""
 
+from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -18,8 +19,8 @@ from cadence.rules.plans import (
     worst_window,
 )
 from cadence.rules.sites import (
-    ALL_SITES,
     FOLLOW_THE_PAIN_SITES,
+    FTP_SITE_CAPS,
     MAX_UNITS_PER_SESSION,
     PREEMPT_SITES,
     SITE_CATALOGUE,
@@ -37,7 +38,21 @@ def rules(problems):
     return sorted(p.rule for p in problems)
 
 
-ALL_FTP = [ps(site.code) for site in FOLLOW_THE_PAIN_SITES]
+#: The most follow-the-pain a session may take: 8 sites, 40 U, within each muscle's cap,
+#: both temporalis extras on the left and both occipitalis extras on the right.
+ALL_FTP = [
+    ps(code)
+    for code in (
+        "temporalis_left_ftp_1",
+        "temporalis_left_ftp_2",
+        "occipitalis_right_ftp_1",
+        "occipitalis_right_ftp_2",
+        "trapezius_left_ftp_1",
+        "trapezius_left_ftp_2",
+        "trapezius_right_ftp_1",
+        "trapezius_right_ftp_2",
+    )
+]
 
 
 def test_preempt_plan_is_the_31_fixed_sites_plus_additions():
@@ -193,7 +208,7 @@ def test_preempt_fixed_sites(plan, expected_rules, message_part):
             "Plan totals 205 U, 10 U over the 195 U per-session limit",
         ),
         (
-            [ps(s.code) for s in ALL_SITES] + [ps("corrugator_left_1")],
+            [ps(s.code) for s in PREEMPT_SITES] + ALL_FTP + [ps("corrugator_left_1")],
             ["duplicate_site", "session_max_sites", "session_max_units"],
             "Plan has 40 sites, 1 over the 39-site per-session limit",
         ),
@@ -344,10 +359,35 @@ def test_a_valid_plan_never_exceeds_the_limits(pairs, template, doses):
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(FOLLOW_THE_PAIN_SITES), unique=True))
-def test_any_set_of_ftp_sites_at_5_units_is_a_valid_preempt_plan(chosen):
+def test_any_set_of_ftp_sites_at_5_units_is_valid_exactly_within_each_muscles_cap(chosen):
     additions = [ps(site.code) for site in chosen]
-    assert validate_preempt_additions(additions, on=ON, other_toxin_doses=[]) == []
+    per_muscle = Counter(site.muscle for site in chosen)
+    problems = validate_preempt_additions(additions, on=ON, other_toxin_doses=[])
+    within = all(n <= FTP_SITE_CAPS[m] for m, n in per_muscle.items())
+    assert (problems == []) is within  # whatever the sides
+    if not within:
+        assert "follow_the_pain_cap" in rules(problems)
     assert plan_totals(preempt_plan(additions)) == (31 + len(chosen), D(155 + 5 * len(chosen)))
+
+
+@pytest.mark.parametrize(
+    ("codes", "ok"),
+    [
+        (["temporalis_left_ftp_1", "temporalis_left_ftp_2"], True),
+        (["temporalis_right_ftp_1", "temporalis_right_ftp_2"], True),
+        (["occipitalis_left_ftp_1", "occipitalis_left_ftp_2"], True),
+        (["temporalis_left_ftp_1", "temporalis_right_ftp_1"], True),
+        (["temporalis_left_ftp_1", "temporalis_left_ftp_2", "temporalis_right_ftp_1"], False),
+        (["occipitalis_right_ftp_1", "occipitalis_right_ftp_2", "occipitalis_left_ftp_2"], False),
+    ],
+    ids=["temporalis-both-left", "temporalis-both-right", "occipitalis-both-left",
+         "temporalis-one-each-side", "temporalis-3", "occipitalis-3"],
+)  # fmt: skip
+def test_follow_the_pain_caps_are_per_muscle_not_per_side(codes, ok):
+    problems = validate_preempt_additions([ps(c) for c in codes], on=ON, other_toxin_doses=[])
+    assert (problems == []) is ok
+    if not ok:
+        assert set(rules(problems)) == {"follow_the_pain_cap"}
 
 
 @settings(max_examples=200, deadline=None)

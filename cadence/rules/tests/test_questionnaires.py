@@ -45,7 +45,9 @@ GRADE_ORDER = ["I", "II", "III", "IV"]
         pytest.param([3, 2, 2, 2, 2], MidasResult(11, "III"), id="11-bottom-of-III"),
         pytest.param([4, 4, 4, 4, 4], MidasResult(20, "III"), id="20-top-of-III"),
         pytest.param([5, 4, 4, 4, 4], MidasResult(21, "IV"), id="21-bottom-of-IV"),
-        pytest.param([90, 90, 90, 90, 90], MidasResult(450, "IV"), id="max"),
+        pytest.param([90, 0, 90, 0, 90], MidasResult(270, "IV"), id="max-270"),
+        pytest.param([45, 45, 60, 30, 90], MidasResult(270, "IV"), id="pairs-exactly-90"),
+        pytest.param([0, 90, 0, 90, 0], MidasResult(180, "IV"), id="halved-days-90"),
     ],
 )
 def test_score_midas(answers: list[int], expected: MidasResult) -> None:
@@ -59,6 +61,10 @@ def test_score_midas(answers: list[int], expected: MidasResult) -> None:
         pytest.param([0] * 6, "answers", "exactly 5", id="too-many"),
         pytest.param([0, 0, -1, 0, 0], "answers[2]", "item 3", id="negative"),
         pytest.param([0, 0, 0, 91, 0], "answers[3]", "item 4", id="over-90"),
+        pytest.param([90, 90, 0, 0, 0], "answers[1]", "items 1 and 2", id="work-180"),
+        pytest.param([46, 45, 0, 0, 0], "answers[1]", "add up to 91 days", id="work-91"),
+        pytest.param([0, 0, 60, 31, 0], "answers[3]", "items 3 and 4", id="housework-91"),
+        pytest.param([0, 0, 0, 0, 91], "answers[4]", "item 5", id="item-5-91"),
         pytest.param([1.5, 0, 0, 0, 0], "answers[0]", "item 1", id="float"),
         pytest.param([0, 0, 0, 0, True], "answers[4]", "item 5", id="bool"),
         pytest.param([0, "3", 0, 0, 0], "answers[1]", "item 2", id="string"),
@@ -110,7 +116,11 @@ def test_midas_change(
 
 @pytest.mark.parametrize(
     ("previous", "current"),
-    [pytest.param(-1, 5, id="negative"), pytest.param(5, 451, id="over-max")],
+    [
+        pytest.param(-1, 5, id="negative"),
+        pytest.param(5, 271, id="over-max-270"),
+        pytest.param(450, 5, id="old-max-450"),
+    ],
 )
 def test_midas_change_rejects(previous: int, current: int) -> None:
     with pytest.raises(QuestionnaireError):
@@ -240,16 +250,20 @@ def test_instrument_values() -> None:
 # --- properties ----------------------------------------------------------------------
 
 
-@given(st.integers(0, 450), st.integers(0, 450))
+@given(st.integers(0, 270), st.integers(0, 270))
 def test_midas_grade_monotone(a: int, b: int) -> None:
     low, high = sorted((a, b))
     assert GRADE_ORDER.index(midas_grade(low)) <= GRADE_ORDER.index(midas_grade(high))
 
 
 @given(st.lists(st.integers(0, 90), min_size=5, max_size=5))
-def test_midas_score_is_sum(answers: list[int]) -> None:
+def test_midas_score_is_sum_when_the_days_add_up(answers: list[int]) -> None:
+    if answers[0] + answers[1] > 90 or answers[2] + answers[3] > 90:
+        with pytest.raises(QuestionnaireError, match="add up to"):
+            score_midas(answers)
+        return
     result = score_midas(answers)
-    assert result.score == sum(answers)
+    assert result.score == sum(answers) <= 270
     assert result.grade == midas_grade(result.score)
 
 

@@ -19,6 +19,7 @@ from cadence.rules.schedule import (
     TreatmentStage,
     booking_check,
     courses,
+    due_after_days,
     treatment_schedule,
     treatment_stage,
 )
@@ -253,13 +254,51 @@ PROFILES = st.builds(
     min_interval_days=st.integers(min_value=1, max_value=84),
     review_weeks=st.integers(min_value=1, max_value=52),
 )
+ANY_INTERVAL_PROFILES = st.builds(
+    PayerProfile, name=st.just("p"), min_interval_days=st.integers(min_value=1, max_value=120)
+)
+
+PAYER_90 = PayerProfile("90-day payer", min_interval_days=90)
+
+
+@pytest.mark.parametrize(
+    ("profile", "day", "status"),
+    [
+        (PAYER_90, 84, ScheduleStatus.upcoming),
+        (PAYER_90, 85, ScheduleStatus.upcoming),
+        (PAYER_90, 89, ScheduleStatus.upcoming),
+        (PAYER_90, 90, ScheduleStatus.due),
+        (PAYER_90, 98, ScheduleStatus.due),
+        (PAYER_90, 99, ScheduleStatus.overdue),
+        (PayerProfile("long", min_interval_days=100), 99, ScheduleStatus.upcoming),
+        (PayerProfile("long", min_interval_days=100), 100, ScheduleStatus.due),
+        (PayerProfile("long", min_interval_days=100), 101, ScheduleStatus.overdue),
+        (PayerProfile("short", min_interval_days=70), 83, ScheduleStatus.upcoming),
+        (PayerProfile("short", min_interval_days=70), 84, ScheduleStatus.due),
+    ],
+    ids=lambda v: str(v) if isinstance(v, int) else None,
+)
+def test_due_uses_the_payers_minimum_interval(profile, day, status):
+    s = treatment_schedule([D0], today=D0 + days(day), profile=profile)
+    assert s.status is status
+    assert s.next_due == D0 + days(due_after_days(profile))
+    assert s.next_due >= s.earliest
+
+
+@settings(max_examples=300, deadline=None)
+@given(DATES, st.integers(min_value=0, max_value=200), ANY_INTERVAL_PROFILES)
+def test_due_never_shows_on_a_day_booking_is_refused(last, offset, profile):
+    today = last + days(offset)
+    s = treatment_schedule([last], today=today, profile=profile)
+    if s.status in (ScheduleStatus.due, ScheduleStatus.overdue):
+        assert booking_check([last], today, profile=profile).allowed
 
 
 @settings(max_examples=300, deadline=None)
 @given(DATES, st.integers(min_value=-30, max_value=400), PROFILES)
 def test_schedule_arithmetic_for_any_date(last, offset, profile):
     s = treatment_schedule([last], today=last + days(offset), profile=profile)
-    assert (s.next_due - last).days == RETREATMENT_INTERVAL_DAYS
+    assert (s.next_due - last).days == max(RETREATMENT_INTERVAL_DAYS, profile.min_interval_days)
     assert (s.window_end - last).days == DUE_WINDOW_END_DAYS
     assert s.window_start == s.next_due
     assert s.earliest <= s.next_due <= s.window_end

@@ -19,13 +19,13 @@ def test_preempt_pattern_is_31_sites_155_units_at_5_units_each():
 
 
 @pytest.mark.parametrize(
-    ("muscle", "fixed", "ftp", "sides"),
+    ("muscle", "fixed", "ftp", "sides"),  # ftp: catalogue sites (both sides)
     [
         (Muscle.corrugator, 2, 0, {Side.left: 1, Side.right: 1}),
         (Muscle.procerus, 1, 0, {Side.midline: 1}),
         (Muscle.frontalis, 4, 0, {Side.left: 2, Side.right: 2}),
-        (Muscle.temporalis, 8, 2, {Side.left: 5, Side.right: 5}),
-        (Muscle.occipitalis, 6, 2, {Side.left: 4, Side.right: 4}),
+        (Muscle.temporalis, 8, 4, {Side.left: 6, Side.right: 6}),
+        (Muscle.occipitalis, 6, 4, {Side.left: 5, Side.right: 5}),
         (Muscle.cervical_paraspinal, 4, 0, {Side.left: 2, Side.right: 2}),
         (Muscle.trapezius, 6, 4, {Side.left: 5, Side.right: 5}),
     ],
@@ -37,14 +37,33 @@ def test_sites_per_muscle_match_the_reference_table(muscle, fixed, ftp, sides):
     assert len(s.sites_for_muscle(muscle, follow_the_pain=True)) == ftp
     assert Counter(site.side for site in s.sites_for_muscle(muscle)) == sides
     if ftp:
-        assert s.FTP_SITE_CAPS[muscle] == ftp
-        assert s.FTP_UNIT_CAPS[muscle] == ftp * 5
+        cap = CAPS[muscle]
+        assert s.FTP_SITE_CAPS[muscle] == cap
+        assert s.FTP_UNIT_CAPS[muscle] == cap * 5
     else:
         assert muscle not in s.FTP_MUSCLES
 
 
+#: Section 2: "temporalis (up to 2 sites, 10 U), occipitalis (up to 2 sites, 10 U) and
+#: trapezius (up to 4 sites, 20 U)" -- per muscle, not per side (section 7).
+CAPS = {Muscle.temporalis: 2, Muscle.occipitalis: 2, Muscle.trapezius: 4}
+
+
+@pytest.mark.parametrize("muscle", [Muscle.temporalis, Muscle.occipitalis])
+@pytest.mark.parametrize("side", [Side.left, Side.right])
+def test_both_ftp_extras_of_a_muscle_fit_on_one_side(muscle, side):
+    on_side = [
+        site for site in s.sites_for_muscle(muscle, follow_the_pain=True) if site.side is side
+    ]
+    assert len(on_side) == s.FTP_SITE_CAPS[muscle] == 2
+    assert [site.code for site in on_side] == [
+        f"{muscle}_{side}_ftp_1",
+        f"{muscle}_{side}_ftp_2",
+    ]
+
+
 def test_session_limits_are_preempt_plus_follow_the_pain():
-    assert (len(s.FOLLOW_THE_PAIN_SITES), s.FTP_MAX_UNITS) == (8, 40)
+    assert (len(s.FOLLOW_THE_PAIN_SITES), s.FTP_MAX_SITES, s.FTP_MAX_UNITS) == (12, 8, 40)
     assert (s.MAX_SITES_PER_SESSION, s.MAX_UNITS_PER_SESSION) == (39, 195)
     assert str(s.TARGETED_MIN_UNITS) == "2.5"
     assert s.TARGETED_MAX_UNITS == 10
@@ -62,7 +81,11 @@ def test_session_limits_are_preempt_plus_follow_the_pain():
         "cervical_paraspinal_left_2",
         "trapezius_right_3",
         "temporalis_left_ftp_1",
+        "temporalis_left_ftp_2",
+        "temporalis_right_ftp_2",
         "occipitalis_right_ftp_1",
+        "occipitalis_left_ftp_2",
+        "occipitalis_right_ftp_2",
         "trapezius_right_ftp_2",
     ],
 )
@@ -86,7 +109,7 @@ def test_codes_follow_the_pattern_and_are_unique():
         match = pattern.match(site.code)
         assert match, site.code
         assert (match["m"], match["s"], int(match["n"])) == (site.muscle, site.side, site.number)
-    assert len(s.SITE_CATALOGUE) == len(s.ALL_SITES) == 39
+    assert len(s.SITE_CATALOGUE) == len(s.ALL_SITES) == 43
 
 
 def test_head_map_positions_are_in_the_box_distinct_and_on_the_right_view():

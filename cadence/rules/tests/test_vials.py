@@ -1,5 +1,6 @@
 """Vials, dilution, vial choice, waste and billing lines."""
 
+import math
 from datetime import date
 from decimal import Decimal
 from itertools import product
@@ -13,7 +14,10 @@ from cadence.rules.vials import (
     BillingLine,
     Vial,
     billing_lines,
+    canonical_lot,
     dilution_ml,
+    lot_problem,
+    one_sided,
     suggest_vials,
     units_to_ml,
     vial_problems,
@@ -170,17 +174,23 @@ def summary(lines):
         (155, 45, [CPT, ("J0585", 155, None), ("J0585", 45, "JW")]),  # one 200 U vial
         (200, 0, [CPT, ("J0585", 200, "JZ")]),  # two 100 U vials, nothing discarded
         (195, 5, [CPT, ("J0585", 195, None), ("J0585", 5, "JW")]),
-        ("152.5", "47.5", [CPT, ("J0585", 152, None), ("J0585", 47, "JW")]),
-        ("199.5", "0.5", [CPT, ("J0585", 199, None)]),  # waste < 1 U: no JW line, no JZ
-        ("97.5", 0, [CPT, ("J0585", 97, "JZ")]),
+        ("152.5", "47.5", [CPT, ("J0585", 153, None), ("J0585", 47, "JW")]),
+        ("157.5", "42.5", [CPT, ("J0585", 158, None), ("J0585", 42, "JW")]),  # section 7
+        ("199.5", "0.5", [CPT, ("J0585", 200, None)]),  # nothing left for JW, no JZ
+        ("97.5", 0, [CPT, ("J0585", 98, "JZ")]),
+        ("0.5", "199.5", [CPT, ("J0585", 1, None), ("J0585", 199, "JW")]),
+        ("155.5", "44.5", [CPT, ("J0585", 156, None), ("J0585", 44, "JW")]),
     ],
     ids=[
         "155-from-200",
         "200-from-2x100",
         "195-from-200",
         "half-units",
+        "157.5-from-200",
         "half-unit-waste",
         "half-injected-no-waste",
+        "half-unit-dose",
+        "155.5-from-200",
     ],
 )
 def test_billing_lines(injected, wasted, expected):
@@ -191,16 +201,16 @@ def test_billing_lines(injected, wasted, expected):
 
 def test_billing_descriptions_keep_the_exact_amounts():
     lines = billing_lines("152.5", "47.5")
-    assert "152.5 U injected (billed 152; fractional units are not billed)" in lines[1].description
-    assert "47.5 U discarded (billed 47" in lines[2].description
+    assert "152.5 U injected (billed 153: a part unit is rounded up)" in lines[1].description
+    assert "47.5 U discarded (billed 47: the rest of the 200 U drawn)" in lines[2].description
     no_jz = billing_lines("199.5", "0.5")[1]
-    assert "0.5 U discarded is under the 1-unit billing increment" in no_jz.description
+    assert "the 0.5 U discarded is within the rounded-up dose" in no_jz.description
 
 
 @pytest.mark.parametrize(
     ("injected", "wasted"),
-    [(0, 200), ("0.5", "199.5"), (155, -1)],
-    ids=["nothing", "half-unit", "negative-waste"],
+    [(0, 200), (155, -1)],
+    ids=["nothing", "negative-waste"],
 )
 def test_billing_refuses_impossible_sessions(injected, wasted):
     with pytest.raises(ValueError):
@@ -212,14 +222,75 @@ def test_billing_refuses_impossible_sessions(injected, wasted):
     st.integers(min_value=2, max_value=800).map(lambda n: D(n) / 2),
     st.sampled_from([100, 200, 300, 400]),
 )
-def test_billing_never_bills_more_than_drawn(injected, drawn):
+def test_billing_lines_add_up_to_the_units_drawn(injected, drawn):
     if injected > drawn:
         injected = D(drawn)
     wasted = waste(drawn, injected)
     lines = billing_lines(injected, wasted)
     assert lines[0] == BillingLine("64615", 1, None, lines[0].description)
     drug = [line for line in lines if line.code == "J0585"]
-    assert sum(line.units for line in drug) <= drawn
-    assert drug[0].units == int(injected)
+    assert sum(line.units for line in drug) == drawn  # the lines add up to units drawn
+    assert drug[0].units == math.ceil(injected)  # the dose rounded up, never down
+    assert drug[0].units >= injected
     assert (drug[0].modifier == "JZ") is (wasted == 0)
-    assert [line.modifier for line in drug[1:]] == (["JW"] if wasted >= 1 else [])
+    assert [line.modifier for line in drug[1:]] == (
+        ["JW"] if drawn - math.ceil(injected) >= 1 else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("sides", "expected"),
+    [
+        (["left", "left"], True),
+        (["right"], True),
+        (["left", "right"], False),
+        (["left", "midline"], False),
+        (["midline"], False),
+        ([], False),
+    ],
+    ids=["all-left", "all-right", "both", "left-and-midline", "midline-only", "none"],
+)
+def test_one_sided(sides, expected):
+    assert one_sided(sides) is expected
+
+
+def test_a_one_sided_session_carries_modifier_52():
+    lines = billing_lines(40, 60, one_sided=True)
+    assert summary(lines)[0] == ("64615", 1, "52")
+    assert "one side only" in lines[0].description
+    assert summary(billing_lines(40, 60))[0] == CPT
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("c7002a", "C7002A"),
+        ("  C7002a ", "C7002A"),
+        ("ab-12/3.x", "AB-12/3.X"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_a_lot_is_kept_trimmed_and_upper_case(typed, canonical):
+    assert canonical_lot(typed) == canonical
+
+
+@pytest.mark.parametrize("lot", ["C7002A", "AB-12/3.X", "12345", "A" * 40])
+def test_a_lot_of_letters_digits_hyphens_stops_and_slashes_is_fine(lot):
+    assert lot_problem(lot) is None
+
+
+@pytest.mark.parametrize(
+    "lot",
+    ['=HYPERLINK("X")', "+C7002A", "-C7002A", "C7002 A", "C7002A;", "A" * 41, "C7002\u00c9", ""],
+)
+def test_any_other_lot_is_refused_with_a_sentence(lot):
+    problem = lot_problem(canonical_lot(lot))
+    assert problem is not None
+    assert problem.endswith(".")
+
+
+@given(st.text(max_size=50))
+@settings(max_examples=200)
+def test_canonical_form_is_stable(text):
+    assert canonical_lot(canonical_lot(text)) == canonical_lot(text)

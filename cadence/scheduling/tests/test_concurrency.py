@@ -4,13 +4,14 @@ PostgreSQL): many threads try to book overlapping times for one clinician at onc
 from __future__ import annotations
 
 import threading
+from datetime import time
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
 from cadence.accounts.validation import CONFLICT, refusal_codes
-from cadence.scheduling.models import Appointment, AppointmentKind
+from cadence.scheduling.models import Appointment, AppointmentKind, WorkingHours
 from cadence.scheduling.services import appointment_book
 from cadence.scheduling.tests.conftest import at, in_days
 
@@ -70,3 +71,26 @@ def test_concurrent_bookings_that_do_not_overlap_all_succeed(working_week, make_
     args = [(p, working_week, frontdesk, at(day, 9 + i)) for i, p in enumerate(patients)]
     outcomes = _race(args)
     assert outcomes == ["booked"] * THREADS, outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_one_of_many_concurrent_bookings_of_one_patient_wins(
+    working_week, make_user, make_patient, frontdesk
+):
+    """The same patient, booked at overlapping times with different clinicians at once."""
+    patient = make_patient()
+    clinicians = [working_week]
+    for i in range(1, THREADS):
+        other = make_user(f"t_race_clinician{i}", "clinician")
+        WorkingHours.objects.bulk_create(
+            [
+                WorkingHours(clinician=other, weekday=d, starts=time(8), ends=time(18))
+                for d in range(7)
+            ]
+        )
+        clinicians.append(other)
+    day = in_days(5)
+    args = [(patient, c, frontdesk, at(day, 9, 10 * (i % 3))) for i, c in enumerate(clinicians)]
+    outcomes = _race(args)
+    assert sorted(outcomes) == ["booked"] + ["taken"] * (THREADS - 1), outcomes
+    assert Appointment.objects.filter(patient=patient).count() == 1

@@ -101,4 +101,5 @@ def test_the_payer_profile_sets_the_earliest_date(patient, monkeypatch):
     )
     schedule = treatment_schedule_for(patient, today=date(2025, 1, 1))
     assert schedule.earliest == date(2025, 3, 20)
-    assert schedule.next_due == date(2025, 3, 14)
+    # "due" uses the payer's interval too (clinic-reference.md section 7)
+    assert schedule.next_due == date(2025, 3, 20)

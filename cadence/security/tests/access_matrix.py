@@ -43,6 +43,7 @@ KWARG_MODELS = {
     "site_id": "treatments.InjectionSite",
     "user_id": "accounts.User",
     "token_id": "accounts.ApiToken",
+    "job_id": "interop.BulkExportJob",
 }
 
 # URL parameter names filled by a value that no patient owns.
@@ -50,11 +51,15 @@ KWARG_VALUES = {
     "date": lambda world, owner: world.day.isoformat(),
     "day": lambda world, owner: world.day.isoformat(),
     "token": lambda world, owner: "cal_not-a-real-token",
+    "uidb64": lambda world, owner: "MQ",  # the set-password link's user id (base64 of "1")
     "code_system_id": lambda world, owner: "not-a-code-system",
+    "structure_definition_id": lambda world, owner: "vial",
     "lot": lambda world, owner: world.any_value("treatments.VialLot", "lot_number") or "LOT-NONE",
     "code": lambda world, owner: world.any_value("treatments.InjectionSite", "code") or "X",
     "site": lambda world, owner: world.any_value("treatments.InjectionSite", "code") or "X",
     "resource_type": lambda world, owner: "Patient",
+    "group_id": lambda world, owner: "all-patients",
+    "file_name": lambda world, owner: "Patient.ndjson",
 }
 
 
@@ -373,6 +378,7 @@ class Answer:
     location: str
     changed: list[str]
     error: str = ""
+    cache_control: str = ""
 
 
 def send(
@@ -408,4 +414,5 @@ def send(
         content.decode("utf-8", "replace"),
         response.get("Location", ""),
         changed,
+        cache_control=response.get("Cache-Control", ""),
     )

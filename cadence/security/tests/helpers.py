@@ -32,6 +32,7 @@ def production_env(tmp_path: Path | None = None, **overrides: str) -> dict[str, 
         SECRET_KEY=secrets.token_urlsafe(64),
         CADENCE_AUDIT_KEY=secrets.token_urlsafe(48),
         ALLOWED_HOSTS="cadence.example.org",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
     )
     if tmp_path is not None:
         env["CADENCE_VAR_DIR"] = str(tmp_path)

@@ -7,6 +7,8 @@ as each role, and as a patient reaching for another patient's data.
   unless public;
 - a role not declared: 403 (or 404, which hides the object);
 - a declared role: never 401/403/5xx;
+- every answer below 400 to a signed-in role carries `Cache-Control: no-store` (pages, API
+  answers, exports, PDFs, feeds: cadence.security.middleware.NoStore);
 - a patient asking for another patient's data (their id, or their object's id under
   the patient's own id): 403/404, and the other patient's name and e-mail never appear;
 - unsafe methods (POST/PUT/PATCH/DELETE) by roles that may not use them are refused
@@ -199,6 +201,11 @@ def test_every_route_answers_each_role_as_declared(world):
             problem = judge(route, role, answer)
             if problem:
                 failures.append(f"{route.label} as {role or 'anonymous'}: {problem}")
+            if role is not None and answer.status < 400 and "no-store" not in answer.cache_control:
+                failures.append(
+                    f"{route.label} as {role}: Cache-Control {answer.cache_control!r}, "
+                    "expected no-store"
+                )
             if role == "patient" and answer.status < 400:
                 for secret in secrets_of(world.other_patient):
                     if secret and secret in answer.body:

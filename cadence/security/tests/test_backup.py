@@ -33,7 +33,8 @@ def round_trip(env, backup_path):
     run_ok("migrate", "--noinput", env=env)
     run_ok("seed_demo", "--patients", "6", "--seed", "5", env=env)
     before = checksums(env)
-    assert before["patients_patient"][0] == 6
+    # Six story patients plus the demo's two course-review examples (cadence.demo.course_reviews).
+    assert before["patients_patient"][0] == 8
     assert before["audit_auditevent"][0] >= 0
     run_ok("backup", str(backup_path), env=env)
     assert backup_path.stat().st_size > 0

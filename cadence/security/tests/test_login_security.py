@@ -11,6 +11,16 @@ from conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def one_window(monkeypatch):
+    """Every hit of the test in one rate-limit window (no flake at a minute boundary)."""
+    from types import SimpleNamespace
+
+    from cadence.security import ratelimit
+
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
+
+
 def attempt(client, username, password, ip="192.0.2.10"):
     return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
 
@@ -44,9 +54,10 @@ def test_failed_sign_ins_are_audited_without_the_password(client, clinician):
     assert "secret-guess-1" not in str(event.details) + event.summary
 
 
-def test_sign_in_attempts_are_rate_limited_per_address(client, clinician, settings):
-    from django.core.cache import cache
+def test_sign_in_attempts_are_rate_limited_per_address(client, clinician, settings, one_window):
+    from django.core.cache import caches
 
+    cache = caches["ratelimit"]
     cache.clear()
     settings.CADENCE_LOGIN_RATE_PER_MINUTE = 3
     for _ in range(3):
@@ -97,3 +108,44 @@ def test_passwords_are_hashed_with_argon2_and_validated():
         "NumericPasswordValidator",
         "UserAttributeSimilarityValidator",
     } <= validators
+
+
+def test_the_rate_limit_counts_in_a_cache_every_worker_shares(settings, monkeypatch, one_window):
+    """Issue 21, finding 7: two workers (two separate cache clients, as two gunicorn
+    processes build) count against one limit, because the counters live in the database
+    (or the shared cache CADENCE_CACHE_URL names), not in each process's memory."""
+    from django.core.cache import CacheHandler
+    from django.core.cache.backends.db import DatabaseCache
+
+    from cadence.security import ratelimit
+
+    worker_a, worker_b = CacheHandler(), CacheHandler()
+    assert isinstance(worker_a["ratelimit"], DatabaseCache)
+    assert worker_a["ratelimit"] is not worker_b["ratelimit"]
+    allowed = 0
+    for n in range(10):
+        monkeypatch.setattr(ratelimit, "caches", worker_a if n % 2 else worker_b)
+        allowed += ratelimit.rate_allow("login:192.0.2.77", limit=4, window_seconds=60)
+    assert allowed == 4
+
+
+def test_the_rate_limit_cache_is_shared_by_default_and_settable(settings):
+    from cadence.security.tests.helpers import settings_in_subprocess
+
+    assert "DatabaseCache" in settings.CACHES["ratelimit"]["BACKEND"]
+    shared = settings_in_subprocess("CACHES", env={"CADENCE_CACHE_URL": "redis://cache:6379/1"})
+    assert "RedisCache" in shared and "redis://cache:6379/1" in shared
+
+
+def test_one_username_is_rate_limited_across_addresses(client, clinician, settings, one_window):
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()
+    settings.CADENCE_LOGIN_RATE_PER_USERNAME = 3
+    for n in range(3):
+        attempt(client, clinician.username, "wrong", ip=f"198.51.100.{n + 1}")
+    response = attempt(client, clinician.username.upper(), PASSWORD, ip="198.51.100.200")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Another user from a fresh address is not affected.
+    assert attempt(client, "someone-else", "x", ip="198.51.100.201").status_code == 200

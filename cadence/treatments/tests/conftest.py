@@ -7,6 +7,18 @@ from cadence.treatments import services
 
 
 @pytest.fixture
+def make_patient(make_patient, work_up, clinician):
+    """The treatments tests treat worked-up patients (a clean checklist and a current Botox
+    decision): the clinical gate lets their procedures through. The gate's own tests change
+    the checklist or the decision of such a patient."""
+
+    def make(**fields):
+        return work_up(make_patient(**fields), clinician=clinician)
+
+    return make
+
+
+@pytest.fixture
 def today() -> date:
     return timezone.localdate()
 

@@ -182,13 +182,21 @@ def test_the_84_day_window_counts_earlier_sessions(
         ).status_code
         == 201
     )
+    # 40 days later: before the earliest re-treatment date, so only on an override (issue
+    # 15); the override never lifts the 400 U in 84 days limit.
+    early = {"override_reason": "Documented wearing-off; payer agreed."}
     assert (
         record(
-            api, patient, plan195, [lot.lot_number], today - timedelta(days=first_days_ago - 40)
+            api,
+            patient,
+            plan195,
+            [lot.lot_number],
+            today - timedelta(days=first_days_ago - 40),
+            **early,
         ).status_code
         == 201
     )
-    response = record(api, patient, preempt_plan, [lot.lot_number], today)
+    response = record(api, patient, preempt_plan, [lot.lot_number], today, **early)
     if allowed:
         assert response.status_code == 201, response.content
         return

@@ -23,7 +23,10 @@ class Command(BaseCommand):
             "--patients",
             type=int,
             default=None,
-            help="number of patients (demo clinic: 60; scale mode: 10000)",
+            help=(
+                "number of patients (demo clinic: 60 stories, plus two worked examples of the "
+                "24-week course review; scale mode: 10000)"
+            ),
         )
         parser.add_argument(
             "--days",
