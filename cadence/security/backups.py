@@ -159,6 +159,38 @@ def check_pg_backup(path: Path, env: dict, database: str = "default") -> None:
     missing = [t for t in CADENCE_TABLES if f" TABLE public {t} " not in result.stdout]
     if missing:
         raise BackupError(f"The file is not a Cadence backup (no {', '.join(missing)} table).")
+    migrations = subprocess.run(
+        [
+            _pg_binary("pg_restore"),
+            "--data-only",
+            "--table=django_migrations",
+            "--file=-",
+            str(path),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if migrations.returncode != 0:
+        raise BackupError("The backup's migration history could not be read.")
+    _check_applied(_applied_in_pg_dump(migrations.stdout), database)
+
+
+def _applied_in_pg_dump(sql: str) -> set[tuple[str, str]]:
+    """The (app, name) rows of django_migrations in pg_restore's plain COPY output."""
+    applied: set[tuple[str, str]] = set()
+    columns: list[str] | None = None
+    for line in sql.splitlines():
+        if columns is None:
+            if line.startswith("COPY public.django_migrations ("):
+                columns = [c.strip() for c in line.split("(", 1)[1].split(")", 1)[0].split(",")]
+            continue
+        if line == "\\.":
+            break
+        row = dict(zip(columns, line.split("\t"), strict=False))
+        applied.add((row["app"], row["name"]))
+    return applied
 
 
 def restore(path: str | Path, *, database: str = "default") -> None:

@@ -68,13 +68,31 @@ def test_restore_refuses_a_database_that_is_not_cadence(tmp_path):
 
 
 @committed
-def test_restore_refuses_a_backup_of_a_newer_schema(tmp_path):
+def test_restore_refuses_a_backup_of_a_newer_schema(tmp_path, monkeypatch):
+    """On either engine: a backup whose migrations this code does not know is refused
+    before anything is overwritten (this release is made to forget its newest migration)."""
+    from cadence.patients.models import Patient
+
     path = backup(tmp_path / "cadence.bak")
-    with sqlite3.connect(path) as db:
-        check_sqlite_backup(db)  # this release's own backup is compatible
-        db.execute(
-            "INSERT INTO django_migrations (app, name, applied) "
-            "VALUES ('patients', '9999_from_the_future', '2030-01-01')"
-        )
-    with sqlite3.connect(path) as db, pytest.raises(BackupError, match="newer than this release"):
-        check_sqlite_backup(db)
+    known = backups._known_migrations("default")
+    newest = max(m for m in known if m[0] == "patients")
+    monkeypatch.setattr(backups, "_known_migrations", lambda database: known - {newest})
+    before = Patient.objects.count()
+    with pytest.raises(BackupError, match="newer than this release") as refused:
+        restore(path)
+    assert f"patients.{newest[1]}" in str(refused.value)
+    assert Patient.objects.count() == before
+
+
+def test_the_migrations_of_a_pg_dump_are_read_from_its_copy_block():
+    dump = (
+        "SET statement_timeout = 0;\n"
+        "COPY public.django_migrations (id, app, name, applied) FROM stdin;\n"
+        "1\tpatients\t0001_initial\t2026-01-01 00:00:00+00\n"
+        "2\tpatients\t9999_from_the_future\t2030-01-01 00:00:00+00\n"
+        "\\.\n"
+    )
+    assert backups._applied_in_pg_dump(dump) == {
+        ("patients", "0001_initial"),
+        ("patients", "9999_from_the_future"),
+    }
