@@ -47,6 +47,8 @@ def _fast_password_hashing(request):
 # end, so the next such test puts it back first. Both loaders are idempotent.
 REFERENCE_DATA_LOADERS = [
     ("cadence.treatments.migrations.0003_load_site_catalogue", "load_catalogue"),
+    ("cadence.treatments.migrations.0007_follow_the_pain_second_sites", "add_sites"),
+    ("cadence.treatments.migrations.0008_trapezius_extras_on_one_side", "add_sites"),
     ("cadence.patients.migrations.0003_default_payer_profile", "create_default"),
     ("cadence.patients.migrations.0007_payer_profile_name_in_clinic_words", "rename"),
 ]

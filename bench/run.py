@@ -12,6 +12,11 @@ default 10,000 x 365), then measure
 5. memory: peak RSS of one clinic report and of one FHIR $everything export, and the RSS
    growth of a FHIR Bulk Data $export (the worker, every type, BENCH_BULK_PATIENTS patients).
 
+and, on PostgreSQL, 1b. the lock wait per diary write (bench/lockwait.py); then 6. the
+patient's phone (Lighthouse) and 7. the scaling table: the clinic report, dashboard,
+worklists and patient page at BENCH_SCALE_SIZES patients (bench/scaling.py, its own
+database; writes docs/performance-scaling.svg).
+
 Each figure is the median of several runs (BENCH_RUNS, default 3) and comes with its
 ratio to the floor measured in the same run. Writes bench/results/latest.json (with a
 `targets` object: value, target, pass) and prints a table. A benchmark that cannot run
@@ -35,11 +40,16 @@ from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
 
 from bench.loadgen import build_request, median, run_load
+from bench.lockwait import bench_lock_wait
 from bench.phone import bench_phone
 from bench.postgres import ThrowawayPostgres
+from bench.scaling import FIGURES as SCALE_FIGURES
+from bench.scaling import bench_scaling, extrapolate, scaling_svg
 from bench.server import ROOT, Gunicorn, free_port, run_task
 
 RESULTS = ROOT / "bench" / "results"
+#: The scaling curve drawn for docs/performance.md.
+SCALE_SVG = ROOT / "docs" / "performance-scaling.svg"
 VAR = ROOT / "var" / "bench"
 
 
@@ -62,11 +72,27 @@ GUNICORN_WORKERS = 2
 
 #: The benchmarks, in the order they run; BENCH_ONLY (comma-separated) runs only some and
 #: keeps the other figures of the previous latest.json (each marked with its measured_at).
-STAGES = ("load", "report", "page", "memory", "write", "profiles", "phone")
+STAGES = ("load", "report", "page", "memory", "write", "profiles", "lockwait", "phone", "scale")
 ONLY = [s.strip() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()]
 SELECTED = ONLY or list(STAGES)
 #: The stages that need the scale clinic seeded.
-NEEDS_SEED = {"report", "page", "memory", "write", "profiles"}
+NEEDS_SEED = {"report", "page", "memory", "write", "profiles", "lockwait"}
+#: The scaling table (PostgreSQL only, in its own database): the clinic sizes measured.
+#: 100,000 x 365 needs about 12 GB of disk and 15 minutes of seeding: opt in with
+#: BENCH_SCALE_SIZES=1000,10000,100000.
+SCALE_SIZES = [
+    int(size)
+    for size in os.environ.get("BENCH_SCALE_SIZES", "1000,10000").split(",")
+    if size.strip()
+]
+SCALE_TARGET_SIZE = 100_000
+#: "Flat" for the patient page: at most this growth per 10x patients (timing noise on a
+#: shared machine is about +-20%).
+FLAT_GROWTH_PER_10X = 1.25
+#: gunicorn workers of the lock-wait runs: the bench's 2, and more writers than cores.
+LOCKWAIT_WORKERS = tuple(
+    int(w) for w in os.environ.get("BENCH_LOCKWAIT_WORKERS", "2,4").split(",") if w.strip()
+)
 #: Where each stage's figures sit in a backend's results.
 STAGE_KEYS = {
     "load": ("load",),
@@ -74,6 +100,7 @@ STAGE_KEYS = {
     "page": ("patient_page",),
     "memory": ("memory_report", "memory_fhir", "memory_bulk_export"),
     "write": ("diary_write",),
+    "lockwait": ("lock_wait",),
 }
 
 # (key, label, comparison, target) -- the issues' targets. The diary write's two are
@@ -276,6 +303,17 @@ def bench_backend(vendor: str, database_url: str, *, wipe: bool) -> dict:
     if "write" in SELECTED:
         log(f"{vendor}: diary write ({CLIENTS} clients, {RUNS} x {WRITE_SECONDS} s, and the floor)")
         out["diary_write"] = bench_diary_write(database_url, seeded)
+    if "lockwait" in SELECTED and vendor == "postgresql":
+        log(f"{vendor}: lock wait per diary write (workers {LOCKWAIT_WORKERS})")
+        out["lock_wait"] = bench_lock_wait(
+            database_url,
+            patient_ids=seeded.get("patient_ids_sample") or [],
+            task=task,
+            workers_list=LOCKWAIT_WORKERS,
+            clients=CLIENTS,
+            seconds=WRITE_SECONDS,
+            log=log,
+        )
     if "profiles" in SELECTED:
         log(f"{vendor}: profiles (pyinstrument) of the report, the page and the write")
         save_profiles(vendor, database_url, seeded)
@@ -312,6 +350,136 @@ def _median_memory(database_url: str, **args) -> dict:
         result[key] = statistics.median(r[key] for r in runs)
     result["peak_over_baseline_mb"] = round(result["peak_rss_mb"] - result["baseline_rss_mb"], 1)
     return result
+
+
+# -- 7. scaling ----------------------------------------------------------------------------
+
+
+def run_scaling() -> dict:
+    """The scaling table on PostgreSQL, in a database of its own that grows from empty
+    (BENCH_SCALE_DATABASE_URL, wiped; otherwise a throwaway cluster)."""
+    with ExitStack() as stack:
+        url = os.environ.get("BENCH_SCALE_DATABASE_URL", "")
+        if not url:
+            log("scaling: starting a throwaway PostgreSQL cluster")
+            url = stack.enter_context(ThrowawayPostgres())
+        if not task("migrate", url, flush=True).get("ok"):
+            return {"available": False, "reason": "migrate failed"}
+        result = bench_scaling(
+            url,
+            sizes=SCALE_SIZES,
+            days=DAYS,
+            runs=RUNS,
+            page_runs=env_int("BENCH_SCALE_PAGE_RUNS", 10),
+            task=task,
+            log=log,
+        )
+    return {"available": True, "vendor": "postgresql", **result}
+
+
+#: (target key, figure, field, comparison, goal) at SCALE_TARGET_SIZE patients.
+SCALE_TARGETS = (
+    ("scale_clinic_report_100k_seconds", "clinic_report", "seconds", "<", 5),
+    ("scale_dashboard_100k_ms", "dashboard", "p50_ms", "<", 300),
+    ("scale_worklists_100k_ms", "worklists", "p50_ms", "<", 300),
+)
+
+
+def scale_targets(scaling: dict) -> dict[str, dict]:
+    """Issue 20's scaling targets. A size not measured is "not available", with the
+    extrapolation from the sizes measured named as such (never a pass)."""
+    targets: dict[str, dict] = {}
+    by_size = scaling.get("by_size") or {}
+    at = by_size.get(str(SCALE_TARGET_SIZE)) or {}
+    labels = {key: label for key, label, *_ in SCALE_FIGURES}
+    for key, figure, field, comparison, goal in SCALE_TARGETS:
+        unit = "s" if field == "seconds" else "ms"
+        label = f"{labels[figure]} at {SCALE_TARGET_SIZE:,} patients ({unit}, PostgreSQL)"
+        node = at.get(figure) or {}
+        value = node.get(field) if at.get("available") and node.get("available") else None
+        entry = {"label": label, "target": goal, "comparison": comparison, "value": value}
+        if value is None:
+            estimate = extrapolate(scaling, figure, field, SCALE_TARGET_SIZE) if scaling else None
+            entry.update(pass_=None, status="not available")
+            entry["reason"] = f"{SCALE_TARGET_SIZE:,} patients not measured (BENCH_SCALE_SIZES)" + (
+                f"; extrapolated from the last growth factor: {estimate:,.1f} {unit} "
+                "(an estimate, not a pass)"
+                if estimate is not None
+                else ""
+            )
+            entry["extrapolated"] = None if estimate is None else round(estimate, 3)
+        else:
+            passed = value < goal if comparison == "<" else value <= goal
+            entry.update(pass_=passed, status="pass" if passed else "FAIL")
+        entry["pass"] = entry.pop("pass_")
+        targets[key] = entry
+    steps = (scaling.get("growth_per_10x") or {}).get("patient_page") or []
+    factors = [step["factor"] for step in steps if step.get("factor") is not None]
+    worst = max(factors) if factors else None
+    targets["scale_patient_page_growth_per_10x"] = {
+        "label": "patient page growth per 10x patients (PostgreSQL)",
+        "target": FLAT_GROWTH_PER_10X,
+        "comparison": "<=",
+        "value": worst,
+        "pass": None if worst is None else worst <= FLAT_GROWTH_PER_10X,
+        "status": "not available"
+        if worst is None
+        else ("pass" if worst <= FLAT_GROWTH_PER_10X else "FAIL"),
+        **({} if factors else {"reason": "fewer than two sizes measured"}),
+    }
+    return targets
+
+
+def print_lock_wait(lock_wait: dict) -> None:
+    if not lock_wait.get("available"):
+        return
+    print()
+    print(
+        f"1b PostgreSQL lock wait per diary write ({lock_wait['clients']} clients, "
+        "pg_stat_activity sampled)"
+    )
+    for workers, run in lock_wait["runs"].items():
+        if run.get("available") is False:
+            print(f"  {workers} workers: not available: {run.get('reason')}")
+            continue
+        print(
+            f"  {workers} workers: {run['throughput_rps']:,.0f} writes/s, lock wait "
+            f"{run['lock_wait_ms_per_write']:.3f} ms/write (audit head "
+            f"{run['audit_head_lock_wait_ms_per_write']:.3f}), "
+            f"{run['mean_backends_waiting_on_lock']:.3f} of "
+            f"{run['mean_active_backends']:.2f} active backends waiting"
+        )
+
+
+def print_scaling(scaling: dict) -> None:
+    print()
+    if not scaling.get("available"):
+        print(f"7 scaling: {scaling.get('reason', 'not measured')}")
+        return
+    sizes = sorted(int(s) for s, f in scaling["by_size"].items() if f.get("available"))
+    print(
+        f"7 scaling (PostgreSQL, x {scaling['days']} days)"
+        + (f" (measured {scaling['measured_at']})" if scaling.get("measured_at") else "")
+    )
+    rows = [("figure", *[f"{n:,}" for n in sizes], "growth/10x", "floor growth/10x")]
+    for key, label, field, floor_field, unit in SCALE_FIGURES:
+        steps = scaling["growth_per_10x"].get(key) or []
+        for name, wanted in ((f"{label} ({unit})", field), ("  floor", floor_field)):
+            cells = []
+            for n in sizes:
+                node = scaling["by_size"][str(n)].get(key) or {}
+                cells.append(fmt(node.get(wanted), 3) if node.get("available", True) else "n/a")
+            growth = ", ".join(
+                fmt(step["factor" if wanted == field else "floor_factor"], 2) for step in steps
+            )
+            rows.append(
+                (name, *cells, growth if wanted == field else "", growth if wanted != field else "")
+            )
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    for index, row in enumerate(rows):
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+        if index == 0:
+            print("  ".join("-" * w for w in widths))
 
 
 # -- targets and table -------------------------------------------------------------------
@@ -473,7 +641,9 @@ def print_table(results: dict) -> None:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
         if index == 0:
             print("  ".join("-" * w for w in widths))
+    print_lock_wait((backends.get("postgresql") or {}).get("lock_wait") or {})
     print_phone(results.get("phone") or {})
+    print_scaling(results.get("scaling") or {})
     print()
     print("Targets")
     for target in results["targets"].values():
@@ -550,6 +720,9 @@ def _keep_previous(results: dict, previous: dict) -> None:
                 if f.get("server_p95_ms") and d.get("server_p95_ms") is not None
             ]
             write["server_p95_ratio"] = _r(median(ratios), 2)
+    if "scaling" not in results and previous.get("scaling"):
+        results["scaling"] = {"measured_at": then, **previous["scaling"]}
+        kept = True
     if "phone" not in results and previous.get("phone"):
         results["phone"] = {"measured_at": then, **previous["phone"]}
         kept = True
@@ -584,7 +757,7 @@ def main() -> int:
     unknown = set(SELECTED) - set(STAGES)
     if unknown:
         raise SystemExit(f"unknown benchmark(s) {sorted(unknown)} in BENCH_ONLY; one of {STAGES}")
-    backend_stages = [stage for stage in SELECTED if stage != "phone"]
+    backend_stages = [stage for stage in SELECTED if stage not in {"phone", "scale"}]
     with ExitStack() as stack:
         for vendor in BACKENDS if backend_stages else []:
             if vendor == "sqlite":
@@ -606,8 +779,12 @@ def main() -> int:
                     leftover.unlink()
     if "phone" in SELECTED:
         results["phone"] = bench_phone(runs=RUNS, var=VAR, log=log)
+    if "scale" in SELECTED:
+        results["scaling"] = run_scaling()
+        SCALE_SVG.write_text(scaling_svg(results["scaling"]))
     _keep_previous(results, previous)
     results["targets"] = target_values(results["backends"], results.get("phone"))
+    results["targets"].update(scale_targets(results.get("scaling") or {}))
     results["seconds"] = round(time.time() - started, 1)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     print_table(results)

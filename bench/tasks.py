@@ -472,6 +472,125 @@ def task_phone_setup(args: dict) -> dict:
     }
 
 
+# -- 7. Scaling: the same pages at 1,000, 10,000 (and 100,000) patients --------------------
+
+
+def task_scale_seed(args: dict) -> dict:
+    """Add ``patients`` x ``days`` to the clinic (the scale clinic grows in steps: 1,000,
+    then 9,000 more, ...); with ``page_patient`` also the 2-year, 8-session patient of the
+    patient page."""
+    from cadence.demo.scale import seed_scale_clinic
+    from cadence.patients.models import Patient
+
+    result = seed_scale_clinic(
+        patients=args["patients"], days=args["days"], seed=args.get("seed", 2026)
+    )
+    out = {
+        **result.as_dict(),
+        "available": True,
+        "patient_ids_sample": result.patient_ids[:50],
+        "total_patients": Patient.objects.count(),
+    }
+    if args.get("page_patient"):
+        page = seed_scale_clinic(patients=1, days=730, max_sessions=8, seed=7)
+        out["page_patient_id"] = page.patient_ids[0]
+        out["total_patients"] = Patient.objects.count()
+    return out
+
+
+def _page_figure(client, path: str, runs: int) -> dict:
+    """p50/p95 wall and CPU ms of GET ``path`` and its query count (interleaved with the
+    trivial-query floor, so that noise hits both alike)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    warm, status = _time_requests(client, path, 2)
+    if status != 200:
+        return _not_available(f"GET {path} answered {status}")
+    page, floor, page_cpu, floor_cpu = [], [], [], []
+    for _ in range(runs):
+        page.extend(_time_requests(client, path, 1, page_cpu)[0])
+        floor.extend(_time_requests(client, "/bench/floor-query", 1, floor_cpu)[0])
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path)
+    queries = [q for q in captured.captured_queries if not TRANSACTION_CONTROL.match(q["sql"])]
+    p50 = _percentile(page, 0.5)
+    floor_p50 = _percentile(floor, 0.5)
+    return {
+        "available": True,
+        "path": path,
+        "runs": runs,
+        "p50_ms": round(p50, 2),
+        "p95_ms": round(_percentile(page, 0.95), 2),
+        "cpu_p50_ms": round(_percentile(page_cpu, 0.5), 2),
+        "floor_p50_ms": round(floor_p50, 3),
+        "floor_cpu_p50_ms": round(_percentile(floor_cpu, 0.5), 3),
+        "ratio_p50": round(p50 / floor_p50, 1) if floor_p50 else None,
+        "queries": len(queries),
+        "slowest_queries_ms": sorted(
+            (round(float(q["time"]) * 1000, 1), q["sql"][:160]) for q in queries
+        )[-3:],
+    }
+
+
+def task_scale_measure(args: dict) -> dict:
+    """At the clinic's current size: the clinic report (and its SQL floor), the dashboard,
+    the worklists and the clinician's patient page (each against the trivial-query floor
+    view through the same client), and the worklists' lengths."""
+    from django.conf import settings
+    from django.db import connection
+    from django.utils import timezone
+
+    from bench import report_floor
+    from cadence.outcomes.selectors import clinic_report
+    from cadence.patients.models import Patient
+    from cadence.scheduling.selectors import worklists
+
+    settings.DEBUG = False
+    connection.force_debug_cursor = True  # query times for slowest_queries_ms
+    today = timezone.localdate()
+    runs = args.get("runs", 3)
+    clinic_report(today)
+    timings, floor_timings = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        clinic_report(today)
+        timings.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        report_floor.run(today, "correlated")
+        floor_timings.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    lists = worklists(today)
+    worklists_selector_ms = (time.perf_counter() - started) * 1000
+    connection.force_debug_cursor = True
+    client = _client_for_clinician()
+    page_runs = args.get("page_runs", 10)
+    out = {
+        "available": True,
+        "patients": Patient.objects.count(),
+        "clinic_report": {
+            "available": True,
+            "seconds": round(statistics.median(timings), 4),
+            "floor_seconds": round(statistics.median(floor_timings), 4),
+            "timings": [round(t, 4) for t in timings],
+        },
+        "worklist_lengths": {
+            "due_this_week": len(lists.due_this_week),
+            "overdue": len(lists.overdue),
+            "reviews_due": len(lists.reviews_due),
+            "lost_to_follow_up": len(lists.lost_to_follow_up),
+        },
+        "worklists_selector_ms": round(worklists_selector_ms, 1),
+        "dashboard": _page_figure(client, "/outcomes/dashboard/", page_runs),
+        "worklists": _page_figure(client, "/schedule/worklists/", page_runs),
+    }
+    if args.get("page_patient_id"):
+        out["patient_page"] = _page_figure(
+            client, f"/outcomes/patients/{args['page_patient_id']}/", max(page_runs, 20)
+        )
+    return out
+
+
 TASKS = {
     "migrate": task_migrate,
     "load": task_load,
@@ -483,6 +602,8 @@ TASKS = {
     "memory": task_memory,
     "bulk_memory": task_bulk_memory,
     "phone_setup": task_phone_setup,
+    "scale_seed": task_scale_seed,
+    "scale_measure": task_scale_measure,
 }
 
 

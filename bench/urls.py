@@ -17,4 +17,17 @@ def floor(request):
     return JsonResponse(FLOOR_ANSWER)
 
 
-urlpatterns = [path("bench/floor", floor, name="bench-floor"), *cadence_urlpatterns]
+def floor_query(request):
+    """The floor of a page at a given clinic size: one trivial indexed query (the newest
+    patient by primary key), a constant-shaped JSON answer, no template."""
+    from cadence.patients.models import Patient
+
+    newest = Patient.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return JsonResponse({"status": "ok", "newest_patient": newest})
+
+
+urlpatterns = [
+    path("bench/floor", floor, name="bench-floor"),
+    path("bench/floor-query", floor_query, name="bench-floor-query"),
+    *cadence_urlpatterns,
+]

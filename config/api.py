@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
+from ninja.parser import Parser
 
 from cadence.accounts.api import router as accounts_router
 from cadence.accounts.api_auth import API_AUTH
@@ -16,13 +17,31 @@ from cadence.interop.api import router as interop_router
 from cadence.outcomes.api import router as outcomes_router
 from cadence.patients.api import router as patients_router
 from cadence.scheduling.api import router as scheduling_router
+from cadence.surgery.api import router as surgery_router
 from cadence.treatments.api import router as treatments_router
+from config.openapi import document_refusals
+
+
+class JsonObjectParser(Parser):
+    """Every JSON body of the API is an object: a list, a string, a number or null is
+    refused (400) rather than read as an object with every field left out."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("The request body must be a JSON object.")
+        return data
 
 
 class CadenceAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         """The operation's function name, `<entity>_<action>` (`procedure_sign`)."""
         return operation.view_func.__name__
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Ninja's document plus the refusals every operation shares (config/openapi.py)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_refusals(schema)
 
 
 api = CadenceAPI(
@@ -35,6 +54,7 @@ api = CadenceAPI(
         "validation errors answer 422 naming the field."
     ),
     auth=API_AUTH,
+    parser=JsonObjectParser(),
     urls_namespace="api",
 )
 
@@ -75,4 +95,5 @@ api.add_router("/", treatments_router)
 api.add_router("/", scheduling_router)
 api.add_router("/", outcomes_router)
 api.add_router("/", audit_router)
+api.add_router("/", surgery_router)
 api.add_router("/", interop_router)

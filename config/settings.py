@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "cadence.diary",
     "cadence.outcomes",
     "cadence.candidacy",
+    "cadence.surgery",
     "cadence.interop",
     "cadence.demo",
 ]
@@ -120,6 +121,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Sessions end 12 hours after sign-in; API bearer tokens: expired, revoked or out of
+    # scope answer 401/403 before any view (and never fall back to the session).
+    "cadence.accounts.sessions.AbsoluteSessionLifetime",
+    "cadence.accounts.api_auth.ApiTokenGate",
     "cadence.accounts.mfa.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -180,6 +185,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         or str(VAR_DIR / f"test_cadence_{os.getpid()}.sqlite3")
     }
 
+# A PostgreSQL streaming replica for reports and exports (docs/performance.md, "How
+# Cadence scales past one machine"): with DATABASE_REPLICA_URL set, the clinical-record
+# reads of the requests under CADENCE_REPLICA_READ_PATHS go to it (config/db_routers.py);
+# writes, sessions, users, the audit trail and the task queue stay on the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60
+    )
+    # Tests never create a second database: the replica mirrors the default one.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.db_routers.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "config.db_routers.ReplicaReadsMiddleware",
+    )
+CADENCE_REPLICA_READ_PATHS = [
+    path
+    for path in os.environ.get(
+        "CADENCE_REPLICA_READ_PATHS", "/outcomes/dashboard/,/fhir/r4/"
+    ).split(",")
+    if path.strip()
+]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -199,9 +227,10 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "cadence.security.network.client_ip"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
-# How many reverse proxies in front of the app append to X-Forwarded-For (0: trust only
-# REMOTE_ADDR). Used for the audit trail's "from where" and for lockout/rate limits.
-CADENCE_PROXY_COUNT = int(os.environ.get("CADENCE_PROXY_COUNT", 1 if PRODUCTION else 0))
+# The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is
+# believed; default none: only REMOTE_ADDR counts. Used for the audit trail's "from where"
+# and for lockout/rate limits (cadence.security.network.client_ip).
+CADENCE_TRUSTED_PROXIES = env_list("CADENCE_TRUSTED_PROXIES", [])
 # Sign-in attempts allowed per client IP per minute (on top of the lockout above).
 CADENCE_LOGIN_RATE_PER_MINUTE = int(
     os.environ.get("CADENCE_LOGIN_RATE_PER_MINUTE", 10_000 if TESTING else 20)
@@ -232,6 +261,21 @@ if CADENCE_CACHE_URL and not CADENCE_CACHE_URL.startswith(("redis://", "rediss:/
 CADENCE_MFA_REQUIRED = env_bool("CADENCE_MFA_REQUIRED", PRODUCTION and not TESTING)
 OTP_TOTP_ISSUER = os.environ.get("CADENCE_OTP_ISSUER", "Cadence")
 CADENCE_RECOVERY_CODE_COUNT = 10
+# django-otp's own throttle refuses even a correct code for a while after a wrong one
+# (issue 19); Cadence limits guesses itself: CADENCE_MFA_ATTEMPTS_PER_15_MINUTES per user
+# in the shared rate-limit cache, and 10 wrong codes sign the session out.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+CADENCE_MFA_ATTEMPTS_PER_15_MINUTES = int(
+    os.environ.get("CADENCE_MFA_ATTEMPTS_PER_15_MINUTES", 10)
+)
+# Enrolling MFA or issuing an API token asks for the password again unless it was given
+# (sign-in or confirmation) within this many seconds.
+CADENCE_REAUTH_SECONDS = int(os.environ.get("CADENCE_REAUTH_SECONDS", 10 * 60))
+# API tokens expire this many days after issue unless issued for fewer (issue 21).
+CADENCE_API_TOKEN_DAYS = int(os.environ.get("CADENCE_API_TOKEN_DAYS", 90))
+# The password strength check (zxcvbn, 0-4): a score below this is refused.
+CADENCE_PASSWORD_MIN_SCORE = int(os.environ.get("CADENCE_PASSWORD_MIN_SCORE", 3))
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -245,6 +289,9 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Common, breached-list and guessable passwords (zxcvbn: dictionaries, names, keyboard
+    # patterns, dates, l33t), beyond Django's 20,000-word list.
+    {"NAME": "cadence.accounts.passwords.GuessablePasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -264,6 +311,10 @@ WHITENOISE_USE_FINDERS = True
 
 # Sessions end after 15 idle minutes (the expiry is renewed on every request).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", 15 * 60))
+# ...and 12 hours after signing in however active (cadence.accounts.sessions).
+CADENCE_SESSION_ABSOLUTE_SECONDS = int(
+    os.environ.get("CADENCE_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -310,6 +361,9 @@ CADENCE_SITE_URL = os.environ.get("CADENCE_SITE_URL", "http://127.0.0.1:8000").r
 # 555-01xx number for the demo clinic.
 CADENCE_CLINIC_PHONE = os.environ.get("CADENCE_CLINIC_PHONE", "+1 201 555 0123")
 CLINIC_NAME = os.environ.get("CADENCE_CLINIC_NAME", "Cadence Headache Clinic")
+# The clinic's postal address on the letterhead of its letters and packets (lines
+# separated by "|"); empty (the default) leaves the letterhead with the name and phone.
+CADENCE_CLINIC_ADDRESS = os.environ.get("CADENCE_CLINIC_ADDRESS", "")
 # This deployment's public FHIR base (e.g. https://clinic.example/fhir/r4): the system of
 # its patient identifiers and the canonical base of its code systems and extensions, each
 # answered by GET on its URL. One value per clinic, so identifiers never collide.
@@ -436,6 +490,31 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+# Migraine surgery (cadence.surgery, clinic-reference.md section 8). A site "responded" to
+# a diagnostic injection or block at this many percent fewer headache days (the reference's
+# 50%); the pain sketch matches a site when the site holds at least this share (percent) of
+# the located headache days of the last 28 days (a Cadence default: a majority).
+CADENCE_SURGERY_SITE_RESPONSE_PERCENT = int(
+    os.environ.get("CADENCE_SURGERY_SITE_RESPONSE_PERCENT", 50)
+)
+CADENCE_SURGERY_SKETCH_MIN_PERCENT = int(os.environ.get("CADENCE_SURGERY_SKETCH_MIN_PERCENT", 50))
+# Nerve-block billing codes by nerve (CPT, US): the clinic's billing office confirms them;
+# CADENCE_NERVE_BLOCK_BILLING_CODES (JSON, {"nerve": ["code", ...]}) replaces the table. A
+# nerve with no code gets no billing line (the note says so).
+CADENCE_NERVE_BLOCK_BILLING_CODES = {
+    "supraorbital nerve": ["64400"],
+    "supratrochlear nerve": ["64400"],
+    "zygomaticotemporal branch of the trigeminal nerve": ["64400"],
+    "auriculotemporal nerve": ["64400"],
+    "greater occipital nerve": ["64405"],
+    "third occipital nerve": ["64450"],
+    "lesser occipital nerve": ["64450"],
+}
+if os.environ.get("CADENCE_NERVE_BLOCK_BILLING_CODES"):
+    import json as _json
+
+    CADENCE_NERVE_BLOCK_BILLING_CODES = _json.loads(os.environ["CADENCE_NERVE_BLOCK_BILLING_CODES"])
 
 LOGGING = {
     "version": 1,

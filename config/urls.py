@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("cadence.intake.urls")),
     path("patients/", include("cadence.patients.urls")),
     path("patients/", include("cadence.candidacy.urls")),
+    path("patients/", include("cadence.surgery.urls")),
     path("diary/", include("cadence.diary.urls")),
     path("", include("cadence.diary.pwa_urls")),
     path("treatments/", include("cadence.treatments.urls")),

@@ -3,8 +3,10 @@
 After the password, a member of staff whose session is not yet verified is sent to
 `/mfa/verify/` (or, without a confirmed authenticator, to `/mfa/enrol/`) before anything
 else. `settings.CADENCE_MFA_REQUIRED` turns this on (production) or off (development,
-tests). Patients sign in with a password only. API bearer tokens are not affected (they
-are issued by an administrator with `manage.py issue_token`).
+tests). Patients sign in with a password only. Enrolment asks for the password again
+unless it was given in the last CADENCE_REAUTH_SECONDS. API bearer tokens are not
+affected, but issuing one for an enrolled user takes a current code
+(`accounts.services.api_token_issue`).
 """
 
 from __future__ import annotations
@@ -28,14 +30,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cadence.accounts.access import roles_required
 from cadence.accounts.roles import STAFF_ROLES
+from cadence.accounts.sessions import password_recently_given
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record
+from cadence.security.ratelimit import rate_allow
 
 RECOVERY_DEVICE_NAME = "recovery codes"
 MAX_FAILED_VERIFICATIONS = 10
 _EXEMPT_URL_NAMES = (
     "accounts:mfa-enrol",
     "accounts:mfa-verify",
+    "accounts:confirm-password",
     "accounts:logout",
     "accounts:login",
     "healthz",
@@ -96,6 +101,19 @@ def _clean_token(raw: str) -> str:
     return "".join(raw.split()).lower()
 
 
+def _attempt_allowed(user) -> bool:
+    """Codes tried per user in 15 minutes, across sessions and workers. (django-otp's own
+    throttle is off: it refused a correct code right after a wrong one, issue 19.)"""
+    return rate_allow(
+        f"mfa:{user.pk}",
+        limit=settings.CADENCE_MFA_ATTEMPTS_PER_15_MINUTES,
+        window_seconds=15 * 60,
+    )
+
+
+TOO_MANY_ATTEMPTS = "Too many codes were tried for this account. Wait 15 minutes, then try again."
+
+
 def issue_recovery_codes(user) -> list[str]:
     """Replace the user's recovery codes with a fresh set; return them (shown once)."""
     with transaction.atomic():
@@ -117,11 +135,18 @@ def mfa_enrol(request):
         return render(
             request, "accounts/mfa_enrolled.html", {"recovery_left": _recovery_left(user)}
         )
+    if not password_recently_given(request):
+        # Re-authentication: whoever holds an unattended session must not enrol their own phone.
+        return redirect(
+            f"{reverse('accounts:confirm-password')}?next={quote(request.get_full_path())}"
+        )
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and not _attempt_allowed(user):
+        error = TOO_MANY_ATTEMPTS
+    elif request.method == "POST":
         token = _clean_token(request.POST.get("otp_token", ""))
         if token.isdigit() and device.verify_token(token):
             with transaction.atomic():
@@ -164,6 +189,13 @@ def mfa_verify(request):
     if not user_has_device(user, confirmed=True):
         return redirect(f"{reverse('accounts:mfa-enrol')}?next={quote(_next_url(request))}")
     error = ""
+    if request.method == "POST" and not _attempt_allowed(user):
+        return render(
+            request,
+            "accounts/mfa_verify.html",
+            {"error": TOO_MANY_ATTEMPTS, "next": _next_url(request)},
+            status=429,
+        )
     if request.method == "POST":
         token = _clean_token(request.POST.get("otp_token", ""))
         device = match_token(user, token) if token else None

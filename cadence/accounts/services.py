@@ -1,9 +1,11 @@
-"""Writes on staff accounts by the administrator: invite, change role, deactivate,
-unlock a locked-out sign-in, reset MFA. Each in one transaction with its audit entry."""
+"""Writes on accounts: by the administrator (invite, change role, deactivate, unlock a
+locked-out sign-in, reset MFA) and by each user (API tokens, password change). Each in
+one transaction with its audit entry."""
 
 from __future__ import annotations
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -11,12 +13,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django_otp import devices_for_user
+from django_otp import devices_for_user, match_token, user_has_device
 
-from cadence.accounts.models import User
+from cadence.accounts.models import ApiToken, TokenScope, User
 from cadence.accounts.roles import Role
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record
+from cadence.rules.identifiers import npi_problem
 
 #: Roles an administrator gives from the users page. Patient accounts belong to a patient
 #: record and are made from it, never here.
@@ -171,3 +174,128 @@ def user_mfa_reset(*, actor, user: User, request) -> int:
             request=request,
         )
     return len(devices)
+
+
+def user_prescriber_details_set(
+    *, actor, user: User, credentials: str, npi: str, request=None
+) -> User:
+    """The credentials and NPI printed in the signature block of letters, packets and
+    procedure notes (issue 19): by the administrator, or by the clinician on their own
+    account page. The NPI is checked with its Luhn check digit (rules.identifiers)."""
+    if user.role not in {r.value for r in STAFF_ROLES}:
+        raise ValidationError(
+            {
+                "npi": ValidationError(
+                    "Only members of staff have credentials and an NPI.", code="invalid"
+                )
+            }
+        )
+    credentials = " ".join(credentials.split())
+    npi = "".join(npi.split())
+    if len(credentials) > 100:
+        raise ValidationError(
+            {
+                "credentials": ValidationError(
+                    "Credentials are at most 100 characters.", code="invalid"
+                )
+            }
+        )
+    if npi and (problem := npi_problem(npi)):
+        raise ValidationError({"npi": ValidationError(problem, code="invalid")})
+    with transaction.atomic():
+        before = {"credentials": user.credentials, "npi": user.npi}
+        user.credentials, user.npi = credentials, npi
+        changed = sorted(name for name, value in before.items() if getattr(user, name) != value)
+        if changed:
+            user.save(update_fields=changed)
+            audit_record(
+                actor=actor,
+                action=AuditAction.CHANGE,
+                summary=f"Changed {user.username}'s credentials and NPI",
+                obj=user,
+                details={
+                    name: {"before": before[name], "after": getattr(user, name)} for name in changed
+                },
+                request=request,
+            )
+    return user
+
+
+#: Longest a token may be issued for, whatever is asked (days).
+API_TOKEN_MAX_DAYS = 366
+
+
+def api_token_issue(
+    *,
+    user: User,
+    actor,
+    name: str = "",
+    scope: str = TokenScope.FULL,
+    days: int | None = None,
+    otp_code: str = "",
+    request=None,
+) -> tuple[ApiToken, str]:
+    """A new API token for `user`; returns it and its raw value (shown once).
+
+    A user enrolled in MFA must give a current code from their authenticator (or a
+    recovery code) for it: a token is a way in without the second factor."""
+    if scope not in TokenScope.values:
+        raise ValidationError(
+            {"scope": ValidationError("Choose one of the token scopes.", code="invalid")}
+        )
+    if user.is_patient and scope not in (TokenScope.DIARY, TokenScope.READ):
+        raise ValidationError(
+            {
+                "scope": ValidationError(
+                    "A patient's token is for the diary app or read only.", code="invalid"
+                )
+            }
+        )
+    days = settings.CADENCE_API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= API_TOKEN_MAX_DAYS:
+        raise ValidationError(
+            {
+                "days": ValidationError(
+                    f"A token lasts from 1 to {API_TOKEN_MAX_DAYS} days.", code="invalid"
+                )
+            }
+        )
+    if not user.is_active:
+        raise ValidationError(
+            {"user": ValidationError("This account is deactivated.", code="invalid")}
+        )
+    if user_has_device(user, confirmed=True):
+        code = "".join((otp_code or "").split()).lower()
+        if not code or match_token(user, code) is None:
+            raise ValidationError(
+                {
+                    "otp_token": ValidationError(
+                        "This account uses two-factor sign-in: enter the current 6-digit "
+                        "code from its authenticator app (or a recovery code).",
+                        code="mfa_required",
+                    )
+                }
+            )
+    with transaction.atomic():
+        token, raw = ApiToken.issue(user, name=name.strip()[:100], scope=scope, days=days)
+        audit_record(
+            actor=actor,
+            action=AuditAction.SECURITY,
+            summary=f"Issued API token {token.token_prefix}… ({scope}, {days} days) for {user.username}",
+            obj=user,
+            request=request,
+        )
+    return token, raw
+
+
+def api_token_revoke(*, token: ApiToken, actor, request=None) -> ApiToken:
+    with transaction.atomic():
+        token.revoke()
+        audit_record(
+            actor=actor,
+            action=AuditAction.SECURITY,
+            summary=f"Revoked API token {token.token_prefix}… of {token.user.username}",
+            obj=token.user,
+            request=request,
+        )
+    return token

@@ -19,7 +19,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from ninja import Schema
 from ninja.errors import ValidationError as QueryRefusal
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
 #: The thing asked for collides with one that exists (a clinician or patient already booked).
 CONFLICT = "conflict"
@@ -74,6 +74,13 @@ def _a_date_not_a_number(value):
 #: API schema types stricter than pydantic's lax mode (issue 21, finding 11): `true` is not
 #: 1 hour, and `0` is not 1970-01-01.
 Number = Annotated[float, BeforeValidator(_a_number_not_a_boolean)]
+
+
+def bounded_integer(*, ge: int, le: int):
+    """An integer from `ge` to `le` that is not `true` or `false` (documented as such)."""
+    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_a_number_not_a_boolean)]
+
+
 IsoDate = Annotated[date, BeforeValidator(_a_date_not_a_number)]
 
 

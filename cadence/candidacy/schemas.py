@@ -5,13 +5,13 @@ from typing import Literal
 from ninja import Field, Schema
 
 
-class CriterionOut(Schema):
+class CandidacyCriterionOut(Schema):
     code: str
     met: bool | None
     detail: str
 
 
-class FlagOut(Schema):
+class CandidacyFlagOut(Schema):
     code: str
     detail: str
 
@@ -24,8 +24,8 @@ class AlternativeOut(Schema):
 
 class CandidacyOut(Schema):
     eligible: bool | None
-    criteria: list[CriterionOut]
-    flags: list[FlagOut]
+    criteria: list[CandidacyCriterionOut]
+    flags: list[CandidacyFlagOut]
     alternatives: list[AlternativeOut]
     unanswered_screening: list[str]
     payer_profile: str

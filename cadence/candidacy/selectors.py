@@ -19,12 +19,12 @@ from datetime import date
 from cadence.outcomes.selectors import CandidacyBaseline, candidacy_baseline
 from cadence.patients.models import CandidacyDecision, Patient, answer_as_bool
 from cadence.patients.selectors import (
+    confirmed_preventive_trials_for,
     history_for,
     latest_decision,
     latest_diagnosis,
     min_daily_doses_mg,
     payer_profile_for,
-    preventive_trials_for,
 )
 from cadence.rules import candidacy as rules
 from cadence.rules.payer import PayerProfile as PayerRules
@@ -69,7 +69,9 @@ def candidacy_facts(
             weeks=t.duration_weeks,
             daily_dose_mg=t.daily_dose_mg,
         )
-        for t in preventive_trials_for(patient)
+        # Only trials the clinic stands behind: a patient-entered medicine counts once a
+        # clinician has confirmed it (issue 18).
+        for t in confirmed_preventive_trials_for(patient)
     ]
     facts = rules.CandidacyFacts(
         age=patient.age_on(today),

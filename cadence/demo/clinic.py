@@ -11,6 +11,8 @@ those stories, in the order of `SEED_STEPS`:
     intake     -> consultation requests from the public form
     course_reviews -> a NICE-profile patient who becomes episodic (the stop rule fires)
                   and a patient transferred in with a historical baseline
+    surgery    -> a patient whose occipital site responded to a diagnostic injection,
+                  who goes to surgery and improves
 
 A seed step is `seed(ctx: DemoContext) -> None`. All names and data are synthetic.
 """
@@ -24,8 +26,17 @@ from django.db import transaction
 
 from cadence.accounts.models import User
 from cadence.accounts.roles import Role
-from cadence.demo import course_reviews, diary, intake, patients, scheduling, treatments
+from cadence.demo import (
+    course_reviews,
+    diary,
+    intake,
+    patients,
+    scheduling,
+    surgery,
+    treatments,
+)
 from cadence.demo.story import (
+    DEMO_CLINICIAN_CREDENTIALS,
     FIRST_NAMES,
     LAST_NAMES,
     STAFF,
@@ -33,6 +44,7 @@ from cadence.demo.story import (
     DemoPatient,
     Response,
     Stage,
+    demo_npi,
     story_for,
 )
 from cadence.patients.models import Patient, Sex
@@ -47,6 +59,7 @@ SEED_STEPS = (
     scheduling.seed,
     intake.seed,
     course_reviews.seed,
+    surgery.seed,
 )
 
 
@@ -54,6 +67,7 @@ SEED_STEPS = (
 def build_demo_clinic(*, seed: int = 2026, today: date, patient_count: int = 60) -> DemoContext:
     rng = random.Random(seed)
     ctx = DemoContext(rng=rng, today=today)
+    clinicians = [username for username, role, *_ in STAFF if role == Role.CLINICIAN]
     for username, role, first, last in STAFF:
         user = User(
             username=username,
@@ -62,6 +76,10 @@ def build_demo_clinic(*, seed: int = 2026, today: date, patient_count: int = 60)
             last_name=last,
             email=f"{username}@cadence.invalid",
         )
+        if role == Role.CLINICIAN:
+            # The signature block of their letters and packets (issue 19).
+            user.credentials = DEMO_CLINICIAN_CREDENTIALS
+            user.npi = demo_npi(clinicians.index(username))
         user.set_password(DEMO_PASSWORD)
         user.save()
         ctx.staff[username] = user

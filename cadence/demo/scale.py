@@ -41,7 +41,12 @@ from django.utils import timezone
 
 from cadence.accounts.models import User
 from cadence.accounts.roles import Role
-from cadence.demo.story import FIRST_NAMES, LAST_NAMES
+from cadence.demo.story import (
+    DEMO_CLINICIAN_CREDENTIALS,
+    FIRST_NAMES,
+    LAST_NAMES,
+    demo_npi,
+)
 from cadence.diary.models import DiaryDay
 from cadence.patients.models import Patient, Sex
 from cadence.rules.diary import (
@@ -59,6 +64,8 @@ from cadence.treatments.models import Procedure, ProcedureStatus
 
 #: The clinician who signs the scale clinic's sessions (created when missing).
 SCALE_CLINICIAN_USERNAME = "scale-clinician"
+#: The scale clinician's synthetic NPI comes after the demo clinicians' (story.STAFF).
+SCALE_CLINICIAN_NPI_INDEX = 9
 #: Rows per executemany batch (SQLite) and per COPY write (PostgreSQL).
 DIARY_BATCH_ROWS = 50_000
 #: Objects per bulk_create batch (patients, sessions).
@@ -330,6 +337,8 @@ def scale_clinician() -> User:
             first_name="Scale",
             last_name="Clinician",
             email=f"{SCALE_CLINICIAN_USERNAME}@cadence.invalid",
+            credentials=DEMO_CLINICIAN_CREDENTIALS,
+            npi=demo_npi(SCALE_CLINICIAN_NPI_INDEX),
         )
         user.set_unusable_password()
         user.save()

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from cadence.accounts.models import User
 from cadence.accounts.roles import Role
 from cadence.patients.models import Patient
+from cadence.rules.identifiers import npi_check_digit
 
 STAFF = [
     ("admin", Role.ADMIN, "Alex", "Morgan"),
@@ -23,6 +24,17 @@ STAFF = [
     ("nurse", Role.NURSE, "Priya", "Lindqvist"),
     ("frontdesk", Role.FRONTDESK, "Jordan", "Reyes"),
 ]
+
+#: The demo prescribers' post-nominal letters on letters, packets and notes (synthetic).
+DEMO_CLINICIAN_CREDENTIALS = "MD"
+
+
+def demo_npi(index: int) -> str:
+    """A synthetic NPI with a valid check digit for the demo's ``index``-th clinician
+    (1234567893 for the first), so signature blocks are whole. Not a real prescriber's."""
+    first_nine = str(123456789 - index)
+    return first_nine + str(npi_check_digit(first_nine))
+
 
 FIRST_NAMES = [
     "Avery",

@@ -197,11 +197,6 @@ def seed(ctx) -> None:
     VialLot.objects.bulk_create([*used_lots, expired])
 
     Procedure.objects.bulk_create(procedures)
-    ProcedureInjection.objects.bulk_create(
-        ProcedureInjection(procedure=procedure, site=sites[s.code], units=s.units)
-        for procedure, (planned, _lots) in zip(procedures, procedure_plan, strict=True)
-        for s in planned
-    )
     ProcedureVial.objects.bulk_create(
         ProcedureVial(
             procedure=procedure,
@@ -213,6 +208,27 @@ def seed(ctx) -> None:
         for procedure, (_planned, vial_lots) in zip(procedures, procedure_plan, strict=True)
         for lot in vial_lots
     )
+    # Each site records the vial it came from (issue 17): the vials are drawn in turn,
+    # the next one opened when the one in hand is empty.
+    opened: dict[int, list[ProcedureVial]] = {}
+    for vial in ProcedureVial.objects.filter(procedure__in=procedures).order_by("id"):
+        opened.setdefault(vial.procedure_id, []).append(vial)
+    injections = []
+    for procedure, (planned, _lots) in zip(procedures, procedure_plan, strict=True):
+        vials, drawn, index = opened.get(procedure.pk, []), Decimal(0), 0
+        for s in planned:
+            while vials and index < len(vials) - 1 and drawn + s.units > vials[index].size_units:
+                drawn, index = Decimal(0), index + 1
+            drawn += s.units
+            injections.append(
+                ProcedureInjection(
+                    procedure=procedure,
+                    site=sites[s.code],
+                    units=s.units,
+                    vial=vials[index] if vials else None,
+                )
+            )
+    ProcedureInjection.objects.bulk_create(injections)
 
     # One patient also had toxin for another indication (it counts in the 84-day window).
     if stories and clinicians:

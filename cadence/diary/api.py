@@ -119,6 +119,8 @@ def diary_entry_from(payload: DiaryDayIn) -> services.DiaryEntry:
             for a in payload.attacks
         ),
         menstruating=payload.menstruating,
+        # Omitted (not null) version 1.1 fields: an older client's PUT keeps them.
+        unchanged=frozenset(services.VERSION_1_1_FIELDS) - payload.model_fields_set,
     )
 
 
@@ -140,7 +142,12 @@ def diary_day_put(request, patient_id: int, date: dt.date, payload: DiaryDayIn):
     existing day is replaced (repeating a request never makes a second entry). The
     response is the stored entry plus its derived classification (`is_headache_day`,
     `is_migraine_day`, `is_moderate_severe_day`, ...). A date in the future answers 422.
-    Clinicians and nurses may record a day on the patient's behalf (`entered_on_behalf`)."""
+    Clinicians and nurses may record a day on the patient's behalf (`entered_on_behalf`).
+
+    The version 1.1 fields (`pain_regions`, `triggers`, `other_triggers`, `attacks`,
+    `menstruating`) are kept as stored when the request omits them, so that an older
+    client's PUT never clears them; an explicit `null` (not recorded) or `[]` clears
+    them. Every other field is replaced (an omitted one takes its default)."""
     patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
     day, created = services.diary_day_record(
         patient=patient,
@@ -221,7 +228,7 @@ def _questionnaire_out(response: QuestionnaireResponse, change) -> Questionnaire
 
 @router.post(
     "/patients/{patient_id}/questionnaires",
-    response={201: QuestionnaireOut, 422: RefusalOut},
+    response={201: QuestionnaireOut, 409: RefusalOut, 422: RefusalOut},
     summary="Record a MIDAS or HIT-6 questionnaire",
 )
 @api_roles(CLINICAL_AND_PATIENT_ROLES)
@@ -230,13 +237,16 @@ def questionnaire_create(request, patient_id: int, payload: QuestionnaireIn):
     (integers 0-90) and answer `score` and `grade` ("I".."IV"); HIT-6 `answers` are six of
     never / rarely / sometimes / very_often / always and answer `score` (36-78) and `band`
     ("little", "some", "substantial", "severe"). `change` compares with the previous
-    response of the same instrument."""
+    response of the same instrument. One response per instrument and day: 409 when one
+    is already recorded for `completed_on`, unless `replace` is true, which replaces it
+    (the same `id`)."""
     patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
     response = services.questionnaire_record(
         patient=patient,
         instrument=payload.instrument,
         completed_on=payload.completed_on,
         answers=payload.answers,
+        replace_same_day=payload.replace,
         actor=request.user,
         request=request,
     )
@@ -416,7 +426,9 @@ def attack_open(request, patient_id: int):
 @api_roles(CLINICAL_AND_PATIENT_ROLES)
 def attack_start(request, patient_id: int, payload: AttackStartIn):
     """Record an attack going on from `started_at` (local time, default now) on its
-    diary day. 409 while another attack is still going on."""
+    diary day. 409 while another attack is still going on. Idempotent for a given
+    `started_at`: resending it (a phone's offline queue) answers the attack already
+    recorded, stored once."""
     patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
     attack = services.attack_start(
         patient=patient,
@@ -435,12 +447,14 @@ def attack_start(request, patient_id: int, payload: AttackStartIn):
 @api_roles(CLINICAL_AND_PATIENT_ROLES)
 def attack_end(request, patient_id: int, payload: AttackEndIn):
     """Complete the attack going on with its worst pain and medicines. It is kept on
-    every day it touched and each of those days is classified again."""
+    every day it touched and each of those days is classified again. With `started_at`
+    (the attack's start) a resent end of an attack already ended answers it unchanged."""
     patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
     attack = services.attack_end(
         patient=patient,
         actor=request.user,
         ended_at=None if payload.ended_at is None else _local(payload.ended_at),
+        started_at=None if payload.started_at is None else _local(payload.started_at),
         peak_severity=payload.peak_severity.value,
         medicines=[
             AcuteMedicationTaken(name=m.name, drug_class=m.drug_class, relieved=m.relieved)

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from cadence.diary import services
 from cadence.diary.models import DiaryDay
+from cadence.patients.models import PreventiveClass
+from cadence.patients.services import PATIENT_MEDICINE_NAME_MAX_LENGTH
 from cadence.rules.diary import AcuteDrugClass, AcuteMedicationTaken, PeakSeverity
 from cadence.rules.pain_regions import PAIN_REGION_LABELS, PainRegion
 from cadence.rules.questionnaires import (
@@ -341,7 +343,17 @@ class NoHeadacheForm(forms.Form):
     date = forms.DateField(widget=forms.HiddenInput)
 
 
-class MidasForm(forms.Form):
+class SameDayReplaceMixin(forms.Form):
+    """The tick box of a questionnaire answered twice on one day (issue 19): shown only
+    with the question "You already answered ... Replace it?"."""
+
+    replace = forms.BooleanField(
+        label="Yes, replace my earlier answer with this one",
+        required=False,
+    )
+
+
+class MidasForm(SameDayReplaceMixin, forms.Form):
     completed_on = forms.DateField(
         label="Date completed",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -416,7 +428,7 @@ def hit6_item_labels() -> tuple[str, ...]:
     return HIT6_NEUTRAL_LABELS
 
 
-class Hit6Form(forms.Form):
+class Hit6Form(SameDayReplaceMixin, forms.Form):
     completed_on = forms.DateField(
         label="Date completed",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -478,4 +490,28 @@ class AlertAcknowledgeForm(forms.Form):
         error_messages={
             "required": "Write what was done for the patient before acknowledging the alert."
         },
+    )
+
+
+class PreventiveMedicineForm(forms.Form):
+    """A preventive medicine the patient takes (taken regularly to prevent migraine, not
+    for an attack); the clinic confirms it."""
+
+    drug = forms.CharField(
+        label="Name of the medicine",
+        max_length=PATIENT_MEDICINE_NAME_MAX_LENGTH,
+        help_text="As on the box, e.g. topiramate, erenumab (Aimovig), atogepant.",
+    )
+    drug_class = forms.ChoiceField(
+        label="Kind of medicine",
+        choices=[("", "Choose the kind of medicine")] + list(PreventiveClass.choices),
+        help_text='Not sure? Choose "Other": the clinic will check it.',
+    )
+    start = forms.DateField(
+        label="Taking it since",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The first day you took it (a guess is fine).",
+    )
+    dose = forms.CharField(
+        label="Dose (optional)", required=False, max_length=100, help_text="e.g. 50 mg twice a day"
     )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from cadence.accounts.access import public_page
 
 #: Bump when the service worker's cached files change (old caches are dropped).
-SERVICE_WORKER_VERSION = "diary-v1"
+SERVICE_WORKER_VERSION = "diary-v2"
 
 
 @public_page

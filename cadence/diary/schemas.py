@@ -2,10 +2,10 @@
 side-effect reports)."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import StrictInt, StrictStr
+from pydantic import StrictBool, StrictInt, StrictStr, WithJsonSchema
 
 from cadence.accounts.validation import IsoDate, Number
 from cadence.rules.diary import AcuteDrugClass, PeakSeverity
@@ -19,7 +19,7 @@ from .services import MAX_ATTACKS_PER_DAY, MEDICINE_NAME_MAX_LENGTH, NOTES_MAX_L
 class AcuteMedicationIn(Schema):
     name: str = Field(..., min_length=1, max_length=MEDICINE_NAME_MAX_LENGTH)
     drug_class: AcuteDrugClass
-    relieved: bool = False
+    relieved: StrictBool = False
 
 
 class AttackIn(Schema):
@@ -33,27 +33,54 @@ class AttackIn(Schema):
     peak_severity: PeakSeverity = PeakSeverity.none
 
 
+#: A date-time as the diary answers it: the clinic's local time to the minute, without an
+#: offset (`2026-03-07T22:15`), which OpenAPI's `date-time` (RFC 3339) would not allow.
+LocalDateTime = Annotated[
+    dt.datetime,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$",
+            "description": "Local time in the clinic's time zone, without an offset.",
+        }
+    ),
+]
+
+
 class AttackOut(Schema):
-    started_at: dt.datetime
-    ended_at: dt.datetime | None
+    started_at: LocalDateTime
+    ended_at: LocalDateTime | None
     peak_severity: str
 
 
-#: Version 1.1 fields of a diary day (all optional; absent or null means not recorded).
+#: Version 1.1 fields of a diary day (all optional; null means not recorded). A PUT
+#: that omits one leaves the stored value unchanged (an older client's PUT never
+#: clears them); an explicit null or [] clears it.
+_KEPT_DOC = " Omitted from a PUT: left as stored; null or [] clears it."
 _PAIN_REGIONS_DOC = (
     "Where it hurt: codes of the published pain regions (left and right are the "
-    "patient's). null or absent: not recorded."
+    "patient's). null: not recorded." + _KEPT_DOC
 )
-_TRIGGERS_DOC = "Trigger codes from GET /diary/triggers. null or absent: not recorded."
+_TRIGGERS_DOC = "Trigger codes from GET /diary/triggers. null: not recorded." + _KEPT_DOC
+_OTHER_TRIGGERS_DOC = 'Triggers not on the list. Omitted from a PUT: left as stored; "" clears it.'
 _ATTACKS_DOC = (
     "The attacks that touched this day, in local date-times. The day's headache hours "
     "and worst pain are at least those of its attacks (the hours of the day they covered)."
+    + _KEPT_DOC
 )
-_MENSTRUATING_DOC = "Whether the patient had her period that day (null: not recorded)."
+_MENSTRUATING_DOC = (
+    "Whether the patient had her period that day (null: not recorded). Omitted from a "
+    "PUT: left as stored; null clears it."
+)
 
 
 class DiaryDayIn(Schema):
-    """One day of the headache diary. `headache_hours` 0 means no headache."""
+    """One day of the headache diary. `headache_hours` 0 means no headache.
+
+    A PUT replaces the day. The version 1.1 fields (`pain_regions`, `triggers`,
+    `other_triggers`, `attacks`, `menstruating`) are the exception: omitted, they keep
+    their stored values (so an older client that does not know them never clears them);
+    sent as null (or [] / ""), they are cleared."""
 
     model_config = {
         "json_schema_extra": {
@@ -84,18 +111,18 @@ class DiaryDayIn(Schema):
 
     headache_hours: Number = Field(..., ge=0, le=24, description="0-24; 0 means no headache")
     peak_severity: PeakSeverity = PeakSeverity.none
-    unilateral: bool = False
-    pulsating: bool = False
-    worse_with_activity: bool = False
-    nausea: bool = False
-    vomiting: bool = False
-    photophobia: bool = False
-    phonophobia: bool = False
-    aura: bool = False
-    missed_activity: bool = False
+    unilateral: StrictBool = False
+    pulsating: StrictBool = False
+    worse_with_activity: StrictBool = False
+    nausea: StrictBool = False
+    vomiting: StrictBool = False
+    photophobia: StrictBool = False
+    phonophobia: StrictBool = False
+    aura: StrictBool = False
+    missed_activity: StrictBool = False
     acute_medications: list[AcuteMedicationIn] = Field(default_factory=list, max_length=20)
     notes: str = Field("", max_length=NOTES_MAX_LENGTH)
-    aura_without_headache: bool = Field(
+    aura_without_headache: StrictBool = Field(
         False, description="An aura with no headache at all (only with headache_hours 0)."
     )
     pain_regions: list[PainRegion] | None = Field(
@@ -110,13 +137,13 @@ class DiaryDayIn(Schema):
     other_triggers: str = Field(
         "",
         max_length=OTHER_TRIGGERS_MAX_LENGTH,
-        description="Triggers not on the list.",
+        description=_OTHER_TRIGGERS_DOC,
         examples=["long drive"],
     )
     attacks: list[AttackIn] | None = Field(
         None, max_length=MAX_ATTACKS_PER_DAY, description=_ATTACKS_DOC
     )
-    menstruating: bool | None = Field(None, description=_MENSTRUATING_DOC, examples=[True])
+    menstruating: StrictBool | None = Field(None, description=_MENSTRUATING_DOC, examples=[True])
 
 
 class AcuteMedicationOut(Schema):
@@ -168,6 +195,14 @@ class QuestionnaireIn(Schema):
         description=(
             "MIDAS: the five scored day counts in questionnaire order (integers 0-90). "
             "HIT-6: six of never, rarely, sometimes, very_often, always."
+        ),
+    )
+    replace: StrictBool = Field(
+        False,
+        description=(
+            "One response per instrument and day: when one is already recorded for "
+            "`completed_on`, the request is refused with 409 unless `replace` is true, "
+            "which replaces that response (same `id`, audited) instead of adding another."
         ),
     )
 
@@ -246,11 +281,25 @@ class FollowThePainOut(Schema):
 
 
 class AttackStartIn(Schema):
-    started_at: dt.datetime | None = Field(None, description="Local time; default now.")
+    started_at: dt.datetime | None = Field(
+        None,
+        description=(
+            "Local time; default now. Sending the same start again (a queued offline "
+            "start resent) answers the attack already recorded and stores nothing more."
+        ),
+    )
 
 
 class AttackEndIn(Schema):
     ended_at: dt.datetime | None = Field(None, description="Local time; default now.")
+    started_at: dt.datetime | None = Field(
+        None,
+        description=(
+            "The start of the attack being ended (optional). With it, a resent end of an "
+            "attack already ended answers that attack and stores nothing again."
+        ),
+        examples=["2026-03-07T22:15"],
+    )
     peak_severity: PeakSeverity = PeakSeverity.none
     acute_medications: list[AcuteMedicationIn] = Field(default_factory=list, max_length=20)
 

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from cadence.diary.calendar import DayMark, MonthCalendar, backfill_window, month_calendar
 from cadence.diary.models import (
@@ -238,14 +239,46 @@ def cycle_summary_for(*, patient, today: date, days: int = 180) -> CycleSummary:
     return cycle_summary(recorded, period_days)
 
 
+#: The year at a glance covers this many days, up to today.
+YEAR_VIEW_DAYS = 365
+#: How a day of the year at a glance is coded in one integer (``year_day_codes``):
+#: +1 a headache day, +2 a migraine day.
+_YEAR_HEADACHE, _YEAR_MIGRAINE = 1, 2
+
+
+def year_day_codes(*, patient, today: date) -> QuerySet:
+    """The recorded days of the last 365, as (date, code) rows: the code is
+    ``decode_year_day``'s integer. A queryset, so that a page can fold it into a query
+    it runs anyway (the clinician patient page's budget; outcomes does)."""
+    start = today - timedelta(days=YEAR_VIEW_DAYS - 1)
+    return (
+        DiaryDay.objects.filter(patient=patient, date__range=(start, today))
+        .order_by()
+        .annotate(
+            year_code=Case(
+                When(is_headache_day=True, is_migraine_day=True, then=Value(3)),
+                When(is_migraine_day=True, then=Value(_YEAR_MIGRAINE)),
+                When(is_headache_day=True, then=Value(_YEAR_HEADACHE)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    )
+
+
+def decode_year_day(code: int) -> tuple[bool, bool]:
+    """(is_headache_day, is_migraine_day) of a ``year_day_codes`` code."""
+    code = int(code)
+    return bool(code & _YEAR_HEADACHE), bool(code & _YEAR_MIGRAINE)
+
+
 def year_days(*, patient, today: date) -> dict[date, tuple[bool, bool]]:
     """{date: (is_headache_day, is_migraine_day)} for the last 365 days (one query)."""
-    start = today - timedelta(days=364)
     return {
-        on: (headache, migraine)
-        for on, headache, migraine in DiaryDay.objects.filter(
-            patient=patient, date__range=(start, today)
-        ).values_list("date", "is_headache_day", "is_migraine_day")
+        on: decode_year_day(code)
+        for on, code in year_day_codes(patient=patient, today=today).values_list(
+            "date", "year_code"
+        )
     }
 
 
@@ -262,21 +295,64 @@ class YearCell:
 
 
 @dataclass(frozen=True, slots=True)
+class YearMonth:
+    """One month of the year at a glance, for its text alternative (a table)."""
+
+    first: date
+    recorded_days: int
+    headache_days: int
+    migraine_days: int
+    sessions: int
+
+
+@dataclass(frozen=True, slots=True)
 class YearView:
     weeks: list[list[YearCell]]  # columns of 7 days, Monday first
     headache_days: int
     recorded_days: int
     sessions: list[date]
+    months: list[YearMonth]
+    start: date
+    end: date
+
+    @property
+    def missing_days(self) -> int:
+        return (self.end - self.start).days + 1 - self.recorded_days
 
 
-def year_weeks(*, patient, today: date) -> YearView:
+def _year_months(cells: list[YearCell]) -> list[YearMonth]:
+    counts: dict[date, list[int]] = {}
+    for cell in cells:
+        if cell.on is None:
+            continue
+        month = counts.setdefault(cell.on.replace(day=1), [0, 0, 0, 0])
+        month[0] += cell.kind != "none"
+        month[1] += cell.kind in ("headache", "migraine")
+        month[2] += cell.kind == "migraine"
+        month[3] += cell.session
+    return [YearMonth(first, *numbers) for first, numbers in counts.items()]
+
+
+def year_weeks(
+    *,
+    patient,
+    today: date,
+    sessions: Iterable[date] | None = None,
+    days: Mapping[date, tuple[bool, bool]] | None = None,
+) -> YearView:
     """The last 365 days as weeks of 7 cells (Monday first), each day marked not recorded,
-    clear, headache or migraine, with the treatment sessions marked (two queries)."""
-    days = year_days(patient=patient, today=today)
-    start = today - timedelta(days=364)
-    sessions = {on for on in session_dates(patient) if start <= on <= today}
+    clear, headache or migraine, with the treatment sessions marked: one query for the
+    days and one for the session dates, each unless the caller has them already
+    (``days`` as ``year_days`` gives them; ``sessions``, e.g. the outcomes'
+    ``session_dates``)."""
+    if days is None:
+        days = year_days(patient=patient, today=today)
+    start = today - timedelta(days=YEAR_VIEW_DAYS - 1)
+    if sessions is None:
+        sessions = session_dates(patient)
+    sessions = {on for on in sessions if start <= on <= today}
     cells: list[YearCell] = [YearCell(None, "pad", False)] * start.weekday()
-    for n in range(365):
+    for n in range(YEAR_VIEW_DAYS):
         on = start + timedelta(days=n)
         if on not in days:
             kind = "none"
@@ -290,6 +366,9 @@ def year_weeks(*, patient, today: date) -> YearView:
         headache_days=sum(1 for headache, _m in days.values() if headache),
         recorded_days=len(days),
         sessions=sorted(sessions),
+        months=_year_months(cells),
+        start=start,
+        end=today,
     )
 
 

@@ -28,6 +28,7 @@ from cadence.diary.models import (
     SideEffectReport,
 )
 from cadence.diary.signals import urgent_side_effect_reported
+from cadence.patients.models import Patient
 from cadence.rules.attacks import (
     MAX_ATTACK_DAYS,
     Attack,
@@ -99,6 +100,9 @@ class DiaryEntry:
     other_triggers: str = ""
     attacks: tuple[Attack, ...] | None = None
     menstruating: bool | None = None
+    #: Version 1.1 fields the writer left out (an older client): the stored values stay
+    #: as they are (``VERSION_1_1_FIELDS``; an explicit None or () clears instead).
+    unchanged: frozenset[str] = frozenset()
 
     def facts(self, *, on: date | None = None, now: datetime | None = None) -> DiaryDayFacts:
         """The rules' view of the day; with ``on`` and attacks, the hours and peak come
@@ -129,6 +133,9 @@ class DiaryEntry:
 
 
 NO_HEADACHE_ENTRY = DiaryEntry()
+#: The fields a diary day gained in version 1.1 of the contract. A writer that omits
+#: one leaves its stored value unchanged (an older client does not know them).
+VERSION_1_1_FIELDS = ("pain_regions", "triggers", "other_triggers", "attacks", "menstruating")
 #: At most this many attacks on one diary day.
 MAX_ATTACKS_PER_DAY = 20
 
@@ -280,18 +287,20 @@ def diary_day_fields(
 
 
 @cache
-def _day_sql(vendor: str, columns: tuple[str, ...]) -> dict[str, str]:
+def _day_sql(vendor: str, columns: tuple[str, ...], kept: tuple[str, ...] = ()) -> dict[str, str]:
     """The prebuilt statements of the write path (compiling the ORM queries cost more
-    CPU than running them): replace the patient's day returning its id (PostgreSQL and
-    SQLite >= 3.35), or, where UPDATE can't return, lock-and-read the id then update."""
+    CPU than running them): replace the patient's day returning its id and the ``kept``
+    columns (PostgreSQL and SQLite >= 3.35), or, where UPDATE can't return,
+    lock-and-read them then update."""
     qn = connection.ops.quote_name
     table = qn(DiaryDay._meta.db_table)
     assignments = ", ".join(f"{qn(column)} = %s" for column in columns)
     the_day = f"{qn('patient_id')} = %s AND {qn('date')} = %s"
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    read = ", ".join(qn(column) for column in ("id", *kept))
     return {
-        "replace_returning": f"UPDATE {table} SET {assignments} WHERE {the_day} RETURNING {qn('id')}",
-        "locked_id": f"SELECT {qn('id')} FROM {table} WHERE {the_day}{lock}",
+        "replace_returning": f"UPDATE {table} SET {assignments} WHERE {the_day} RETURNING {read}",
+        "locked_id": f"SELECT {read} FROM {table} WHERE {the_day}{lock}",
         "replace_by_id": f"UPDATE {table} SET {assignments} WHERE {qn('id')} = %s",
     }
 
@@ -301,9 +310,12 @@ def _update_returns_rows() -> bool:
     return connection.features.can_return_columns_from_insert
 
 
-def _day_replace(*, patient_pk: int, on: date, values: dict[str, object]) -> int | None:
-    """Replace every stored column of the patient's day (at most one row: the
-    one-row-per-day constraint); the day's id, or None when there is no such day yet.
+def _day_replace(
+    *, patient_pk: int, on: date, values: dict[str, object], kept: tuple[str, ...] = ()
+) -> tuple[int, dict[str, object]] | None:
+    """Replace the stored columns in ``values`` of the patient's day (at most one row:
+    the one-row-per-day constraint); the day's id with the stored values of the
+    ``kept`` fields (those left as they are), or None when there is no such day yet.
     The row stays locked until the transaction ends. Each value is prepared by its model
     field exactly as QuerySet.update would (JSON, datetimes, foreign keys); `values`
     holds updated_at (no auto_now runs here)."""
@@ -314,19 +326,57 @@ def _day_replace(*, patient_pk: int, on: date, values: dict[str, object]) -> int
         )
         for field, value in zip(fields, values.values(), strict=True)
     ]
-    sql = _day_sql(connection.vendor, tuple(field.column for field in fields))
+    kept_fields = [DiaryDay._meta.get_field(name) for name in kept]
+    sql = _day_sql(
+        connection.vendor,
+        tuple(field.column for field in fields),
+        tuple(field.column for field in kept_fields),
+    )
     the_day = [patient_pk, connection.ops.adapt_datefield_value(on)]
     with connection.cursor() as cursor:
         if _update_returns_rows():
             cursor.execute(sql["replace_returning"], [*params, *the_day])
             row = cursor.fetchone()
-            return row[0] if row else None
-        cursor.execute(sql["locked_id"], the_day)
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        cursor.execute(sql["replace_by_id"], [*params, row[0]])
-        return row[0]
+        else:
+            cursor.execute(sql["locked_id"], the_day)
+            row = cursor.fetchone()
+            if row is not None:
+                cursor.execute(sql["replace_by_id"], [*params, row[0]])
+    if row is None:
+        return None
+    return row[0], {
+        field.name: _from_db(field, value)
+        for field, value in zip(kept_fields, row[1:], strict=True)
+    }
+
+
+def _from_db(field, value):
+    """A value read by raw SQL as the model field gives it (JSON decoded)."""
+    from_db = getattr(field, "from_db_value", None)
+    return value if from_db is None else from_db(value, None, connection)
+
+
+def _day_replace_keeping(
+    *, patient_pk: int, on: date, entry: DiaryEntry, values: dict[str, object]
+) -> tuple[int, dict[str, object]] | None:
+    """``_day_replace`` for an entry that leaves some version 1.1 fields unchanged: the
+    kept values are read back by the same UPDATE; when the day's stored attacks were
+    kept, the day is classified again with them (a second UPDATE, only for such days)."""
+    kept = tuple(name for name in VERSION_1_1_FIELDS if name in entry.unchanged)
+    found = _day_replace(patient_pk=patient_pk, on=on, values=values, kept=kept)
+    if found is None or not found[1].get("attacks"):
+        return found
+    day_pk, stored = found
+    with_attacks = replace(entry, attacks=attacks_from_json(stored["attacks"]))
+    values.update(
+        {
+            name: value
+            for name, value in diary_day_fields(with_attacks, on=on).items()
+            if name not in kept
+        }
+    )
+    _day_replace(patient_pk=patient_pk, on=on, values=values)
+    return day_pk, stored
 
 
 def diary_day_record(
@@ -345,15 +395,19 @@ def diary_day_record(
     problems = diary_entry_problems(on=on, entry=entry, today=timezone.localdate())
     if problems:
         raise _refused(problems)
-    values = diary_day_fields(entry, on=on)
+    values = {
+        name: value
+        for name, value in diary_day_fields(entry, on=on).items()
+        if name not in entry.unchanged
+    }
     values["entered_by"] = actor if getattr(actor, "is_authenticated", False) else None
     values["entered_on_behalf"] = getattr(actor, "role", None) in CLINICAL_ROLES
     values["updated_at"] = timezone.now()
     with transaction.atomic():
         # The common case, a day recorded before: one UPDATE replaces it (no read
         # first, no model instance built, no read-back).
-        day_pk = _day_replace(patient_pk=patient.pk, on=on, values=values)
-        created = day_pk is None
+        found = _day_replace_keeping(patient_pk=patient.pk, on=on, entry=entry, values=values)
+        created = found is None
         if created:
             try:
                 with transaction.atomic():
@@ -365,11 +419,14 @@ def diary_day_record(
                 # Another request created the day a moment ago (its insert committed
                 # first; the constraint made ours wait for it): replace it instead.
                 created = False
-                day_pk = _day_replace(patient_pk=patient.pk, on=on, values=values)
-                if day_pk is None:  # it was removed again meanwhile
+                found = _day_replace_keeping(
+                    patient_pk=patient.pk, on=on, entry=entry, values=values
+                )
+                if found is None:  # it was removed again meanwhile
                     raise
-        if not created:
-            day = DiaryDay(pk=day_pk, patient=patient, date=on, **values)
+        if found is not None:
+            day_pk, kept_values = found
+            day = DiaryDay(pk=day_pk, patient=patient, date=on, **values, **kept_values)
         audit_record(
             actor=actor,
             action=AuditAction.CREATE if created else AuditAction.CHANGE,
@@ -382,6 +439,31 @@ def diary_day_record(
     return day, created
 
 
+def questionnaire_answered_on(*, patient, instrument: str, completed_on: date):
+    """The patient's response of ``instrument`` already recorded for ``completed_on``
+    (the latest, if several were stored before same-day replacement), or None."""
+    return (
+        QuestionnaireResponse.objects.filter(
+            patient=patient, instrument=instrument, completed_on=completed_on
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
+def same_day_question(response: QuestionnaireResponse, *, today: date | None = None) -> str:
+    """The question asked before a same-day answer replaces ``response`` (issue 19)."""
+    today = today or timezone.localdate()
+    when = (
+        "today"
+        if response.completed_on == today
+        else f"on {response.completed_on.day} {response.completed_on:%B %Y}"
+    )
+    return (
+        f"You already answered {response.instrument} {when} (score {response.score}). Replace it?"
+    )
+
+
 def questionnaire_record(
     *,
     patient,
@@ -390,10 +472,15 @@ def questionnaire_record(
     answers: Sequence[object],
     actor,
     unscored_answers: dict | None = None,
+    replace_same_day: bool = False,
     request=None,
 ) -> QuestionnaireResponse:
     """Score and store a MIDAS or HIT-6 response. Raises ``ValidationError`` naming the
-    field (``instrument``, ``completed_on``, ``answers[i]``) when the input is invalid."""
+    field (``instrument``, ``completed_on``, ``answers[i]``) when the input is invalid.
+
+    One response per instrument and day (issue 19): when one is already recorded for
+    ``completed_on`` it is refused (``CONFLICT``, naming ``replace``) unless
+    ``replace_same_day``, which updates that response in place (audited as a change)."""
     check_date("completed_on", completed_on, born_on=patient.date_of_birth)
     if completed_on > timezone.localdate():
         raise refusal(
@@ -404,17 +491,49 @@ def questionnaire_record(
     except QuestionnaireError as error:
         raise refusal(error.field, error.message, code=INVALID) from None
     is_hit6 = isinstance(result, Hit6Result)
+    instrument = Instrument(instrument).value
+    values = {
+        "answers": list(answers),
+        "unscored_answers": unscored_answers or {},
+        "score": result.score,
+        "grade": "" if is_hit6 else result.grade,
+        "band": result.band if is_hit6 else "",
+        "entered_by": actor if getattr(actor, "is_authenticated", False) else None,
+    }
     with transaction.atomic():
+        # The patient's row is the lock: two same-day answers sent at once are not both
+        # stored as new responses.
+        list(Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk"))
+        earlier = questionnaire_answered_on(
+            patient=patient, instrument=instrument, completed_on=completed_on
+        )
+        if earlier is not None and not replace_same_day:
+            raise refusal(
+                "replace",
+                f"{instrument} was already answered for {completed_on.isoformat()} "
+                f"(score {earlier.score}); send it again with replace set to true to "
+                "replace that answer.",
+                code=CONFLICT,
+            )
+        if earlier is not None:
+            old_score = earlier.score
+            for name, value in values.items():
+                setattr(earlier, name, value)
+            earlier.save(update_fields=list(values))
+            audit_record(
+                actor=actor,
+                action=AuditAction.CHANGE,
+                summary=(
+                    f"{instrument} questionnaire of {completed_on.isoformat()} replaced "
+                    f"(score {old_score} to {earlier.score})"
+                ),
+                patient=patient,
+                obj=earlier,
+                request=request,
+            )
+            return earlier
         response = QuestionnaireResponse.objects.create(
-            patient=patient,
-            instrument=Instrument(instrument).value,
-            completed_on=completed_on,
-            answers=list(answers),
-            unscored_answers=unscored_answers or {},
-            score=result.score,
-            grade="" if is_hit6 else result.grade,
-            band=result.band if is_hit6 else "",
-            entered_by=actor if getattr(actor, "is_authenticated", False) else None,
+            patient=patient, instrument=instrument, completed_on=completed_on, **values
         )
         audit_record(
             actor=actor,
@@ -614,13 +733,35 @@ def open_attack(*, patient, now: datetime | None = None) -> Attack | None:
     return latest
 
 
+def recorded_attack(*, patient, started_at: datetime) -> Attack | None:
+    """The attack stored with this start (on the day it started), if any."""
+    started_at = started_at.replace(second=0, microsecond=0)
+    stored = (
+        DiaryDay.objects.filter(patient=patient, date=started_at.date())
+        .values_list("attacks", flat=True)
+        .first()
+    )
+    for attack in attacks_from_json(stored):
+        if attack.started_at == started_at:
+            return attack
+    return None
+
+
 def attack_start(*, patient, actor, at: datetime | None = None, request=None) -> Attack:
     """ "Headache started": record an attack going on from ``at`` (default now, local
-    time) on its day. Refused while another attack is still going on."""
+    time) on its day. Refused while another attack is still going on. Sending the same
+    start again (a phone resending what it queued offline) stores nothing more: the
+    attack already recorded with that start is answered."""
     now = local_now()
     at = (at or now).replace(second=0, microsecond=0)
     with transaction.atomic():
         going = open_attack(patient=patient, now=now)
+        if going is not None and going.started_at == at:
+            return going
+        if going is None:
+            already = recorded_attack(patient=patient, started_at=at)
+            if already is not None:  # started and ended since: the resend changes nothing
+                return already
         if going is not None:
             raise refusal(
                 "started_at",
@@ -646,12 +787,17 @@ def attack_end(
     ended_at: datetime | None = None,
     peak_severity: str = PeakSeverity.none.value,
     medicines: Sequence[AcuteMedicationTaken] = (),
+    started_at: datetime | None = None,
     request=None,
 ) -> Attack:
     """ "Headache ended": complete the attack going on, with its worst pain and the
     medicines taken for it. The attack is kept on every day it touched, and each of
     those days is classified again from its attacks; the medicines count on the day the
-    attack started (for overuse, one acute-medicine day)."""
+    attack started (for overuse, one acute-medicine day).
+
+    ``started_at`` names the attack being ended (a phone that queued the end offline
+    sends it): an attack with that start that has already ended is answered as it is,
+    so a resent end stores nothing twice."""
     now = local_now()
     ended_at = (ended_at or now).replace(second=0, microsecond=0)
     try:
@@ -662,6 +808,17 @@ def attack_end(
         ) from None
     with transaction.atomic():
         going = open_attack(patient=patient, now=now)
+        if started_at is not None:
+            started_at = started_at.replace(second=0, microsecond=0)
+            if going is None or going.started_at != started_at:
+                already = recorded_attack(patient=patient, started_at=started_at)
+                if already is not None and already.ended_at is not None:
+                    return already
+                raise refusal(
+                    "started_at",
+                    f"No attack started at {started_at:%A %-d %B, %H:%M} is going on to end.",
+                    code=INVALID,
+                )
         if going is None:
             raise refusal("ended_at", "No attack is going on to end.", code=INVALID)
         ended = Attack(started_at=going.started_at, ended_at=ended_at, peak_severity=peak)

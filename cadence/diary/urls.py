@@ -12,6 +12,7 @@ urlpatterns = [
     path("cycle/", views.cycle_preference, name="cycle-preference"),
     path("export.csv", views.diary_export_csv, name="export-csv"),
     path("summary/", views.diary_summary, name="summary"),
+    path("medicines/", views.my_medicines, name="medicines"),
     path("questionnaires/", views.questionnaire_list, name="questionnaire-list"),
     path("questionnaires/midas/", views.midas_new, name="midas-new"),
     path("questionnaires/hit-6/", views.hit6_new, name="hit6-new"),

@@ -24,16 +24,19 @@ from cadence.diary import selectors, services
 from cadence.diary.calendar import backfill_window, missing_days, needs_reminder
 from cadence.diary.export import diary_csv_rows
 from cadence.diary.forms import (
+    DRUG_CLASS_LABELS,
     AlertAcknowledgeForm,
     AttackEndForm,
     DiaryDayForm,
     Hit6Form,
     MidasForm,
     NoHeadacheForm,
+    PreventiveMedicineForm,
     SideEffectForm,
 )
 from cadence.diary.models import SideEffectReport
 from cadence.diary.painmap import heat_map_svg, outline_svg, region_targets
+from cadence.patients import services as patient_services
 from cadence.patients.access import patient_for_user
 from cadence.rules.pain_regions import PAIN_MAP_DAYS, PAIN_REGION_LABELS
 from cadence.rules.sites import SITE_CATALOGUE
@@ -159,7 +162,8 @@ def _diary_page(request, patient, *, template: str, self_url: str):
             "region_targets": region_targets(),
             "head_outline": mark_safe(outline_svg()),  # noqa: S308 (every text escaped)
             "open_attack": services.open_attack(patient=patient),
-            "attack_form": AttackEndForm(usual_medicines=usual),
+            # Its own ids: the day's form below has fields of the same names.
+            "attack_form": AttackEndForm(usual_medicines=usual, auto_id="attack_%s"),
             "track_cycle": track_cycle,
             "preventives": selectors.current_preventives(patient=patient, today=today),
         },
@@ -206,6 +210,7 @@ def questionnaire_list(request):
 def _questionnaire_page(request, *, form_class, instrument: str, title: str):
     patient = _own_patient(request)
     form = form_class(request.POST or None)
+    same_day_question = ""
     if request.method == "POST" and form.is_valid():
         try:
             response = services.questionnaire_record(
@@ -214,21 +219,41 @@ def _questionnaire_page(request, *, form_class, instrument: str, title: str):
                 completed_on=form.cleaned_data["completed_on"],
                 answers=form.answers(),
                 unscored_answers=getattr(form, "unscored_answers", dict)(),
+                replace_same_day=form.cleaned_data["replace"],
                 actor=request.user,
                 request=request,
             )
         except ValidationError as error:
-            add_validation_errors(form, error)
+            earlier = _answered_same_day(error, patient, instrument, form)
+            if earlier is not None:
+                # Nothing saved: ask before the earlier answer of that day is replaced.
+                same_day_question = services.same_day_question(earlier)
+            else:
+                add_validation_errors(form, error)
         else:
             label = response.grade and f"grade {response.grade}" or f"{response.band} impact"
             messages.success(request, f"{instrument} saved: score {response.score} ({label}).")
             return redirect("diary:questionnaire-list")
-    status = 422 if request.method == "POST" else 200
+    status = (409 if same_day_question else 422) if request.method == "POST" else 200
     return render(
         request,
         "diary/questionnaire_form.html",
-        {"form": form, "title": title, "instrument": instrument},
+        {
+            "form": form,
+            "title": title,
+            "instrument": instrument,
+            "same_day_question": same_day_question,
+        },
         status=status,
+    )
+
+
+def _answered_same_day(error: ValidationError, patient, instrument: str, form):
+    """The earlier response of the day when ``error`` is the same-day refusal, else None."""
+    if "replace" not in getattr(error, "error_dict", {}):
+        return None
+    return services.questionnaire_answered_on(
+        patient=patient, instrument=instrument, completed_on=form.cleaned_data["completed_on"]
     )
 
 
@@ -513,4 +538,42 @@ def diary_summary(request):
             ],
             "usual": selectors.usual_medicines(patient=patient, today=today),
         },
+    )
+
+
+@roles_required(Role.PATIENT)
+@require_http_methods(["GET", "POST"])
+def my_medicines(request):
+    """The patient's medicines: preventive ones (taken regularly, CGRP antibodies and
+    gepants included) apart from the acute ones of the diary; and adding a preventive
+    medicine they take, for the clinic to confirm."""
+    patient = _own_patient(request)
+    today = timezone.localdate()
+    form = PreventiveMedicineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            trial = patient_services.preventive_medicine_report(
+                actor=request.user, patient=patient, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{trial.drug} added to your preventive medicines. The clinic will confirm it.",
+            )
+            return redirect("diary:medicines")
+    audit_view(request, patient=patient, summary="Own medicines viewed")
+    return render(
+        request,
+        "diary/medicines.html",
+        {
+            "form": form,
+            "preventives": selectors.current_preventives(patient=patient, today=today),
+            "acute": [
+                (name, DRUG_CLASS_LABELS.get(drug_class, drug_class))
+                for name, drug_class in selectors.usual_medicines(patient=patient, today=today)
+            ],
+        },
+        status=422 if request.method == "POST" else 200,
     )

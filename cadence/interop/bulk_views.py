@@ -30,8 +30,8 @@ BULK_ROLES = frozenset({Role.CLINICIAN})
 RETRY_AFTER_SECONDS = 5
 
 
-#: Token scopes that allow a bulk export, where tokens carry a scope (issue 21).
-EXPORT_SCOPES = frozenset({"export", "read"})
+#: Token scopes that allow a bulk export (issue 21): the export scope and full access.
+EXPORT_SCOPES = frozenset({"export", "full"})
 _SCOPE_FIELDS = ("scope", "scopes")
 
 

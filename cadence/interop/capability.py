@@ -30,6 +30,8 @@ def code_system_tables() -> dict[str, tuple[str, dict[str, str]]]:
             "Side effects after a session",
             {str(k): v for k, v in SIDE_EFFECT_LABELS.items()},
         ),
+        "responder-rule": ("The payer profile's responder rule", c.RESPONDER_RULE_CODES),
+        "response-status": ("Response to treatment", c.RESPONSE_STATUS_CODES),
     }
 
 

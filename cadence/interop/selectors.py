@@ -28,12 +28,26 @@ DIARY_CHUNK = 500
 
 # ------------------------------------------------------------------------ outcomes
 def period_resources(patient, *, as_of: date | None = None) -> Iterator[dict]:
-    """The baseline and follow-up 28-day periods as Observations (outcomes' answer)."""
+    """The baseline and follow-up 28-day periods as Observations, then the course
+    response and the 24-week review (outcomes' answer: the patient's payer-profile rule,
+    decided on exact values)."""
     summary = outcome_summary_for(patient, today=as_of)
     if summary.baseline is not None:
         yield m.period_resource(summary.baseline, patient_id=patient.pk, baseline=True)
     for period in summary.periods:
         yield m.period_resource(period, patient_id=patient.pk, baseline=False)
+    if summary.session_dates:
+        yield from response_resources(summary)
+
+
+def response_resources(summary) -> Iterator[dict]:
+    """The course response and the 24-week review Observations of ``summary`` (a
+    ``PatientOutcomes``)."""
+    patient_id = summary.patient.pk
+    yield m.response_resource(summary.response, summary.baseline, patient_id=patient_id)
+    yield m.response_resource(
+        summary.week_24_response, summary.baseline, patient_id=patient_id, review=True
+    )
 
 
 # ------------------------------------------------------------------------ per type
@@ -98,6 +112,7 @@ def administration_resources(procedure, *, patient_id: int, injections=None) -> 
     injections = _injections(procedure) if injections is None else injections
     vials = _vials(procedure)
     if injections:
+        by_pk = {vial.pk: vial for vial in vials}
         for injection in injections:
             yield m.medication_administration_resource(
                 resource_id=f"injection-{injection.pk}",
@@ -106,6 +121,7 @@ def administration_resources(procedure, *, patient_id: int, injections=None) -> 
                 units=injection.units,
                 site_code=injection.site.code,
                 vials=vials,
+                vial=by_pk.get(injection.vial_id),
             )
     else:
         yield m.medication_administration_resource(
@@ -223,6 +239,8 @@ def resource_read(user, resource_type: str, resource_id: str) -> tuple[dict, obj
         return m.patient_resource(patient), patient
     if resource_type == "Observation" and resource_id.startswith("period-"):
         return _period_read(user, resource_id)
+    if resource_type == "Observation" and resource_id.startswith("response-"):
+        return _response_read(user, resource_id)
     prefixes = _READABLE.get(resource_type)
     if prefixes is None:
         raise Http404("No such resource type.")
@@ -281,6 +299,18 @@ def _period_read(user, resource_id: str) -> tuple[dict, object]:
         raise Http404("No such resource.")
     patient = patient_for_user(user, parts[1], clinical=True)
     for resource in period_resources(patient):
+        if resource["id"] == resource_id:
+            return resource, patient
+    raise Http404("No such resource.")
+
+
+def _response_read(user, resource_id: str) -> tuple[dict, object]:
+    parts = resource_id.split("-", 2)
+    if len(parts) < 2 or not parts[1].isdigit() or parts[2:] not in ([], ["week-24"]):
+        raise Http404("No such resource.")
+    patient = patient_for_user(user, parts[1], clinical=True)
+    summary = outcome_summary_for(patient)
+    for resource in response_resources(summary) if summary.session_dates else ():
         if resource["id"] == resource_id:
             return resource, patient
     raise Http404("No such resource.")

@@ -290,16 +290,7 @@ def _procedure(item, patient, actor, request) -> EntryResult:
         signed_at=timezone.now(),
         notes=notes,
     )
-    sites = {
-        s.code: s for s in InjectionSite.objects.filter(code__in=[c for c, _ in item.injections])
-    }
-    if item.injections and all(code in sites for code, _ in item.injections):
-        ProcedureInjection.objects.bulk_create(
-            [
-                ProcedureInjection(procedure=procedure, site=sites[code], units=units)
-                for code, units in item.injections
-            ]
-        )
+    first_of_lot: dict[str, ProcedureVial] = {}
     for vial in item.vials:
         lot = VialLot.objects.filter(lot_number=vial.lot_number).first()
         if lot is None:
@@ -311,12 +302,31 @@ def _procedure(item, patient, actor, request) -> EntryResult:
                 quantity_received=0,
                 quantity_remaining=0,
             )
-        ProcedureVial.objects.create(
+        opened = ProcedureVial.objects.create(
             procedure=procedure,
             lot=lot,
             lot_number=vial.lot_number,
             size_units=vial.size_units,
             expires_on=vial.expires_on,
+        )
+        first_of_lot.setdefault(opened.lot_number, opened)
+    # Each injection linked to the vial it came from: the lot sent for it, else the
+    # session's only lot (issue 17).
+    single = next(iter(first_of_lot.values())) if len(first_of_lot) == 1 else None
+    sites = {
+        s.code: s for s in InjectionSite.objects.filter(code__in=[c for c, _ in item.injections])
+    }
+    if item.injections and all(code in sites for code, _ in item.injections):
+        ProcedureInjection.objects.bulk_create(
+            [
+                ProcedureInjection(
+                    procedure=procedure,
+                    site=sites[code],
+                    units=units,
+                    vial=first_of_lot.get(item.injection_lots.get(code, ""), single),
+                )
+                for code, units in item.injections
+            ]
         )
     audit_record(
         actor=actor,

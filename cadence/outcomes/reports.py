@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 
 from cadence.outcomes import charts, selectors
 from cadence.outcomes.selectors import PatientOutcomes
+from cadence.patients.selectors import payer_member_id_for
 
 REPORTS = {
     "progress": ("outcomes/pdf/progress_report.html", "Patient progress report"),
@@ -61,7 +62,12 @@ def period_rows(outcome: PatientOutcomes) -> list[dict]:
                 "dates": f"{_day(period.start)} – {_day(period.end)}",
                 "running": not period.complete,
                 "days_recorded": period.days_recorded,
-                "values": [_one_decimal(getattr(period, name)) for name in _PERIOD_COLUMNS]
+                # A recorded historical baseline has headache (and perhaps migraine)
+                # days only: the other columns say so.
+                "values": [
+                    "not recorded" if value is None else _one_decimal(value)
+                    for value in (getattr(period, name) for name in _PERIOD_COLUMNS)
+                ]
                 if enough
                 else None,
             }
@@ -112,6 +118,13 @@ def outcome_context(outcome: PatientOutcomes) -> dict:
             "hit6-chart",
         ),
         "clinic_name": settings.CLINIC_NAME,
+        # The letterhead of letters and packets (issue 19).
+        "clinic_address_lines": [
+            line.strip()
+            for line in getattr(settings, "CADENCE_CLINIC_ADDRESS", "").split("|")
+            if line.strip()
+        ],
+        "clinic_phone": getattr(settings, "CADENCE_CLINIC_PHONE", ""),
     }
 
 
@@ -157,6 +170,10 @@ def report_context(outcome: PatientOutcomes, user) -> dict:
             "diagnosis": selectors.diagnosis_for(patient),
             "preventive_trials": selectors.preventive_trials_for(patient),
             "signed_by": getattr(user, "display_name", "") or user.get_username(),
+            # The signature block (name, credentials, NPI) and the packet's member ID
+            # (issue 19).
+            "signer": user,
+            "payer_member": payer_member_id_for(patient),
         }
     )
     return context

@@ -15,8 +15,10 @@ from cadence.accounts.access import roles_required
 from cadence.accounts.roles import CLINICAL_ROLES, DASHBOARD_ROLES, Role
 from cadence.accounts.validation import add_validation_errors
 from cadence.audit.services import audit_view
+from cadence.diary import selectors as diary_selectors
 from cadence.outcomes import reports, selectors
 from cadence.outcomes.forms import CourseReviewDecisionForm
+from cadence.outcomes.report_sections import progress_sections, report_sections
 from cadence.outcomes.services import (
     course_review_decision_record,
     outcome_report_export,
@@ -41,7 +43,7 @@ def patient_list(request):
 def patient_detail(request, patient_id: int):
     """THE clinician patient page: summary, alerts, charts, periods, effect curves."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
-    outcome = selectors.patient_outcomes(patient)
+    outcome = selectors.patient_outcomes(patient, with_year=True)
     outcome_view_record(
         actor=request.user, patient=patient, summary="Viewed outcomes page", request=request
     )
@@ -61,9 +63,21 @@ def patient_detail(request, patient_id: int):
             "next_appointment": selectors.next_appointment(patient),
             # Sessions on an override of the clinical gate (issue 15), marked on the page.
             "outside_protocol_sessions": treatment_selectors.outside_protocol_sessions_for(patient),
+            "year": _year_at_a_glance(outcome),
         }
     )
     return render(request, "outcomes/patient_detail.html", context)
+
+
+def _year_at_a_glance(outcome):
+    """The diary's year at a glance from what ``patient_outcomes(with_year=True)`` read
+    already: its days (in the query of questionnaires and alerts) and session dates."""
+    return diary_selectors.year_weeks(
+        patient=outcome.patient,
+        today=outcome.today,
+        sessions=outcome.session_dates,
+        days=outcome.year_days,
+    )
 
 
 def _report(request, patient_id: int, kind: str) -> HttpResponse:
@@ -170,11 +184,20 @@ def my_progress(request):
     if not request.user.patient_id:
         raise Http404("No patient record is linked to this account.")
     patient = patient_for_user(request.user, request.user.patient_id, clinical=True)
-    outcome = selectors.patient_outcomes(patient)
+    outcome = selectors.patient_outcomes(patient, with_year=True)
     outcome_view_record(
         actor=request.user, patient=patient, summary="Viewed own progress", request=request
     )
-    return render(request, "outcomes/my_progress.html", reports.outcome_context(outcome))
+    context = reports.outcome_context(outcome)
+    context["year"] = _year_at_a_glance(outcome)
+    # A booked session is shown instead of the due date; a due date already passed is
+    # never shown bare (issue 19).
+    context["booked_treatment"] = selectors.next_booked_treatment(patient)
+    next_due = outcome.schedule.next_due
+    context["treatment_overdue"] = next_due is not None and next_due < outcome.today
+    # Sections of the apps above outcomes (surgery), registered in their ready().
+    context["sections"] = progress_sections(patient=patient, today=outcome.today)
+    return render(request, "outcomes/my_progress.html", context)
 
 
 @roles_required(DASHBOARD_ROLES)
@@ -192,5 +215,7 @@ def dashboard(request):
             "worklists": scheduling_selectors.worklists(report.today),
             "worklists_url": reverse("scheduling:worklists"),
             "side_effect_window_weeks": selectors.SIDE_EFFECT_WINDOW_WEEKS,
+            # Sections of the apps above outcomes (surgery), registered in their ready().
+            "sections": report_sections(today=report.today),
         },
     )

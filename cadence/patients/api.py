@@ -35,7 +35,10 @@ def patient_out(patient: Patient, *, clinical: bool) -> dict:
         "email": patient.email,
         "phone": patient.phone,
         "referring_clinician": patient.referring_clinician,
+        "referrer_practice": patient.referrer_practice,
+        "referrer_address": patient.referrer_address,
         "payer_profile": selectors.payer_profile_for(patient).name,
+        "payer_member_id": patient.payer_member_id,
     }
     if not clinical:
         return record

@@ -28,9 +28,16 @@ class PatientForm(forms.ModelForm):
             "email",
             "phone",
             "referring_clinician",
+            "referrer_practice",
+            "referrer_address",
             "payer_profile",
+            "payer_member_id",
         ]
-        widgets = {"date_of_birth": DATE_INPUT, "phone": forms.TextInput(attrs={"type": "tel"})}
+        widgets = {
+            "date_of_birth": DATE_INPUT,
+            "phone": forms.TextInput(attrs={"type": "tel"}),
+            "referrer_address": forms.Textarea(attrs={"rows": 3}),
+        }
         help_texts = {
             "phone": "With area code; numbers without a country code are read as US numbers."
         }

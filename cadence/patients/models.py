@@ -51,6 +51,11 @@ class PayerProfile(models.Model):
         default=StoppingRules.us_responder.value,
         help_text="The rule set of the 24-week course review.",
     )
+    requires_member_id = models.BooleanField(
+        "requires member ID",
+        default=False,
+        help_text="Tick when this payer asks for the patient's member ID on its packets.",
+    )
     is_default = models.BooleanField(default=False)
 
     class Meta:
@@ -88,8 +93,31 @@ class Patient(models.Model):
     sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=32, blank=True)
+    # The referrer, to whom the progress letter is addressed (issue 19). The name is the
+    # field records always had (older records may hold name and practice in it).
     referring_clinician = models.CharField(
-        max_length=200, blank=True, help_text="Who referred the patient (name and practice)."
+        "referrer's name",
+        max_length=200,
+        blank=True,
+        help_text="The referring clinician's name, as the letter is addressed: Dr Mara Quill.",
+    )
+    referrer_practice = models.CharField(
+        "referrer's practice",
+        max_length=200,
+        blank=True,
+        help_text="The practice or hospital of the referring clinician.",
+    )
+    referrer_address = models.TextField(
+        "referrer's address",
+        max_length=500,
+        blank=True,
+        help_text="The postal address of the referrer, one line per line of the envelope.",
+    )
+    payer_member_id = models.CharField(
+        "payer member ID",
+        max_length=64,
+        blank=True,
+        help_text="The patient's member ID with their payer (printed on the payer packet).",
     )
     payer_profile = models.ForeignKey(
         PayerProfile,
@@ -112,6 +140,10 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def referrer_address_lines(self) -> list[str]:
+        return [line.strip() for line in self.referrer_address.splitlines() if line.strip()]
 
     def age_on(self, on) -> int:
         years = on.year - self.date_of_birth.year
@@ -285,6 +317,17 @@ class PreventiveTrial(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    #: Entered by the patient (issue 18: "a preventive medicine I take"); it counts for
+    #: candidacy only once a clinician has confirmed it (``confirmed_at``).
+    reported_by_patient = models.BooleanField(
+        default=False, help_text="Entered by the patient, to be confirmed by the clinic."
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a clinician confirmed a patient-reported medicine."
+    )
 
     class Meta:
         ordering = ["patient_id", "start", "id"]
@@ -297,6 +340,11 @@ class PreventiveTrial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.drug} ({self.get_outcome_display()})"
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        """Entered by the patient and not yet confirmed by a clinician."""
+        return self.reported_by_patient and self.confirmed_at is None
 
 
 class HistoricalBaseline(models.Model):

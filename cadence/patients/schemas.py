@@ -2,11 +2,12 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import WithJsonSchema, field_validator
 
+from cadence.accounts.validation import bounded_integer
 from cadence.patients.contact import check_email, normalise_phone
 from cadence.patients.selectors import trial_adequacy_for
 
@@ -33,6 +34,10 @@ class PatientIn(Schema):
     email: str = ""
     phone: str = ""
     referring_clinician: str = ""
+    # Optional since API 1.x (issue 19): the referrer's practice and address, the member ID.
+    referrer_practice: str = Field("", max_length=200)
+    referrer_address: str = Field("", max_length=500)
+    payer_member_id: str = Field("", max_length=64)
 
     @field_validator("first_name", "last_name")
     @classmethod
@@ -85,9 +90,9 @@ class MedicalHistoryIn(Schema):
     swallowing_or_breathing_difficulty: AnswerValue | None = None
     pregnant_or_breastfeeding: AnswerValue | None = None
     medication_overuse: AnswerValue | None = None
-    headache_days_per_month: int | None = Field(None, ge=0, le=31)
-    migraine_days_per_month: int | None = Field(None, ge=0, le=31)
-    months_with_pattern: int | None = Field(None, ge=0, le=1200)
+    headache_days_per_month: bounded_integer(ge=0, le=31) | None = None
+    migraine_days_per_month: bounded_integer(ge=0, le=31) | None = None
+    months_with_pattern: bounded_integer(ge=0, le=1200) | None = None
     preventive_history_taken: bool | None = None
 
 
@@ -118,6 +123,42 @@ class DiagnosisCreatedOut(DiagnosisOut):
     id: int
 
 
+#: Days per 28 (0 to 28 in 0.1 steps) and a daily dose in mg (above 0, below 100,000, in
+#: 0.01 steps), as JSON numbers or strings: documented as exactly what is accepted.
+BaselineDays = Annotated[
+    Decimal,
+    Field(ge=0, le=28, max_digits=3, decimal_places=1),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 28, "multipleOf": 0.1},
+                {"type": "string", "pattern": r"^(?:(?:1?[0-9]|2[0-7])(?:\.[0-9])?|28(?:\.0)?)$"},
+            ]
+        }
+    ),
+]
+DailyDoseMg = Annotated[
+    Decimal,
+    Field(gt=0, max_digits=7, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": 99999.99,
+                    "multipleOf": 0.01,
+                },
+                {
+                    "type": "string",
+                    "pattern": r"^(?:[1-9][0-9]{0,4}(?:\.[0-9]{1,2})?|0\.(?:0[1-9]|[1-9][0-9]?))$",
+                },
+            ]
+        }
+    ),
+]
+
+
 class PreventiveTrialIn(Schema):
     drug: str
     drug_class: DrugClassValue
@@ -127,7 +168,7 @@ class PreventiveTrialIn(Schema):
     outcome: OutcomeValue
     #: Optional (version 1.1 addition): the highest daily dose in mg, and how many weeks it
     #: was taken when the dates do not say. Payers check an adequate trial.
-    daily_dose_mg: Decimal | None = Field(None, gt=0, max_digits=7, decimal_places=2)
+    daily_dose_mg: DailyDoseMg | None = None
     duration_weeks: int | None = Field(None, ge=1, le=1000)
 
 
@@ -145,6 +186,14 @@ class PreventiveTrialOut(Schema):
     #: ``dose_not_checked`` or ``not_applicable`` (cadence.rules.preventives).
     adequacy: str = ""
     adequacy_detail: str = ""
+    reported_by_patient: bool = Field(
+        False,
+        description="Entered by the patient (issue 18); counts for candidacy only once "
+        "a clinician confirmed it (`confirmed_at`).",
+    )
+    confirmed_at: datetime | None = Field(
+        None, description="When a clinician confirmed a patient-reported medicine."
+    )
 
     @staticmethod
     def resolve_adequacy(obj) -> str:
@@ -158,8 +207,8 @@ class PreventiveTrialOut(Schema):
 class HistoricalBaselineIn(Schema):
     """A patient transferring in: the baseline before treatment elsewhere."""
 
-    headache_days: Decimal = Field(..., ge=0, le=28, max_digits=3, decimal_places=1)
-    migraine_days: Decimal | None = Field(None, ge=0, le=28, max_digits=3, decimal_places=1)
+    headache_days: BaselineDays
+    migraine_days: BaselineDays | None = None
     source: str = Field(..., max_length=200)
     recorded_on: date
 
@@ -211,7 +260,10 @@ class PatientOut(Schema):
     email: str
     phone: str
     referring_clinician: str
+    referrer_practice: str = ""
+    referrer_address: str = ""
     payer_profile: str
+    payer_member_id: str = ""
     history: HistoryOut | None = None
     diagnosis: DiagnosisOut | None = None
     preventive_trials: list[PreventiveTrialOut] | None = None

@@ -45,6 +45,33 @@ def payer_profile_for(patient) -> PayerRules:
     return profile.as_rules() if profile is not None else DEFAULT_PAYER_PROFILE
 
 
+@dataclass(frozen=True)
+class PayerMemberId:
+    """The patient's member ID as a payer packet prints it (issue 19)."""
+
+    payer: str
+    member_id: str
+    required: bool
+
+    @property
+    def missing(self) -> bool:
+        """The payer asks for a member ID and the record has none."""
+        return self.required and not self.member_id
+
+
+def payer_member_id_for(patient) -> PayerMemberId:
+    """The member ID and whether the patient's payer profile (their own, else the
+    clinic's default) asks for it."""
+    profile = patient.payer_profile if getattr(patient, "payer_profile_id", None) else None
+    if profile is None:
+        profile = default_payer_profile()
+    return PayerMemberId(
+        payer=profile.name if profile is not None else DEFAULT_PAYER_PROFILE.name,
+        member_id=patient.payer_member_id.strip(),
+        required=bool(profile is not None and profile.requires_member_id),
+    )
+
+
 def patient_search(
     *, query: str = "", queryset: QuerySet[Patient] | None = None
 ) -> QuerySet[Patient]:
@@ -76,6 +103,21 @@ def latest_decision(patient: Patient) -> CandidacyDecision | None:
 
 def preventive_trials_for(patient: Patient) -> QuerySet[PreventiveTrial]:
     return PreventiveTrial.objects.filter(patient=patient).order_by("start", "id")
+
+
+def confirmed_preventive_trials_for(patient: Patient) -> QuerySet[PreventiveTrial]:
+    """The trials the clinic stands behind: recorded by the clinic, or entered by the
+    patient and confirmed by a clinician (candidacy counts only these)."""
+    return preventive_trials_for(patient).filter(
+        Q(reported_by_patient=False) | Q(confirmed_at__isnull=False)
+    )
+
+
+def preventive_medicines_awaiting_confirmation(patient: Patient) -> QuerySet[PreventiveTrial]:
+    """Preventive medicines the patient entered that no clinician has confirmed yet."""
+    return preventive_trials_for(patient).filter(
+        reported_by_patient=True, confirmed_at__isnull=True
+    )
 
 
 def historical_baseline_for(patient: Patient) -> HistoricalBaseline | None:

@@ -22,7 +22,9 @@ from cadence.patients.models import (
     HistoricalBaseline,
     MedicalHistory,
     Patient,
+    PreventiveClass,
     PreventiveTrial,
+    TrialOutcome,
 )
 from cadence.rules.candidacy import ICD10_CHRONIC_MIGRAINE_CODES, normalise_icd10
 from cadence.rules.gate import HISTORY_QUESTIONS, GateFacts, clean_reason, decision_gate
@@ -35,7 +37,10 @@ DEMOGRAPHIC_FIELDS = (
     "email",
     "phone",
     "referring_clinician",
+    "referrer_practice",
+    "referrer_address",
     "payer_profile",
+    "payer_member_id",
 )
 HISTORY_FIELDS = (
     "headache_days_per_month",
@@ -73,6 +78,9 @@ def patient_create(
     email: str = "",
     phone: str = "",
     referring_clinician: str = "",
+    referrer_practice: str = "",
+    referrer_address: str = "",
+    payer_member_id: str = "",
     request=None,
 ) -> Patient:
     """Create a patient record (demographics)."""
@@ -86,6 +94,9 @@ def patient_create(
             email=email.strip(),
             phone=phone.strip(),
             referring_clinician=referring_clinician.strip(),
+            referrer_practice=referrer_practice.strip(),
+            referrer_address=referrer_address.strip(),
+            payer_member_id=payer_member_id.strip(),
         )
         audit_record(
             actor=actor,
@@ -264,6 +275,91 @@ def preventive_trial_add(
             action=AuditAction.CREATE,
             summary=f"Added preventive trial {trial.drug}",
             patient=patient,
+            obj=trial,
+            request=request,
+        )
+    return trial
+
+
+#: Longest name of a medicine the patient enters.
+PATIENT_MEDICINE_NAME_MAX_LENGTH = 100
+
+
+def preventive_medicine_report(
+    *,
+    actor,
+    patient: Patient,
+    drug: str,
+    drug_class: str,
+    start: date,
+    dose: str = "",
+    request=None,
+) -> PreventiveTrial:
+    """The patient adds a preventive medicine they take now (issue 18). It is stored as
+    an ongoing trial "entered by the patient": shown to the clinic to confirm, and not
+    counted for candidacy until a clinician confirms it (``preventive_trial_confirm``)."""
+    name = (drug or "").strip()
+    problems = []
+    if not name:
+        problems.append(("drug", "Name the medicine.", "required"))
+    elif len(name) > PATIENT_MEDICINE_NAME_MAX_LENGTH:
+        problems.append(
+            (
+                "drug",
+                f"A medicine name can be at most {PATIENT_MEDICINE_NAME_MAX_LENGTH} characters.",
+                "invalid",
+            )
+        )
+    if drug_class not in PreventiveClass.values:
+        problems.append(("drug_class", "Choose what kind of medicine it is.", "invalid"))
+    if start > timezone.localdate():
+        problems.append(("start", "The start date cannot be in the future.", "invalid"))
+    if problems:
+        raise refusals(problems)
+    with transaction.atomic():
+        trial = PreventiveTrial.objects.create(
+            patient=patient,
+            drug=name,
+            drug_class=drug_class,
+            start=start,
+            end=None,
+            outcome=TrialOutcome.ONGOING,
+            dose=(dose or "").strip()[:100],
+            recorded_by=actor,
+            reported_by_patient=True,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            summary=f"Preventive medicine {trial.drug} entered by the patient (to be confirmed)",
+            patient=patient,
+            obj=trial,
+            request=request,
+        )
+    return trial
+
+
+def preventive_trial_confirm(*, actor, trial: PreventiveTrial, request=None) -> PreventiveTrial:
+    """A clinician confirms a preventive medicine the patient entered: from then on it
+    counts like one the clinic recorded (candidacy included)."""
+    with transaction.atomic():
+        trial = PreventiveTrial.objects.select_for_update().get(pk=trial.pk)
+        if not trial.reported_by_patient:
+            raise refusal(
+                "trial",
+                "This medicine was recorded by the clinic; there is nothing to confirm.",
+                code="invalid",
+            )
+        if trial.confirmed_at is not None:
+            return trial  # confirmed already: confirming again changes nothing
+        trial.confirmed_by = actor
+        trial.confirmed_at = timezone.now()
+        trial.save(update_fields=["confirmed_by", "confirmed_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            summary=f"Confirmed the patient-reported preventive medicine {trial.drug}",
+            patient=trial.patient,
             obj=trial,
             request=request,
         )

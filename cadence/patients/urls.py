@@ -21,4 +21,9 @@ urlpatterns = [
         views.preventive_trial_create,
         name="preventive-trial-create",
     ),
+    path(
+        "<int:patient_id>/preventive-trials/<int:trial_id>/confirm/",
+        views.preventive_trial_confirm,
+        name="preventive-trial-confirm",
+    ),
 ]

@@ -7,11 +7,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from cadence.accounts.access import roles_required
-from cadence.accounts.roles import CARE_TEAM_ROLES, CLINICAL_ROLES
+from cadence.accounts.roles import CARE_TEAM_ROLES, CLINICAL_ROLES, PRESCRIBER_ROLES
 from cadence.accounts.validation import add_validation_errors
 from cadence.audit.services import audit_view
 from cadence.patients import selectors, services
@@ -23,7 +24,7 @@ from cadence.patients.forms import (
     PatientForm,
     PreventiveTrialForm,
 )
-from cadence.patients.models import CHECKLIST_FIELDS, Patient
+from cadence.patients.models import CHECKLIST_FIELDS, Patient, PreventiveTrial
 
 
 def _save_patient_form(request, form, save, *, success: str) -> bool:
@@ -70,6 +71,9 @@ def patient_create(request):
                         "email",
                         "phone",
                         "referring_clinician",
+                        "referrer_practice",
+                        "referrer_address",
+                        "payer_member_id",
                     )
                 },
             )
@@ -98,6 +102,7 @@ def patient_record(request, patient_id: int):
         "clinical": clinical,
         "age": patient.age_on(timezone.localdate()),
         "payer_profile": selectors.payer_profile_for(patient),
+        "payer_member": selectors.payer_member_id_for(patient),
     }
     if clinical:
         history = selectors.history_for(patient)
@@ -193,6 +198,23 @@ def preventive_trial_create(request, patient_id: int):
             "trials": selectors.preventive_trial_lines(patient, today=timezone.localdate()),
         },
     )
+
+
+@roles_required(PRESCRIBER_ROLES)
+@require_POST
+def preventive_trial_confirm(request, patient_id: int, trial_id: int):
+    """A clinician confirms a preventive medicine the patient entered (issue 18)."""
+    patient = patient_for_user(request.user, patient_id, clinical=True, write=True)
+    trial = get_object_or_404(PreventiveTrial, pk=trial_id, patient=patient)
+    try:
+        services.preventive_trial_confirm(actor=request.user, trial=trial, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"{trial.drug} confirmed: it now counts like a medicine the clinic recorded."
+        )
+    return redirect("patients:patient-record", patient_id=patient.pk)
 
 
 @roles_required(CLINICAL_ROLES)

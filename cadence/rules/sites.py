@@ -7,9 +7,10 @@ procedure notes and the API:
   ``procerus_midline_1``, ``frontalis_right_2``, ``temporalis_left_4``,
   ``trapezius_right_3``);
 - follow-the-pain (FTP) sites: ``{muscle}_{side}_ftp_{n}`` (``temporalis_left_ftp_1``,
-  ``trapezius_right_ftp_2``): temporalis, occipitalis and trapezius 2 per side = 12
-  sites of 5 U, of which a plan may use at most 8 (the caps are per muscle, not per side:
-  both temporalis extras may sit on the painful side; clinic-reference.md section 7).
+  ``trapezius_right_ftp_4``): temporalis and occipitalis 2 per side, trapezius 4 per
+  side = 16 sites of 5 U, of which a plan may use at most 8 (the caps are per muscle, not
+  per side: each muscle's extras may all sit on the painful side -- both temporalis, both
+  occipitalis, all four trapezius; clinic-reference.md section 7).
 
 Head-map coordinates: ``view`` is one of ``front`` (the face, seen from in front, so the
 patient's right is on the viewer's left, x < 50), ``left`` / ``right`` (profiles; the face
@@ -22,7 +23,7 @@ Units are :class:`decimal.Decimal` throughout (2.5 U doses exist).
 Public API
 ----------
 - ``Muscle``, ``Side`` (StrEnums), ``InjectionSiteSpec``, ``TriggerArea``
-- ``PREEMPT_SITES`` (31), ``FOLLOW_THE_PAIN_SITES`` (12), ``ALL_SITES``,
+- ``PREEMPT_SITES`` (31), ``FOLLOW_THE_PAIN_SITES`` (16), ``ALL_SITES``,
   ``SITE_CATALOGUE`` (code -> spec), ``TRIGGER_AREAS`` (code -> TriggerArea)
 - ``get_site(code) -> InjectionSiteSpec`` (KeyError if unknown)
 - ``sites_for_muscle(muscle, *, follow_the_pain=None) -> tuple[InjectionSiteSpec, ...]``
@@ -218,13 +219,13 @@ _FIXED_LAYOUT: dict[Muscle, tuple[View, tuple[tuple[float, float], ...]]] = {
     Muscle.cervical_paraspinal: ("back", ((45.0, 58.0), (44.0, 66.0))),
     Muscle.trapezius: ("back", ((32.0, 76.0), (22.0, 80.0), (12.0, 84.0))),
 }
-# Two temporalis and two occipitalis FTP sites per side, so that both extras of a muscle
-# may follow the pain to the same side (clinic-reference.md section 7); the caps are per
-# muscle (FTP_SITE_CAPS), not per side.
+# As many FTP sites per side as the muscle's cap (two temporalis, two occipitalis, four
+# trapezius), so that all of a muscle's extras may follow the pain to the same side
+# (clinic-reference.md section 7); the caps are per muscle (FTP_SITE_CAPS), not per side.
 _FTP_LAYOUT: dict[Muscle, tuple[View, tuple[tuple[float, float], ...]]] = {
     Muscle.temporalis: ("left", ((50.0, 46.0), (62.0, 44.0))),
     Muscle.occipitalis: ("back", ((26.0, 30.0), (34.0, 22.0))),
-    Muscle.trapezius: ("back", ((27.0, 70.0), (17.0, 74.0))),
+    Muscle.trapezius: ("back", ((27.0, 70.0), (17.0, 74.0), (7.0, 78.0), (26.0, 86.0))),
 }
 
 
@@ -331,10 +332,10 @@ TRIGGER_AREAS: Mapping[str, TriggerArea] = MappingProxyType(
 assert len(PREEMPT_SITES) == PREEMPT_SITE_COUNT
 assert sum(s.default_units for s in PREEMPT_SITES) == PREEMPT_TOTAL_UNITS
 assert sum(FTP_SITE_CAPS.values()) == FTP_MAX_SITES
-# Section 7: both temporalis and both occipitalis extras may sit on the same side.
+# Section 7: all of a muscle's extras (up to its cap) may sit on the same side.
 assert all(
     sum(1 for s in FOLLOW_THE_PAIN_SITES if s.muscle is m and s.side is side) >= FTP_SITE_CAPS[m]
-    for m in (Muscle.temporalis, Muscle.occipitalis)
+    for m in FTP_MUSCLES
     for side in (Side.left, Side.right)
 )
 assert sum(FTP_UNIT_CAPS.values()) == FTP_MAX_UNITS

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Body, Query, Router, Schema
 from ninja.errors import ValidationError
 from ninja.responses import Status
 
@@ -188,13 +188,19 @@ def appointment_move(request, appointment_id: int, payload: AppointmentMoveIn):
     )
 
 
+#: A cancellation without a body (or `{}`) gives no reason; a body is a JSON object.
+_NO_CANCEL_REASON = Body(AppointmentCancelIn())
+
+
 @router.post(
     "/appointments/{appointment_id}/cancel",
     response={200: AppointmentOut, 422: RefusalOut},
     summary="Cancel an appointment",
 )
 @api_roles(CARE_TEAM_ROLES)
-def appointment_cancel(request, appointment_id: int, payload: AppointmentCancelIn | None = None):
+def appointment_cancel(
+    request, appointment_id: int, payload: AppointmentCancelIn = _NO_CANCEL_REASON
+):
     """Cancel a booked appointment (frees the clinician's time). 422 if not booked."""
     return _appointment_change(
         request,

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_save
 
 from cadence.accounts.navigation import register_nav_items
 from cadence.diary.signals import urgent_side_effect_reported
@@ -10,9 +12,15 @@ class SchedulingConfig(AppConfig):
     label = "scheduling"
 
     def ready(self):
+        from cadence.scheduling.services import on_clinician_saved  # needs the models loaded
         from cadence.scheduling.tasks import on_urgent_report  # needs the models loaded
 
         register_nav_items(self.label, NAV_ITEMS)
         urgent_side_effect_reported.connect(
             on_urgent_report, dispatch_uid="scheduling.on_call_alerts"
+        )
+        post_save.connect(
+            on_clinician_saved,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="scheduling.default_working_hours",
         )

@@ -27,7 +27,7 @@ class BookingForm(forms.Form):
     start_time = forms.TimeField(
         label="Start time",
         widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
-        help_text="Clinic time. The free times of the suggested day are listed above.",
+        help_text="Clinic time. The free times of the chosen day are listed above.",
     )
     duration_minutes = forms.IntegerField(
         label="Length (minutes)",
@@ -47,11 +47,24 @@ class BookingForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )
 
-    def __init__(self, *args, can_override: bool = False, **kwargs):
+    def __init__(self, *args, can_override: bool = False, free_times_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["clinician"].queryset = clinician_choices()
         if not can_override:
             del self.fields["override_reason"]
+        if free_times_url:
+            # Choosing another type, clinician or date reloads only the free times (htmx);
+            # without JavaScript the "Show free times" button does it.
+            for name in ("kind", "clinician", "day"):
+                self.fields[name].widget.attrs.update(
+                    {
+                        "hx-get": free_times_url,
+                        "hx-trigger": "change",
+                        "hx-target": "#free-times",
+                        "hx-swap": "outerHTML",
+                        "hx-include": "#id_kind, #id_clinician, #id_day",
+                    }
+                )
 
 
 class MoveForm(forms.Form):

@@ -55,6 +55,15 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+#: The working week a new clinician starts with, as (weekday, from, to) in clinic time:
+#: Monday to Friday 09:00-17:00 (issue 19; a Cadence default, not a clinical number).
+#: A deployment may give its own in the setting CADENCE_DEFAULT_WORKING_HOURS (same
+#: shape, times as "HH:MM"); an empty list gives new clinicians no hours.
+DEFAULT_WORKING_HOURS: tuple[tuple[int, str, str], ...] = tuple(
+    (weekday, "09:00", "17:00") for weekday in range(5)
+)
+
+
 class WorkingHours(models.Model):
     """One block of a clinician's working week, in the clinic's time zone (a clinician may
     have several blocks a day, e.g. morning and afternoon)."""

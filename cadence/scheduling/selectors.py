@@ -323,4 +323,88 @@ def free_start_times(clinician, day: date, minutes: int, *, step_minutes: int = 
             if moment >= now and not any(s < end and e > moment for s, e in busy):
                 free.append(timezone.localtime(moment, zone).time())
             moment += timedelta(minutes=step_minutes)
-    return free
+    return sorted(set(free))  # overlapping blocks would list a time twice
+
+
+# ---------------------------------------------------------------- the week grid
+#: The week grid's rows are this many minutes long unless asked otherwise (15 or 30).
+GRID_STEP_CHOICES = (15, 30)
+GRID_DEFAULT_STEP = 30
+#: Rows shown when no one works that week (clinic time).
+GRID_DEFAULT_HOURS = (time(9), time(17))
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    day: date
+    starts: time
+    working: bool  # inside the clinician's working hours
+    bookable: bool  # working, free for the whole row and not in the past
+    appointments: tuple[Appointment, ...] = ()  # appointments that start in this row
+    busy: bool = False  # an earlier appointment still runs in this row
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    starts: time
+    cells: list[GridCell]
+
+
+def week_grid(clinician, week_start: date, *, step_minutes: int = GRID_DEFAULT_STEP):
+    """One clinician's week as rows of `step_minutes` (clinic time) by days Monday-Sunday.
+    Rows span the clinician's earliest start to latest end of their working week, widened
+    to show any appointment of the week outside them. Two queries."""
+    days = [week_start + timedelta(days=offset) for offset in range(7)]
+    blocks = list(WorkingHours.objects.filter(clinician=clinician))
+    appointments = [
+        a
+        for a in appointments_between(days[0], days[-1], clinician_id=clinician.pk)
+        if a.status in ACTIVE_STATUSES
+    ]
+    first = min(
+        [b.starts for b in blocks] + [timezone.localtime(a.starts_at).time() for a in appointments],
+        default=GRID_DEFAULT_HOURS[0],
+    )
+    first = time(first.hour, first.minute - first.minute % step_minutes)
+    last = max(
+        [b.ends for b in blocks]
+        + [
+            timezone.localtime(a.ends_at).time()
+            for a in appointments
+            if local_date(a.ends_at) == local_date(a.starts_at)
+        ],
+        default=GRID_DEFAULT_HOURS[1],
+    )
+    zone = timezone.get_current_timezone()
+    now = timezone.now()
+    step = timedelta(minutes=step_minutes)
+    starts: list[time] = []
+    moment = datetime.combine(days[0], first)
+    while moment.time() < last and moment.date() == days[0]:
+        starts.append(moment.time())
+        moment += step
+    rows = []
+    for row_start in starts:
+        cells = []
+        for day in days:
+            begin = timezone.make_aware(datetime.combine(day, row_start), zone)
+            end = begin + step
+            naive_end = datetime.combine(day, row_start) + step
+            working = naive_end.date() == day and any(
+                b.weekday == day.weekday() and b.starts <= row_start and naive_end.time() <= b.ends
+                for b in blocks
+            )
+            starting = tuple(a for a in appointments if begin <= a.starts_at < end)
+            overlapping = any(a.starts_at < end and a.ends_at > begin for a in appointments)
+            cells.append(
+                GridCell(
+                    day=day,
+                    starts=row_start,
+                    working=working,
+                    bookable=working and not overlapping and begin >= now,
+                    appointments=starting,
+                    busy=overlapping and not starting,
+                )
+            )
+        rows.append(GridRow(starts=row_start, cells=cells))
+    return days, rows

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -27,6 +29,7 @@ from cadence.rules.schedule import booking_check
 from cadence.scheduling.models import (
     ACTIVE_STATUSES,
     DEFAULT_DURATION_MINUTES,
+    DEFAULT_WORKING_HOURS,
     Appointment,
     AppointmentKind,
     AppointmentStatus,
@@ -401,6 +404,60 @@ def working_hours_add(
             request=request,
         )
     return block
+
+
+def default_working_hours() -> list[tuple[int, time, time]]:
+    """The working week a new clinician starts with (setting CADENCE_DEFAULT_WORKING_HOURS,
+    else DEFAULT_WORKING_HOURS): checked here so that a bad setting fails loudly."""
+    rows = getattr(settings, "CADENCE_DEFAULT_WORKING_HOURS", DEFAULT_WORKING_HOURS)
+    blocks = []
+    for weekday, starts, ends in rows:
+        block = (int(weekday), time.fromisoformat(starts), time.fromisoformat(ends))
+        if not 0 <= block[0] <= 6 or block[2] <= block[1]:
+            raise ImproperlyConfigured(
+                f"CADENCE_DEFAULT_WORKING_HOURS has an impossible block: {weekday, starts, ends}."
+            )
+        blocks.append(block)
+    return blocks
+
+
+def working_hours_give_defaults(*, clinician, actor=None, request=None) -> list[WorkingHours]:
+    """Give a clinician with no working hours the default week (a new clinician, or a
+    member of staff who has just become a clinician). A clinician who already has hours
+    keeps them."""
+    if clinician.role != Role.CLINICIAN:
+        return []
+    with transaction.atomic():
+        _lock_calendar(clinician)
+        if WorkingHours.objects.filter(clinician=clinician).exists():
+            return []
+        blocks = WorkingHours.objects.bulk_create(
+            [
+                WorkingHours(clinician=clinician, weekday=weekday, starts=starts, ends=ends)
+                for weekday, starts, ends in default_working_hours()
+            ]
+        )
+        if blocks:
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                summary=f"Gave {clinician.username} the default working hours: "
+                + ", ".join(str(b) for b in blocks),
+                obj=clinician,
+                request=request,
+            )
+    return blocks
+
+
+def on_clinician_saved(sender, instance, created, update_fields=None, raw=False, **kwargs):
+    """post_save of User: a new clinician (or a new role of clinician) gets the default
+    working hours once the account is committed, unless the same transaction gave them
+    hours of their own (the demo clinic does)."""
+    if raw or instance.role != Role.CLINICIAN:
+        return
+    if not (created or (update_fields and "role" in update_fields)):
+        return
+    transaction.on_commit(lambda: working_hours_give_defaults(clinician=instance))
 
 
 def working_hours_remove(*, block: WorkingHours, actor, request=None) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -46,6 +47,7 @@ from cadence.scheduling.models import (
     AppointmentKind,
     AppointmentStatus,
     ClinicianCalendar,
+    Weekday,
     WorkingHours,
     hash_feed_token,
 )
@@ -69,17 +71,44 @@ def _combine(day: date, start_time) -> datetime:
     return timezone.make_aware(datetime.combine(day, start_time))
 
 
+def _parse_time(value: str | None) -> time | None:
+    try:
+        return time.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _parse_id(value: str | None) -> int | None:
+    try:
+        return int(value or 0) or None
+    except ValueError:
+        return None
+
+
+def _slot_from(request) -> dict:
+    """A slot chosen on the week grid (?day=&clinician=&time=), carried to the booking
+    page; anything malformed is dropped."""
+    slot = {}
+    if request.GET.get("day"):
+        slot["day"] = _parse_day(request.GET.get("day"))
+    clinician_id = _parse_id(request.GET.get("clinician"))
+    if clinician_id and clinician_choices().filter(pk=clinician_id).exists():
+        slot["clinician"] = clinician_id
+    if (start := _parse_time(request.GET.get("time"))) is not None:
+        slot["time"] = start
+    return slot
+
+
 # ---------------------------------------------------------------- calendar
 @roles_required(CARE_TEAM_ROLES)
 def calendar(request):
     """Day or week calendar of all clinicians (or one)."""
     day = _parse_day(request.GET.get("date"))
-    view = "week" if request.GET.get("view") == "week" else "day"
+    view = request.GET.get("view") if request.GET.get("view") in ("week", "grid") else "day"
     clinicians = list(clinician_choices())
-    try:
-        clinician_id = int(request.GET.get("clinician") or 0) or None
-    except ValueError:
-        clinician_id = None
+    clinician_id = _parse_id(request.GET.get("clinician"))
+    if view == "grid":
+        return _week_grid(request, day, clinicians, clinician_id)
     if view == "week":
         start = day - timedelta(days=day.weekday())
         end = start + timedelta(days=6)
@@ -129,6 +158,37 @@ def calendar(request):
     )
 
 
+def _week_grid(request, day: date, clinicians: list, clinician_id: int | None):
+    """One clinician's week as a time grid: a free slot links to booking it."""
+    clinician = next((c for c in clinicians if c.pk == clinician_id), None) or (
+        clinicians[0] if clinicians else None
+    )
+    step = _parse_id(request.GET.get("step"))
+    step = step if step in selectors.GRID_STEP_CHOICES else selectors.GRID_DEFAULT_STEP
+    start = day - timedelta(days=day.weekday())
+    days, rows = selectors.week_grid(clinician, start, step_minutes=step) if clinician else ([], [])
+    audit_view(request, summary=f"Viewed week grid {start}..{start + timedelta(days=6)}")
+    return render(
+        request,
+        "scheduling/week_grid.html",
+        {
+            "view": "grid",
+            "day": day,
+            "start": start,
+            "days": days,
+            "rows": rows,
+            "step": step,
+            "steps": selectors.GRID_STEP_CHOICES,
+            "clinician": clinician,
+            "clinicians": clinicians,
+            "clinician_id": clinician.pk if clinician else None,
+            "previous": day - timedelta(days=7),
+            "next": day + timedelta(days=7),
+            "today": timezone.localdate(),
+        },
+    )
+
+
 # ---------------------------------------------------------------- booking
 @roles_required(CARE_TEAM_ROLES)
 def book_start(request):
@@ -141,7 +201,25 @@ def book_start(request):
     page = Paginator(patients.order_by("last_name", "first_name", "pk"), 25).get_page(
         request.GET.get("page")
     )
-    return render(request, "scheduling/book_start.html", {"query": query, "page": page})
+    slot = _slot_from(request)
+    slot_query = urlencode(
+        {
+            key: value.isoformat(timespec="minutes") if isinstance(value, time) else value
+            for key, value in slot.items()
+        }
+    )
+    slot_clinician = next((c for c in clinician_choices() if c.pk == slot.get("clinician")), None)
+    return render(
+        request,
+        "scheduling/book_start.html",
+        {
+            "query": query,
+            "page": page,
+            "slot": slot,
+            "slot_query": slot_query,
+            "slot_clinician": slot_clinician,
+        },
+    )
 
 
 @roles_required(CARE_TEAM_ROLES)
@@ -156,7 +234,7 @@ def patient_book(request, patient_id: int):
     can_override = request.user.role == Role.CLINICIAN
     refusal = ""
     if request.method == "POST":
-        form = BookingForm(request.POST, can_override=can_override)
+        form = BookingForm(request.POST, can_override=can_override, free_times_url=request.path)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -193,23 +271,34 @@ def patient_book(request, patient_id: int):
                 if schedule.last_session
                 else AppointmentKind.CONSULTATION
             )
-        form = BookingForm(initial={"kind": kind, "day": suggested}, can_override=can_override)
-    clinicians = list(clinician_choices())
-    free = [
-        {
-            "clinician": c,
-            "times": selectors.free_start_times(
-                c, suggested, DEFAULT_DURATION_MINUTES[AppointmentKind.TREATMENT_SESSION]
-            )[:12],
-        }
-        for c in clinicians
-    ]
-    if request.method == "GET":
-        first = next((f for f in free if f["times"]), None)
-        if first:
-            form.initial.update(
-                {"clinician": first["clinician"].pk, "start_time": first["times"][0]}
-            )
+        slot = _slot_from(request)
+        initial = {"kind": kind, "day": slot.get("day", suggested)}
+        if "clinician" in slot:
+            initial["clinician"] = slot["clinician"]
+        if "time" in slot:
+            initial["start_time"] = slot["time"]
+        form = BookingForm(initial=initial, can_override=can_override, free_times_url=request.path)
+    free_day, free_clinician_id, free_kind = _free_times_query(request, form, suggested)
+    free = _free_times(free_day, free_clinician_id, free_kind)
+    if request.method == "GET" and not (
+        "clinician" in form.initial and "start_time" in form.initial
+    ):
+        chosen = next(
+            (f for f in free if f["times"] and (not free_clinician_id or f["chosen"])), None
+        )
+        if chosen:
+            form.initial.setdefault("clinician", chosen["clinician"].pk)
+            form.initial.setdefault("start_time", chosen["times"][0])
+    free_context = {
+        "patient": patient,
+        "free": free,
+        "free_day": free_day,
+        "free_kind": free_kind,
+        "free_clinician_id": free_clinician_id,
+    }
+    if request.htmx and request.method == "GET":
+        # The booking form's date, clinician or type changed: only the free times.
+        return render(request, "scheduling/_free_times.html", free_context)
     audit_view(request, summary="Viewed booking page", patient=patient)
     return render(
         request,
@@ -219,13 +308,39 @@ def patient_book(request, patient_id: int):
             "schedule": schedule,
             "suggested": suggested,
             "form": form,
-            "free": free,
+            **free_context,
             "refusal": refusal,
             "upcoming": selectors.upcoming_appointments_for_patient(patient)[:5],
             "preference": selectors.reminder_preference_for(patient),
             "can_override": can_override,
         },
     )
+
+
+def _free_times_query(request, form, suggested: date) -> tuple[date, int | None, str]:
+    """Which day, clinician and type the free times are for: the submitted form's, or the
+    query's (?day=&clinician=&kind=, sent by htmx or the "Show free times" button)."""
+    source = request.POST if request.method == "POST" else request.GET
+    day = _parse_day(source.get("day")) if source.get("day") else form.initial.get("day")
+    kind = source.get("kind") or form.initial.get("kind")
+    if kind not in AppointmentKind.values:
+        kind = AppointmentKind.TREATMENT_SESSION
+    clinician_id = _parse_id(source.get("clinician")) or form.initial.get("clinician")
+    return day or suggested, clinician_id, kind
+
+
+def _free_times(day: date, clinician_id: int | None, kind: str) -> list[dict]:
+    """Each clinician's free start times on `day` for an appointment of `kind`; the chosen
+    clinician first, with all their times, the others with their first few."""
+    minutes = DEFAULT_DURATION_MINUTES[kind]
+    rows = []
+    for clinician in clinician_choices():
+        chosen = clinician.pk == clinician_id
+        times = selectors.free_start_times(clinician, day, minutes)
+        rows.append(
+            {"clinician": clinician, "chosen": chosen, "times": times if chosen else times[:8]}
+        )
+    return sorted(rows, key=lambda row: not row["chosen"])
 
 
 # ---------------------------------------------------------------- one appointment
@@ -525,4 +640,12 @@ def working_hours(request):
         }
         for c in clinicians
     ]
-    return render(request, "scheduling/working_hours.html", {"rows": rows, "form": form})
+    defaults = ", ".join(
+        f"{Weekday(weekday).label} {starts:%H:%M}-{ends:%H:%M}"
+        for weekday, starts, ends in services.default_working_hours()
+    )
+    return render(
+        request,
+        "scheduling/working_hours.html",
+        {"rows": rows, "form": form, "default_hours": defaults},
+    )

@@ -2,6 +2,7 @@
 the site catalogue, treatment plans, vial stock, procedure notes (sign, amend), other
 toxin treatments and lot recall."""
 
+from django.contrib.auth import get_user_model
 from django.http import Http404
 from ninja import Router, Status
 
@@ -16,6 +17,7 @@ from cadence.treatments.models import Procedure, TreatmentPlan
 from cadence.treatments.schemas import (
     AmendmentOut,
     BillingLineOut,
+    InjectionOut,
     InjectionSiteOut,
     OtherToxinTreatmentIn,
     OtherToxinTreatmentOut,
@@ -81,6 +83,7 @@ def _procedure_out(procedure: Procedure) -> dict:
         "performed_on": procedure.performed_on,
         "performed_at": procedure.performed_at,
         "clinician": procedure.clinician.get_username() if procedure.clinician else None,
+        "co_signer": procedure.co_signer.get_username() if procedure.co_signer_id else None,
         "status": procedure.status,
         "total_units": float(procedure.total_units),
         "wasted_units": float(procedure.wasted_units),
@@ -96,14 +99,16 @@ def _procedure_out(procedure: Procedure) -> dict:
 
 
 def _procedure_detail_out(procedure: Procedure) -> ProcedureDetailOut:
+    lots = selectors.injection_vial_lots(procedure)
     return ProcedureDetailOut(
         **_procedure_out(procedure),
         injections=[
-            SiteUnitsOut(
+            InjectionOut(
                 site=site.code,
                 label=site.label,
                 units=float(units),
                 follow_the_pain=site.follow_the_pain,
+                vial_lot=lots.get(site.code),
             )
             for site, units in selectors.procedure_injections(procedure)
         ],
@@ -300,16 +305,27 @@ def procedure_create(request, patient_id: int, payload: ProcedureIn):
         clinician=request.user,
         injections=None
         if payload.injections is None
-        else [(i.site, i.units) for i in payload.injections],
+        else [(i.site, i.units, i.vial_lot) for i in payload.injections],
         performed_at=payload.performed_at,
         immediate_reactions=payload.immediate_reactions,
         aftercare_given=payload.aftercare_given,
         notes=payload.notes,
         override_reason=payload.override_reason,
         confirm_second_session=payload.confirm_second_session,
+        co_signer=_co_signer(payload.co_signer),
         request=request,
     )
     return Status(201, _procedure_out(procedure))
+
+
+def _co_signer(username: str | None):
+    """The clinician named as co-signer, or None; an unknown name is refused (422)."""
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise refusal("co_signer", f"No user named {username}.", code="unknown_user")
+    return user
 
 
 @router.get(
@@ -347,7 +363,9 @@ def procedure_get(request, patient_id: int, procedure_id: int):
 )
 @api_roles(PRESCRIBER_ROLES)
 def procedure_sign(request, patient_id: int, procedure_id: int):
-    """Locks the note; later changes are amendments. 422 if already signed."""
+    """Locks the note; later changes are amendments. 422 if already signed. Only the
+    clinician who performed the procedure, or the co-signer they named, may sign: anyone
+    else gets 403 with the reason in `detail` (the attempt is audited)."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     procedure = selectors.procedure_for_patient(patient, procedure_id)
     services.procedure_sign(procedure=procedure, signed_by=request.user, request=request)

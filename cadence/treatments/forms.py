@@ -38,6 +38,10 @@ class OtherToxinTreatmentForm(forms.Form):
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+#: The per-site vial choice's field name prefix (``lot_for_<site code>``).
+LOT_FOR = "lot_for_"
+
+
 class ProcedureForm(forms.Form):
     """The procedure note. Per-site units are added as `units_<code>` fields by the view."""
 
@@ -78,9 +82,25 @@ class ProcedureForm(forms.Form):
         help_text="Shown only when this plan already has a procedure on the day.",
     )
 
-    def __init__(self, *args, sites=(), **kwargs):
+    co_signer = forms.ModelChoiceField(
+        label="Co-signer (optional)",
+        queryset=None,
+        required=False,
+        empty_label="Nobody: I sign the note myself",
+        help_text="Another clinician who may sign this note in your place. Nobody else can sign it.",
+    )
+
+    def __init__(self, *args, sites=(), lots=(), co_signers=None, **kwargs):
+        """``lots``: the distinct lots of the vials opened; with more than one, each site
+        gets a ``lot_for_<code>`` choice: which vial its dose came from (issue 17).
+        ``co_signers``: the clinicians the performer may name as co-signer."""
         super().__init__(*args, **kwargs)
+        self.fields["co_signer"].queryset = co_signers
+        self.fields["co_signer"].label_from_instance = lambda user: (
+            user.get_full_name() or user.get_username()
+        )
         self.site_fields = []
+        self.lot_choices = list(dict.fromkeys(lots))
         for site, units in sites:
             name = f"units_{site.code}"
             self.fields[name] = forms.DecimalField(
@@ -93,6 +113,29 @@ class ProcedureForm(forms.Form):
                 help_text="0 or empty if not injected",
             )
             self.site_fields.append((site, name))
+            if len(self.lot_choices) > 1:
+                self.fields[f"{LOT_FOR}{site.code}"] = forms.ChoiceField(
+                    label=f"Vial for {site.label}",
+                    choices=[("", "Not recorded")]
+                    + [(lot, f"Lot {lot}") for lot in self.lot_choices],
+                    required=False,
+                    initial=self.lot_choices[0],
+                    help_text="The vial (lot) this site's dose came from.",
+                )
+
+    @property
+    def chooses_vials(self) -> bool:
+        """Whether the form asks, per site, which vial the dose came from (more than one
+        lot opened)."""
+        return len(self.lot_choices) > 1
+
+    def site_rows(self) -> list:
+        """(units field, vial field or None) per site, for the template."""
+        rows = []
+        for site, name in self.site_fields:
+            lot_name = f"{LOT_FOR}{site.code}"
+            rows.append((self[name], self[lot_name] if lot_name in self.fields else None))
+        return rows
 
     def clean_performed_on(self):
         value = self.cleaned_data["performed_on"]
@@ -103,12 +146,15 @@ class ProcedureForm(forms.Form):
     def lots(self) -> list[str]:
         return [lot.strip() for lot in self.cleaned_data["vial_lots"].split(",") if lot.strip()]
 
-    def injections(self) -> list[tuple[str, object]]:
+    def injections(self) -> list[tuple[str, object, str | None]]:
+        """(site code, units, vial lot or None) for each site injected."""
         result = []
         for site, name in self.site_fields:
             units = self.cleaned_data.get(name)
             if units:
-                result.append((site.code, units))
+                result.append(
+                    (site.code, units, self.cleaned_data.get(f"{LOT_FOR}{site.code}") or None)
+                )
         return result
 
 

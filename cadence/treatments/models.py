@@ -282,6 +282,16 @@ class Procedure(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     void_reason = models.TextField(blank=True)
+    # Signing by the performer (ASVS, issue 21): only the clinician who performed the
+    # procedure, or the clinician they name here as co-signer, may sign the note.
+    co_signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="A clinician the performer names to sign the note in their place.",
+    )
 
     class Meta:
         ordering = ["patient_id", "performed_on", "id"]
@@ -303,6 +313,16 @@ class ProcedureInjection(models.Model):
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="injections")
     site = models.ForeignKey(InjectionSite, on_delete=models.PROTECT, related_name="+")
     units = models.DecimalField(max_digits=5, decimal_places=1)
+    #: The vial (lot) this site's dose came from (issue 17: traceability of a biological
+    #: product). The session's only vial lot by default; chosen per site when the session
+    #: opened vials of more than one lot; empty when not recorded.
+    vial = models.ForeignKey(
+        "ProcedureVial",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="injections",
+    )
 
     class Meta:
         ordering = ["procedure_id", "site_id"]

@@ -33,6 +33,22 @@ class SiteUnitsOut(Schema):
     follow_the_pain: bool
 
 
+class InjectionIn(SiteUnitsIn):
+    vial_lot: str | None = Field(
+        None,
+        max_length=40,
+        description="The lot of the vial this site's dose came from (one of vial_lots). "
+        "Optional: the session's only lot by default; not recorded when several lots were "
+        "opened and none is named.",
+    )
+
+
+class InjectionOut(SiteUnitsOut):
+    vial_lot: str | None = Field(
+        None, description="The lot of the vial the dose came from (null: not recorded)"
+    )
+
+
 class TreatmentPlanIn(Schema):
     template: Literal["preempt", "custom"]
     sites: list[SiteUnitsIn] = Field(
@@ -86,7 +102,7 @@ class ProcedureIn(Schema):
     vial_lots: list[str] = Field(
         ..., description="One lot number per vial opened; a lot may repeat"
     )
-    injections: list[SiteUnitsIn] | None = Field(None, description="Default: the plan's sites")
+    injections: list[InjectionIn] | None = Field(None, description="Default: the plan's sites")
     consent_obtained: bool = Field(..., description="Must be true")
     performed_at: datetime | None = None
     immediate_reactions: str = Field("", max_length=4000)
@@ -105,6 +121,12 @@ class ProcedureIn(Schema):
         False,
         description="Set true to record a second procedure on the same plan and day (without "
         "it such a procedure is refused with 409, naming this field).",
+    )
+    co_signer: str | None = Field(
+        None,
+        max_length=150,
+        description="Username of another clinician who may sign the note in the performer's "
+        "place (only the performer or this co-signer may sign it).",
     )
 
 
@@ -140,6 +162,7 @@ class ProcedureOut(Schema):
     performed_on: date
     performed_at: datetime | None
     clinician: str | None
+    co_signer: str | None = None
     status: str
     total_units: float
     wasted_units: float
@@ -154,7 +177,7 @@ class ProcedureOut(Schema):
 
 
 class ProcedureDetailOut(ProcedureOut):
-    injections: list[SiteUnitsOut]
+    injections: list[InjectionOut]
     vials: list[ProcedureVialOut]
     consent_obtained: bool
     immediate_reactions: str

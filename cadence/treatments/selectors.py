@@ -123,6 +123,16 @@ def procedure_injections(procedure: Procedure) -> list[tuple[InjectionSite, Deci
     return [(inj.site, inj.units) for inj in procedure.injections.all()]
 
 
+def injection_vial_lots(procedure: Procedure) -> dict[str, str]:
+    """``site code -> lot`` of the vial each injection came from (sites without a
+    recorded vial are absent). One query."""
+    return dict(
+        procedure.injections.filter(vial__isnull=False).values_list(
+            "site__code", "vial__lot_number"
+        )
+    )
+
+
 def procedure_billing(procedure: Procedure) -> list[BillingLine]:
     """Billing lines of a procedure (rules.vials.billing_lines); none when nothing was
     injected. A session whose sites are all on one side carries CPT modifier 52."""

@@ -12,10 +12,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cadence.accounts.roles import PRESCRIBER_ROLES
 from cadence.accounts.validation import CONFLICT, check_date, refusal, refusals
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record
@@ -54,6 +56,11 @@ DECISION_OVERRIDE = "decision_override"
 
 
 SiteUnits = Iterable[tuple[str, Decimal | int | float | str]]
+#: An injection as recorded on a note: (site code, units) or (site code, units, vial lot);
+#: the lot (one of the session's ``vial_lots``) says which vial the dose came from.
+InjectionUnits = Iterable[
+    tuple[str, Decimal | int | float | str] | tuple[str, Decimal | int | float | str, str | None]
+]
 
 
 def _planned_sites(sites: SiteUnits, field: str) -> list[PlannedSite]:
@@ -64,6 +71,40 @@ def _planned_sites(sites: SiteUnits, field: str) -> list[PlannedSite]:
         except ValueError as exc:
             raise refusal(field, f"{code}: {exc}", code="invalid_units") from None
     return planned
+
+
+def _injection_lots(injections: InjectionUnits | None) -> tuple[list, dict[str, str]]:
+    """Split injections into (site, units) pairs and {site code: canonical vial lot}."""
+    pairs, lots = [], {}
+    for code, units, *rest in injections or ():
+        pairs.append((code, units))
+        lot = canonical_lot(rest[0]) if rest and rest[0] else ""
+        if lot:
+            lots[str(code)] = lot
+    return pairs, lots
+
+
+def _check_injection_lots(lots: dict[str, str], vial_lots: Sequence[str], field: str) -> None:
+    """Each injection's lot must be one of the vials opened in the session."""
+    opened = {canonical_lot(lot) for lot in vial_lots}
+    for code, lot in lots.items():
+        if lot not in opened:
+            raise refusal(
+                field,
+                f"{code}: lot {lot} is not one of the vials opened in this session "
+                f"({', '.join(sorted(opened)) or 'none'}).",
+                code="unknown_lot",
+            )
+
+
+def _vial_for_sites(vials: Sequence[ProcedureVial], lots: dict[str, str]):
+    """``site code -> ProcedureVial``: the vial of the lot named for the site, else the
+    session's only lot (its first vial), else none (not recorded)."""
+    first_of_lot: dict[str, ProcedureVial] = {}
+    for vial in vials:
+        first_of_lot.setdefault(vial.lot_number, vial)
+    single = next(iter(first_of_lot.values())) if len(first_of_lot) == 1 else None
+    return lambda code: first_of_lot.get(lots.get(code, ""), single)
 
 
 def _check_plan(template, planned, *, on, doses, field: str) -> None:
@@ -347,17 +388,21 @@ def procedure_record(
     vial_lots: Sequence[str],
     consent_obtained: bool,
     clinician,
-    injections: SiteUnits | None = None,
+    injections: InjectionUnits | None = None,
     performed_at: datetime | None = None,
     immediate_reactions: str = "",
     aftercare_given: str | None = None,
     notes: str = "",
     override_reason: str | None = None,
     confirm_second_session: bool = False,
+    co_signer=None,
     request=None,
 ) -> Procedure:
     """Record a procedure note (a draft until signed): the sites injected (default: the
-    plan's), the vials opened (stock decremented), dilution, total, waste.
+    plan's; each with the vial lot its dose came from, the session's only lot by default),
+    the vials opened (stock decremented), dilution, total, waste. ``co_signer``: a
+    clinician the performer names to sign the note in their place (only the performer or
+    that co-signer may sign it).
 
     The gate first (``rules.gate.procedure_gate``, clinic-reference.md section 7): refused
     without a current decision including onabotulinumtoxinA or with hypersensitivity
@@ -377,6 +422,16 @@ def procedure_record(
     check_date("performed_on", performed_on, born_on=patient.date_of_birth)
     if performed_on > timezone.localdate():
         raise refusal("performed_on", "performed_on can't be in the future", code=REFUSED)
+    if co_signer is not None and (
+        not getattr(co_signer, "is_active", False)
+        or co_signer.role not in PRESCRIBER_ROLES
+        or co_signer.pk == getattr(clinician, "pk", None)
+    ):
+        raise refusal(
+            "co_signer",
+            "The co-signer must be another active clinician (a prescriber) who can sign the note.",
+            code=REFUSED,
+        )
     if not confirm_second_session:
         _check_first_session_of_the_day(plan, performed_on)
     reason = clean_reason(override_reason)
@@ -397,10 +452,12 @@ def procedure_record(
                 "detail": f"decision for Botox taken on an override: {decision.override_reason}",
             }
         )
+    pairs, injection_lots = _injection_lots(injections)
     if injections is None:
         planned = [PlannedSite(ps.site.code, ps.units) for ps in plan.sites.select_related("site")]
     else:
-        planned = _planned_sites(injections, "injections")
+        planned = _planned_sites(pairs, "injections")
+    _check_injection_lots(injection_lots, vial_lots, "injections")
     # What was injected is checked like a targeted plan: known sites, 2.5-10 U per site,
     # follow-the-pain caps, 195 U per session, 400 U in any 84 days.
     _check_plan(
@@ -436,11 +493,7 @@ def procedure_record(
         override_reason=reason or "",
         outside_protocol=bool(overridden),
         outside_protocol_rules=overridden,
-    )
-    by_code = selectors.sites_by_code()
-    ProcedureInjection.objects.bulk_create(
-        ProcedureInjection(procedure=procedure, site=by_code[s.code], units=s.units)
-        for s in planned
+        co_signer=co_signer,
     )
     ProcedureVial.objects.bulk_create(
         ProcedureVial(
@@ -451,6 +504,14 @@ def procedure_record(
             expires_on=v.expires_on,
         )
         for v in vials
+    )
+    by_code = selectors.sites_by_code()
+    vial_for = _vial_for_sites(list(procedure.vials.all()), injection_lots)
+    ProcedureInjection.objects.bulk_create(
+        ProcedureInjection(
+            procedure=procedure, site=by_code[s.code], units=s.units, vial=vial_for(s.code)
+        )
+        for s in planned
     )
     audit_record(
         actor=clinician,
@@ -465,6 +526,7 @@ def procedure_record(
             "outside_protocol": bool(overridden),
             "override_rules": [o["rule"] for o in overridden],
             "override_reason": reason or "",
+            "co_signer": co_signer.pk if co_signer is not None else None,
         },
     )
     return procedure
@@ -492,6 +554,11 @@ def _note_snapshot(procedure: Procedure) -> dict:
         "consent_obtained": procedure.consent_obtained,
         "injections": {
             i.site.code: format_units(i.units) for i in procedure.injections.select_related("site")
+        },
+        "injection_lots": {
+            i.site.code: i.vial.lot_number
+            for i in procedure.injections.select_related("site", "vial")
+            if i.vial is not None
         },
         "vials": [
             {
@@ -549,10 +616,69 @@ def procedure_void(*, procedure: Procedure, voided_by, reason: str, request=None
     return procedure
 
 
-@transaction.atomic
+def may_sign(procedure: Procedure, user) -> bool:
+    """Only the clinician who performed the procedure, or the clinician they named on
+    the note as co-signer, signs it (issue 21, ASVS: the performer's own record)."""
+    return (
+        user is not None
+        and user.pk is not None
+        and user.pk
+        in (
+            procedure.clinician_id,
+            procedure.co_signer_id,
+        )
+    )
+
+
+def signing_refusal_text(procedure: Procedure) -> str:
+    """Why someone else may not sign this note, as a whole sentence."""
+    if procedure.clinician_id is None:
+        return (
+            "This note has no performing clinician recorded, so nobody can sign it as the "
+            "performer; record the procedure again under the clinician who performed it."
+        )
+    performer = _person(procedure.clinician)
+    co_signer = (
+        f" or {_person(procedure.co_signer)}, named as co-signer" if procedure.co_signer_id else ""
+    )
+    return (
+        f"Only the clinician who performed this procedure ({performer}){co_signer} may sign "
+        "the note."
+    )
+
+
+def _person(user) -> str:
+    return getattr(user, "display_name", "") or user.get_username()
+
+
 def procedure_sign(*, procedure: Procedure, signed_by, request=None) -> Procedure:
     """Sign the note: it is locked from now on (changes become amendments). The note as
-    signed is kept in `signed_note`."""
+    signed is kept in `signed_note`. Only the performer or the co-signer they named may
+    sign: anyone else is refused with ``PermissionDenied`` (its message says why), and
+    the refused attempt is audited (a security event, kept though nothing is signed)."""
+    current = Procedure.objects.select_related("clinician", "co_signer").get(pk=procedure.pk)
+    # A signed or voided note answers why it can't be signed (422) to everyone.
+    if current.status == ProcedureStatus.DRAFT and not may_sign(current, signed_by):
+        reason = signing_refusal_text(current)
+        with transaction.atomic():
+            audit_record(
+                actor=signed_by,
+                action=AuditAction.SECURITY,
+                patient_id=current.patient_id,
+                obj=current,
+                request=request,
+                summary="Refused to sign a procedure note: not its performer or co-signer",
+                details={
+                    "performer": current.clinician_id,
+                    "co_signer": current.co_signer_id,
+                },
+            )
+        raise PermissionDenied(reason)
+    return _procedure_sign(procedure=current, signed_by=signed_by, request=request)
+
+
+@transaction.atomic
+def _procedure_sign(*, procedure: Procedure, signed_by, request=None) -> Procedure:
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     if procedure.status == ProcedureStatus.SIGNED:
         raise refusal(
@@ -571,7 +697,8 @@ def procedure_sign(*, procedure: Procedure, signed_by, request=None) -> Procedur
         patient=procedure.patient,
         obj=procedure,
         request=request,
-        summary="Procedure note signed",
+        summary="Procedure note signed"
+        + (" by the co-signer" if signed_by.pk == procedure.co_signer_id else " by its performer"),
     )
     return procedure
 
@@ -644,9 +771,18 @@ def procedure_amend(
                 setattr(procedure, field, value)
                 update_fields.append(field)
             by_code = selectors.sites_by_code()
+            # A site that stays keeps its vial; a new one takes the session's only lot.
+            kept = {
+                i.site.code: i.vial.lot_number
+                for i in procedure.injections.select_related("site", "vial")
+                if i.vial is not None
+            }
+            vial_for = _vial_for_sites(list(procedure.vials.all()), kept)
             procedure.injections.all().delete()
             ProcedureInjection.objects.bulk_create(
-                ProcedureInjection(procedure=procedure, site=by_code[s.code], units=s.units)
+                ProcedureInjection(
+                    procedure=procedure, site=by_code[s.code], units=s.units, vial=vial_for(s.code)
+                )
                 for s in planned
             )
     if not changes:

@@ -9,7 +9,8 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,6 +38,7 @@ from cadence.rules.vials import canonical_lot
 from cadence.security.csvcells import csv_row
 from cadence.treatments import selectors, services
 from cadence.treatments.forms import (
+    LOT_FOR,
     OtherToxinTreatmentForm,
     PlanConsentForm,
     ProcedureAmendForm,
@@ -279,8 +281,31 @@ def procedure_create(request, patient_id, plan_id):
         "aftercare_given": aftercare_text(),
         "consent_obtained": plan.has_consent,
     }
-    form = ProcedureForm(request.POST or None, initial=initial, sites=sites)
-    if request.method == "POST" and form.is_valid():
+    typed = request.POST.get("vial_lots", "") if request.method == "POST" else initial["vial_lots"]
+    lots = [canonical_lot(lot) for lot in typed.split(",") if lot.strip()]
+    form = ProcedureForm(
+        request.POST or None,
+        initial=initial,
+        sites=sites,
+        lots=lots,
+        co_signers=get_user_model()
+        .objects.filter(role=Role.CLINICIAN, is_active=True)
+        .exclude(pk=request.user.pk)
+        .order_by("last_name", "first_name", "username"),
+    )
+    if (
+        request.method == "POST"
+        and form.chooses_vials
+        and not any(key.startswith(LOT_FOR) for key in request.POST)
+    ):
+        # More than one lot typed on a form that did not ask yet: ask, save nothing.
+        form.is_valid()
+        form.add_error(
+            None,
+            "More than one lot was opened: choose the vial each site's dose came from "
+            "(under Sites injected), then record the procedure.",
+        )
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         performed_at = timezone.make_aware(
             datetime.combine(data["performed_on"], data["performed_time"])
@@ -300,6 +325,7 @@ def procedure_create(request, patient_id, plan_id):
                 notes=data["notes"],
                 confirm_second_session=data["confirm_second_session"],
                 override_reason=data["override_reason"],
+                co_signer=data["co_signer"],
                 request=request,
             )
         except ValidationError as exc:
@@ -346,7 +372,7 @@ def _procedure_context(procedure: Procedure) -> dict:
         "procedure": procedure,
         "injections": injections,
         "injection_groups": selectors.injections_by_muscle(injections),
-        "vials": list(procedure.vials.all()),
+        "vials": list(procedure.vials.prefetch_related("injections__site")),
         "billing": selectors.procedure_billing(procedure),
         "amendments": _with_rows(procedure.amendments.all()),
         "head_map": mark_safe(head_map_svg(injections, interactive=False, title="Sites injected")),  # noqa: S308
@@ -425,6 +451,9 @@ def procedure_sign(request, patient_id, procedure_id):
         services.procedure_sign(procedure=procedure, signed_by=request.user, request=request)
     except ValidationError as exc:
         messages.error(request, refusal_text(exc))
+    except PermissionDenied as exc:
+        # Not the performer or their co-signer: said on the note's page, nothing signed.
+        messages.error(request, str(exc))
     else:
         messages.success(request, "Note signed. Later changes are amendments.")
     return redirect("treatments:procedure-detail", patient_id=patient.pk, procedure_id=procedure.pk)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -41,3 +42,21 @@ def test_the_transferred_patient_uses_the_historical_baseline(seeded):
     assert outcome.baseline.headache_days == 19.5
     assert outcome.response.status == "responder"
     assert [t.drug for t in concurrent_preventives_for(patient, today=seeded)] == ["erenumab"]
+
+
+@pytest.mark.parametrize("days_later", [0, 80])
+def test_the_clinic_report_shows_the_patient_pages_24_week_status(seeded, days_later):
+    """Issue 16: the clinic report reads each patient's course and baseline (here the
+    historical one) from the patient page's owner: today neither patient's weeks 21-24
+    have ended (no review on either); 80 days on, both are in the report's review with
+    the patient page's status."""
+    on = seeded + timedelta(days=days_later)
+    statuses = selectors.week_24_statuses(on)
+    for name in ("Ashcombe", "Hallorann"):
+        patient = Patient.objects.get(last_name=name)
+        review = selectors.patient_outcomes(patient, today=on).week_24_response
+        if days_later:
+            assert statuses[patient.pk] == review.status
+        else:
+            assert patient.pk not in statuses
+            assert "not ended" in review.reason

@@ -1,13 +1,14 @@
 import random
 import time
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from cadence.demo import treatments as demo
 from cadence.demo.story import DemoContext, DemoPatient
-from cadence.treatments.models import Procedure, ProcedureVial, VialLot
+from cadence.treatments.models import Procedure, ProcedureInjection, ProcedureVial, VialLot
 from cadence.treatments.selectors import lot_recall, procedure_billing, session_dates
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +47,16 @@ def test_demo_seeds_signed_notes_on_every_session_date_with_stock_and_recall_lot
     assert VialLot.objects.filter(expires_on__gte=today, quantity_remaining__gt=0).count() >= 2
     for vial in ProcedureVial.objects.select_related("procedure"):
         assert vial.expires_on >= vial.procedure.performed_on
+    # Issue 17: every demo site records the vial its dose came from, a vial of its session,
+    # and no vial gives more than it holds.
+    injections = ProcedureInjection.objects.select_related("vial")
+    assert injections.exists() and not injections.filter(vial__isnull=True).exists()
+    given: dict[int, Decimal] = {}
+    for injection in injections:
+        assert injection.vial.procedure_id == injection.procedure_id
+        given[injection.vial_id] = given.get(injection.vial_id, Decimal(0)) + injection.units
+    sizes = dict(ProcedureVial.objects.values_list("id", "size_units"))
+    assert all(units <= sizes[vial_id] for vial_id, units in given.items())
+    two_vials = Procedure.objects.filter(drawn_units=200, vials__size_units=100).first()
+    if two_vials is not None:
+        assert two_vials.injections.values("vial").distinct().count() == 2

@@ -127,6 +127,8 @@ HIT6_ANSWER_CS = _cs("hit6-answer")
 PREVENTIVE_DRUG_CLASS_CS = _cs("preventive-drug-class")
 PREVENTIVE_OUTCOME_CS = _cs("preventive-outcome")
 SIDE_EFFECT_CS = _cs("side-effect")
+RESPONDER_RULE_CS = _cs("responder-rule")
+RESPONSE_STATUS_CS = _cs("response-status")
 IDENTIFIER_SYSTEM_PATIENT = f"{CADENCE_FHIR_BASE}/NamingSystem/patient-id"
 
 # Extensions.
@@ -147,6 +149,14 @@ QUESTIONNAIRE_HIT6_URL = f"{CADENCE_FHIR_BASE}/Questionnaire/hit-6"
 # Observation codes (Cadence "observation" code system): code -> display.
 DIARY_DAY = "diary-day"
 DIARY_PERIOD = "diary-period-28d"
+#: The course response Observations (``response-<patient>`` and
+#: ``response-<patient>-week-24``): the outcomes app's response, its rule and exact numbers.
+COURSE_RESPONSE = "course-response"
+COURSE_REVIEW_24_WEEKS = "course-review-24-weeks"
+#: Decimal places of the exact values in a response Observation (a count per 28 days is a
+#: fraction such as 280/21; the raw counts and days recorded are exported beside it, so
+#: a receiver can recompute it exactly). Display elsewhere rounds to 1.
+RESPONSE_DECIMAL_PLACES = 6
 OBSERVATION_CODES: dict[str, str] = {
     DIARY_DAY: "Headache diary day",
     "headache-hours": "Headache duration (hours)",
@@ -173,6 +183,18 @@ OBSERVATION_CODES: dict[str, str] = {
     "acute-medication-days": "Acute-medication days (per 28 days)",
     "triptan-days": "Triptan days (per 28 days)",
     "period-headache-hours": "Cumulative headache hours (per 28 days)",
+    COURSE_RESPONSE: "Response to treatment: the latest ended 28-day period against the baseline",
+    COURSE_REVIEW_24_WEEKS: "Response at the 24-week course review (weeks 21-24 against the baseline)",
+    "responder-rule": "The payer profile's responder rule",
+    "response-status": "Response status",
+    "baseline-headache-days": "Baseline headache days (per 28 days, exact)",
+    "baseline-headache-days-recorded": "Baseline headache days as recorded (not scaled)",
+    "baseline-days-recorded": "Diary days recorded in the baseline period",
+    "follow-up-headache-days": "Follow-up headache days (per 28 days, exact)",
+    "follow-up-headache-days-recorded": "Follow-up headache days as recorded (not scaled)",
+    "follow-up-days-recorded": "Diary days recorded in the follow-up period",
+    "headache-day-change": "Change in headache days (per 28 days, exact)",
+    "headache-day-percent-change": "Change in headache days against the baseline (percent, exact)",
 }
 #: Diary booleans in export order: (model field, observation code).
 DIARY_BOOLEAN_FIELDS: tuple[tuple[str, str], ...] = (
@@ -198,6 +220,19 @@ PERIOD_COUNT_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("triptan_days", "triptan-days", "d"),
     ("headache_hours", "period-headache-hours", "h"),
 )
+
+#: The payer profile's responder rule (``cadence.rules.payer.ResponderRule``).
+RESPONDER_RULE_CODES = {
+    "percent_50": "At least 50% fewer headache days than baseline",
+    "fewer_7_days": "At least 7 fewer headache days than baseline",
+}
+#: ``cadence.rules.outcomes.ResponseStatus``.
+RESPONSE_STATUS_CODES = {
+    "responder": "Responder",
+    "partial": "Partial response (at least 30% fewer headache days)",
+    "non_responder": "Non-responder",
+    "insufficient_data": "Insufficient data",
+}
 
 PEAK_SEVERITY_CODES = {"none": "None", "mild": "Mild", "moderate": "Moderate", "severe": "Severe"}
 ACUTE_DRUG_CLASS_CODES = {

@@ -10,7 +10,9 @@ is a referral) and sorts every entry:
   (Cadence's preventive trials when they carry Cadence's drug-class extension, else
   medication history, outcome unknown unless given) and MedicationRequests as medication
   history; Procedures coded CPT 64615 with their MedicationAdministrations (units, sites,
-  vials with lot, expiry and size, time of day, performer);
+  vials with lot, expiry and size, each site's vial from its Medication's batch, time of
+  day, performer), within the services' units bounds (0.1 U steps, 2.5-10 U per site,
+  the follow-the-pain caps, 39 sites and 195 U per session: ``rules.plans``);
 - skipped, with an informational issue naming type, id and why: everything else.
 
 Each kept resource is validated with ``fhir.resources.R4B`` (R4B is the same as R4 for
@@ -35,7 +37,15 @@ from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
 
 from cadence.interop.fhir import codes as c
-from cadence.rules.sites import MAX_UNITS_PER_SESSION, SITE_CATALOGUE
+from cadence.rules.plans import PlannedSite, PlanTemplate, validate_plan
+from cadence.rules.sites import (
+    CUMULATIVE_MAX_UNITS,
+    MAX_UNITS_PER_SESSION,
+    SITE_CATALOGUE,
+    format_units,
+    units_off_step,
+)
+from cadence.rules.vials import canonical_lot
 
 IMPORTED_TYPES = frozenset(
     {
@@ -51,6 +61,10 @@ BUNDLE_TYPES = frozenset({"transaction", "batch", "collection", "document", "sea
 SEXES = c.ADMINISTRATIVE_GENDERS
 #: Vial sizes Cadence stocks (treatments.VialLot.size_units).
 VIAL_SIZES = frozenset({100, 200})
+#: The most units an imported session may record as discarded. The reference gives no
+#: figure; a session injects at most 195 U, and no more than 400 U may be given in any
+#: 84 days, so more than 400 U drawn for one session cannot be right (conservative).
+IMPORT_MAX_WASTED_UNITS = CUMULATIVE_MAX_UNITS
 
 Problem = tuple[str, str]
 
@@ -129,6 +143,8 @@ class ImportedProcedure:
     performed_at: datetime | None = None
     performer: str = ""
     vials: list[ImportedVial] = field(default_factory=list)
+    #: ``site code -> lot``: the vial each injection came from (its Medication's batch).
+    injection_lots: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -214,6 +230,19 @@ def _units(quantity: Any) -> Decimal | None:
     except (InvalidOperation, ValueError):
         return None
     return value if value.is_finite() else None
+
+
+def _batch_lot(administration: dict) -> tuple[str, str] | None:
+    """(where, lot) of the batch of the contained Medication a MedicationAdministration
+    refers to (``medicationReference: #id``), else None."""
+    reference = str((administration.get("medicationReference") or {}).get("reference") or "")
+    if not reference.startswith("#"):
+        return None
+    for index, contained in enumerate(administration.get("contained") or []):
+        if isinstance(contained, dict) and contained.get("id") == reference[1:]:
+            lot = canonical_lot(str((contained.get("batch") or {}).get("lotNumber") or ""))
+            return (f"contained[{index}].batch.lotNumber", lot) if lot else None
+    return None
 
 
 def _datetime(value: Any) -> datetime | None:
@@ -603,6 +632,14 @@ class _Checker:
         )
 
     # Procedure -----------------------------------------------------------
+    def units_in_steps(self, where: str, units: Decimal) -> bool:
+        """Units are recorded to 0.1 U (``rules.sites.UNITS_STEP``), as the services and
+        the database keep them: 5.05 U is refused, never rounded."""
+        if units_off_step(units):
+            self.problem(where, f"Units are recorded to 0.1 U; {units} U doesn't fit.")
+            return False
+        return True
+
     def vials(self, where: str, administration: dict) -> list[ImportedVial]:
         """The session's vials: Cadence's vial extensions, else the Medication's batch."""
         vials: list[ImportedVial] = []
@@ -656,6 +693,8 @@ class _Checker:
             if isinstance(p, dict)
         ).strip()[:200]
         injections: list[tuple[str, Decimal]] = []
+        dose_where: dict[str, str] = {}
+        batch_where: dict[str, tuple[str, str]] = {}
         vials: list[ImportedVial] = []
         total = Decimal(0)
         for ma_where, administration in administrations:
@@ -687,6 +726,12 @@ class _Checker:
                     ok = False
                 else:
                     injections.append((site, units))
+                    dose_where.setdefault(site, f"{ma_where}.dosage.dose")
+                    batch = _batch_lot(administration)
+                    if batch is not None:
+                        batch_where[site] = (f"{ma_where}.{batch[0]}", batch[1])
+            elif not self.units_in_steps(f"{ma_where}.dosage.dose", units):
+                ok = False
         if not administrations:
             ext = _extension(resource, c.EXT_TOTAL_UNITS)
             units = _units((ext or {}).get("valueQuantity"))
@@ -696,22 +741,60 @@ class _Checker:
                     "the units injected are required (a MedicationAdministration partOf this Procedure, or the total-units extension)",
                 )
                 ok = False
+            elif not self.units_in_steps(f"{where}.extension", units):
+                ok = False
             else:
                 total = units
-        if total < 0 or total > MAX_UNITS_PER_SESSION:
+        # The same bounds as the services (treatments.procedure_record checks what was
+        # injected like a targeted plan): 0.1 U steps, 2.5-10 U per site, the
+        # follow-the-pain caps, 39 sites and 195 U per session.
+        reported = set()
+        if injections:
+            for found in validate_plan(
+                PlanTemplate.custom,
+                [PlannedSite(code, units) for code, units in injections],
+                on=performed or self.today,
+            ):
+                reported.add(found.rule)
+                self.problem(
+                    dose_where.get(found.site or "", where),
+                    f"The session is outside the bounds Cadence keeps: {found.message}.",
+                )
+                ok = False
+        if (total < 0 or total > MAX_UNITS_PER_SESSION) and "session_max_units" not in reported:
             self.problem(
-                f"{where}", f"{total} U is outside 0-{MAX_UNITS_PER_SESSION} U per session"
+                f"{where}",
+                f"{format_units(total)} U is outside 0-{MAX_UNITS_PER_SESSION} U per session.",
             )
-            ok = False
-        sites = [s for s, _ in injections]
-        if len(sites) != len(set(sites)):
-            self.problem(f"{where}", "an injection site appears twice in one session")
             ok = False
         wasted_ext = _extension(resource, c.EXT_WASTED_UNITS)
         wasted = _units((wasted_ext or {}).get("valueQuantity")) or Decimal(0)
         if wasted < 0:
             self.problem(f"{where}.extension", "wasted units cannot be negative")
             ok = False
+        elif wasted > IMPORT_MAX_WASTED_UNITS:
+            self.problem(
+                f"{where}.extension",
+                f"{format_units(wasted)} U discarded is more than "
+                f"{format_units(IMPORT_MAX_WASTED_UNITS)} U, more than a session can draw.",
+            )
+            ok = False
+        elif not self.units_in_steps(f"{where}.extension", wasted):
+            ok = False
+        # Each injection's vial (issue 17): the lot of its Medication's batch, one of the
+        # session's vials; with a single lot the importer defaults to it anyway.
+        vial_lots = {vial.lot_number for vial in vials}
+        injection_lots: dict[str, str] = {}
+        for site, (lot_where, lot) in batch_where.items():
+            if lot in vial_lots:
+                injection_lots[site] = lot
+            else:
+                self.problem(
+                    lot_where,
+                    f"The dose at {site} came from lot {lot}, which is not one of the "
+                    "session's vials (the vial extensions: lot, expiry and size).",
+                )
+                ok = False
         if not ok or performed is None:
             return None
         return ImportedProcedure(
@@ -722,6 +805,7 @@ class _Checker:
             performed_at=performed_at,
             performer=performer,
             vials=vials,
+            injection_lots=injection_lots,
         )
 
 

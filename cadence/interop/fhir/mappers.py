@@ -15,7 +15,9 @@ Procedure                   ``procedure-<pk>``
 MedicationAdministration    ``injection-<pk>`` (one per injection site) or
                             ``procedure-<pk>`` (session total when no sites are recorded)
 Observation                 ``diary-<pk>`` (a diary day),
-                            ``period-<patient pk>-<YYYYMMDD start>`` (a 28-day period)
+                            ``period-<patient pk>-<YYYYMMDD start>`` (a 28-day period),
+                            ``response-<patient pk>`` (the course response) and
+                            ``response-<patient pk>-week-24`` (the 24-week review)
 Questionnaire               ``midas``, ``hit-6``
 QuestionnaireResponse       ``questionnaire-<pk>``
 Appointment                 ``appointment-<pk>``
@@ -28,9 +30,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from cadence.interop.fhir import codes as c
+from cadence.rules.outcomes import exact_count
 from cadence.rules.questionnaires import (
     HIT6_NEUTRAL_LABELS,
     MIDAS_ITEMS,
@@ -223,8 +227,18 @@ def medication_statement_resource(trial, *, patient_id: int) -> FhirDict:
             "medicationCodeableConcept": {"text": getattr(trial, "drug", "")},
             "subject": patient_ref(patient_id),
             "effectivePeriod": {"start": _iso(start), "end": _iso(end)},
+            # A medicine the patient entered in the diary: they are the source, and it says
+            # so until a clinician has confirmed it (issue 18).
+            "informationSource": patient_ref(patient_id)
+            if getattr(trial, "reported_by_patient", False)
+            else None,
             "dosage": [{"text": str(dose)}] if dose else None,
-            "note": [{"text": getattr(trial, "notes", "")}],
+            "note": [
+                {"text": getattr(trial, "notes", "")},
+                {"text": "Entered by the patient; not yet confirmed by the clinic."}
+                if getattr(trial, "awaiting_confirmation", False)
+                else None,
+            ],
         }
     )
 
@@ -273,12 +287,16 @@ def procedure_resource(
     )
 
 
-def toxin_medication(vials: Sequence = ()) -> FhirDict:
-    """The contained Medication: onabotulinumtoxinA (HCPCS J0585). When the session used
-    vials of a single lot, the lot and expiry go in ``batch``."""
+def toxin_medication(vials: Sequence = (), vial=None) -> FhirDict:
+    """The contained Medication: onabotulinumtoxinA (HCPCS J0585). ``batch`` holds the lot
+    and expiry of the vial the dose came from (``vial``), or, when none is recorded, of
+    the session's vials when they were all of a single lot."""
     lots = {(v.lot_number, v.expires_on) for v in vials}
     sizes = {v.size_units for v in vials}
     lot, expires_on = next(iter(lots)) if len(lots) == 1 else (None, None)
+    if vial is not None:
+        lot, expires_on = vial.lot_number, vial.expires_on
+        sizes = {vial.size_units}
     return _drop_empty(
         {
             "resourceType": "Medication",
@@ -318,9 +336,12 @@ def medication_administration_resource(
     units: Decimal | float | int,
     site_code: str | None = None,
     vials: Sequence = (),
+    vial=None,
 ) -> FhirDict:
     """The toxin given at one site (or the whole session when no sites are recorded), with
-    every vial of the session (lot, expiry): sites are not tied to vials in the note."""
+    every vial of the session (lot, expiry, size: the vial extensions) and, in the
+    contained Medication's ``batch``, the lot of the vial this dose came from (``vial``,
+    a ``ProcedureVial``; issue 17: each injection linked to its vial)."""
     performed_at = getattr(procedure, "performed_at", None)
     status = getattr(procedure, "status", ProcedureStatus.SIGNED)
     site = site_concept(site_code) if site_code else None
@@ -328,7 +349,7 @@ def medication_administration_resource(
         {
             "resourceType": "MedicationAdministration",
             "id": resource_id,
-            "contained": [toxin_medication(vials)],
+            "contained": [toxin_medication(vials, vial)],
             "extension": [vial_extension(v) for v in vials],
             "partOf": [reference("Procedure", f"procedure-{procedure.pk}")],
             "status": "completed" if status == ProcedureStatus.SIGNED else "in-progress",
@@ -465,6 +486,104 @@ def period_resource(period, *, patient_id: int, baseline: bool) -> FhirDict:
             "code": _obs_code(c.DIARY_PERIOD),
             "subject": patient_ref(patient_id),
             "effectivePeriod": {"start": _iso(period.start), "end": _iso(period.end)},
+            "component": components,
+        }
+    )
+
+
+def exact_decimal(value: Fraction) -> float | int:
+    """An exact count (a ``Fraction`` such as 280/21) as a decimal of
+    ``RESPONSE_DECIMAL_PLACES`` places (exact whenever it terminates within them)."""
+    places = Decimal(1).scaleb(-c.RESPONSE_DECIMAL_PLACES)
+    number = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(places)
+    return _number(number.normalize())
+
+
+def response_observation_id(patient_id: int, *, review: bool) -> str:
+    return f"response-{patient_id}" + ("-week-24" if review else "")
+
+
+def _days(value: float | int, unit: str = "d") -> FhirDict:
+    return {"value": _number(value), "unit": unit, "system": c.UCUM_SYSTEM, "code": unit}
+
+
+def response_resource(response, baseline, *, patient_id: int, review: bool = False) -> FhirDict:
+    """The course response (``cadence.rules.outcomes.Response`` against ``baseline``, a
+    ``PeriodMetrics``): the payer profile's rule, the status (responder, partial,
+    non-responder, insufficient data) over the compared period, and the baseline and
+    follow-up headache days per 28 days, their change and percent change as exact
+    decimals (``exact_count``: the unrounded values the status was decided on), with
+    the raw counts and days recorded they come from. ``review=True``: the 24-week course
+    review (the weeks 21-24 period)."""
+    period = response.compared_period
+    status = str(response.status)
+    rule = str(response.rule)
+    components: list[FhirDict] = [
+        {
+            "code": _obs_code("responder-rule"),
+            "valueCodeableConcept": concept(c.RESPONDER_RULE_CS, rule, c.RESPONDER_RULE_CODES),
+        },
+        {
+            "code": _obs_code("response-status"),
+            "valueCodeableConcept": concept(c.RESPONSE_STATUS_CS, status, c.RESPONSE_STATUS_CODES),
+        },
+    ]
+    exact: dict[str, Fraction | None] = {}
+    for prefix, metrics in (("baseline", baseline), ("follow-up", period)):
+        if metrics is None:
+            continue
+        count = exact_count(metrics)
+        exact[prefix] = count
+        if count is not None:
+            components += [
+                {
+                    "code": _obs_code(f"{prefix}-headache-days"),
+                    "valueQuantity": _days(exact_decimal(count)),
+                },
+                {
+                    "code": _obs_code(f"{prefix}-headache-days-recorded"),
+                    "valueQuantity": _days(metrics.raw.headache_days),
+                },
+            ]
+        components.append(
+            {
+                "code": _obs_code(f"{prefix}-days-recorded"),
+                "valueQuantity": _days(metrics.days_recorded),
+            }
+        )
+    base, follow = exact.get("baseline"), exact.get("follow-up")
+    if status != "insufficient_data" and base and follow is not None:
+        change = follow - base
+        components += [
+            {
+                "code": _obs_code("headache-day-change"),
+                "valueQuantity": _days(exact_decimal(change)),
+            },
+            {
+                "code": _obs_code("headache-day-percent-change"),
+                "valueQuantity": _days(exact_decimal(change * 100 / base), "%"),
+            },
+        ]
+    code = c.COURSE_REVIEW_24_WEEKS if review else c.COURSE_RESPONSE
+    derived = [
+        reference("Observation", period_observation_id(patient_id, p.start))
+        for p in (baseline, period)
+        if p is not None
+    ]
+    return _drop_empty(
+        {
+            "resourceType": "Observation",
+            "id": response_observation_id(patient_id, review=review),
+            "status": "final",
+            "category": [concept(c.OBSERVATION_CATEGORY_SYSTEM, "therapy")],
+            "code": _obs_code(code),
+            "subject": patient_ref(patient_id),
+            "effectivePeriod": {"start": _iso(period.start), "end": _iso(period.end)}
+            if period is not None
+            else None,
+            "valueCodeableConcept": concept(c.RESPONSE_STATUS_CS, status, c.RESPONSE_STATUS_CODES),
+            "note": [{"text": response.reason}],
+            "derivedFrom": derived,
             "component": components,
         }
     )

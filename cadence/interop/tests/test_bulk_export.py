@@ -417,15 +417,16 @@ def test_the_capability_statement_announces_bulk_data(client):
     "scope, allowed",
     [
         ("export", True),
-        ("read write", True),
-        (["read"], True),
-        ("system/*.read", True),
+        ("full", True),
+        (["export"], True),
+        ("read", False),
+        ("diary", False),
         ("write", False),
         ("", False),
         (None, False),
     ],
 )
-def test_a_token_scope_must_name_export_or_read(scope, allowed):
+def test_a_token_scope_must_name_export_or_full(scope, allowed):
     assert bulk_views.scope_allows_export(scope) is allowed
 
 

@@ -300,7 +300,7 @@ def _comparable(bundle: dict) -> list[dict]:
         if resource["resourceType"] == "Patient":
             resource.pop("identifier", None)
             resource["name"][0]["given"] = ["*"]
-        for key in ("subject", "partOf", "reasonReference"):
+        for key in ("subject", "partOf", "reasonReference", "derivedFrom"):
             resource.pop(key, None)
         out.append(resource)
     return out

@@ -281,4 +281,4 @@ def test_metadata_is_public_and_lists_the_code_systems(client):
     assert f"{c.CADENCE_FHIR_BASE}/CodeSystem/injection-site" in published
     code_system = client.get("/fhir/r4/CodeSystem/injection-site").json()
     get_fhir_model_class("CodeSystem").model_validate(code_system)
-    assert code_system["count"] == 43  # 31 PREEMPT + 12 follow-the-pain sites
+    assert code_system["count"] == 47  # 31 PREEMPT + 16 follow-the-pain sites

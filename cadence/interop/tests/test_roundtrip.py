@@ -8,7 +8,14 @@ import pytest
 from cadence.demo.clinic import build_demo_clinic
 from cadence.interop.tests.helpers import as_transaction, response_json, validate_bundle
 from cadence.patients.models import Diagnosis, Patient, PreventiveTrial
-from cadence.treatments.models import InjectionSite, Procedure, ProcedureInjection, ProcedureStatus
+from cadence.treatments.models import (
+    InjectionSite,
+    Procedure,
+    ProcedureInjection,
+    ProcedureStatus,
+    ProcedureVial,
+    VialLot,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,12 +67,43 @@ def enrich(story, index):
                 wasted_units=Decimal("45"),
                 status=ProcedureStatus.SIGNED,
             )
+            # Two vials of two lots: each site records the vial it came from (issue 17).
+            vials = [
+                ProcedureVial.objects.create(
+                    procedure=procedure,
+                    lot=lot,
+                    lot_number=lot.lot_number,
+                    size_units=lot.size_units,
+                    expires_on=lot.expires_on,
+                )
+                for lot in two_lots()
+            ]
             ProcedureInjection.objects.bulk_create(
                 [
-                    ProcedureInjection(procedure=procedure, site=site, units=site.default_units)
-                    for site in sites
+                    ProcedureInjection(
+                        procedure=procedure,
+                        site=site,
+                        units=site.default_units,
+                        vial=vials[n % 2] if n % 5 else None,  # some not recorded
+                    )
+                    for n, site in enumerate(sites)
                 ]
             )
+
+
+def two_lots() -> list[VialLot]:
+    return [
+        VialLot.objects.get_or_create(
+            lot_number=number,
+            defaults={
+                "expires_on": TODAY + timedelta(days=300 + n),
+                "size_units": 100,
+                "quantity_received": 10,
+                "quantity_remaining": 10,
+            },
+        )[0]
+        for n, number in enumerate(("RT1001A", "RT2002B"))
+    ]
 
 
 def record_of(patient):
@@ -93,7 +131,20 @@ def record_of(patient):
                 p.performed_on,
                 p.total_units,
                 p.wasted_units,
-                tuple(sorted((i.site.code, i.units) for i in p.injections.all())),
+                # each injection: site, units and the vial (lot, expiry, size) it came from
+                tuple(
+                    sorted(
+                        (
+                            i.site.code,
+                            i.units,
+                            (i.vial.lot_number, i.vial.expires_on, i.vial.size_units)
+                            if i.vial
+                            else None,
+                        )
+                        for i in p.injections.all()
+                    )
+                ),
+                tuple(sorted((v.lot_number, v.expires_on, v.size_units) for v in p.vials.all())),
             )
             for p in patient.procedures.all()
         ),
@@ -127,3 +178,12 @@ def test_each_demo_patient_round_trips_through_import(api_for, clinician):
         assert imported.first_name == "Fresh"
         imported.first_name = original.first_name
         assert record_of(imported) == record_of(original)
+        linked = ProcedureInjection.objects.filter(procedure__patient=imported, vial__isnull=False)
+        assert linked.exists() == (
+            ProcedureInjection.objects.filter(
+                procedure__patient=original, vial__isnull=False
+            ).exists()
+        )
+    assert ProcedureInjection.objects.filter(
+        procedure__patient__first_name="Fresh", vial__lot_number="RT2002B"
+    ).exists()

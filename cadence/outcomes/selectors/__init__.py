@@ -22,6 +22,7 @@ from cadence.outcomes.selectors.clinic import (
     side_effect_rates,
     week_24_counts,
     week_24_response,
+    week_24_statuses,
 )
 from cadence.outcomes.selectors.patient import (
     CURVE_CYCLES,
@@ -34,6 +35,7 @@ from cadence.outcomes.selectors.patient import (
     candidacy_baseline,
     diagnosis_for,
     next_appointment,
+    next_booked_treatment,
     outcome_summary_for,
     patient_outcomes,
     payer_profile,
@@ -71,6 +73,7 @@ __all__ = [
     "latest_course_review_decision",
     "diagnosis_for",
     "next_appointment",
+    "next_booked_treatment",
     "outcome_summary_for",
     "patient_list",
     "patient_outcomes",
@@ -84,4 +87,5 @@ __all__ = [
     "urgent_side_effects",
     "week_24_counts",
     "week_24_response",
+    "week_24_statuses",
 ]

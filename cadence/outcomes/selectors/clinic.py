@@ -5,6 +5,12 @@ the number of patients.
     clinic_report(today) -> ClinicReport                            (the dashboard)
     patient_list(search="") -> QuerySet[Patient]                     (annotated last_session)
     week_24_counts(today), week_24_response(...)                     (the report's arithmetic)
+    week_24_statuses(today) -> {patient_id: status}                  (the report, per patient)
+
+Each patient's course and baseline are the patient page's (``selectors.patient``, their
+one owner): the week-24 period of the course that started after the last lapse of more
+than ``new_baseline_lapse_days()`` days, against the 28 days before that course, or the
+recorded historical baseline in its place (``baseline_or_historical_record``).
 """
 
 from __future__ import annotations
@@ -13,16 +19,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from cadence.diary.models import DiaryDay, SideEffectReport
-from cadence.outcomes.selectors.patient import as_date
-from cadence.patients.models import Patient
+from cadence.outcomes.selectors.patient import (
+    as_date,
+    baseline_or_historical_record,
+    needs_historical_baseline,
+    new_baseline_lapse_days,
+)
+from cadence.patients.models import HistoricalBaseline, Patient, PayerProfile
 from cadence.rules import outcomes as rules
 from cadence.rules.outcomes import WEEK_24_PERIOD_INDEX
-from cadence.rules.payer import COURSE_REVIEW_WEEKS
+from cadence.rules.payer import COURSE_REVIEW_WEEKS, DEFAULT_PAYER_PROFILE
 from cadence.rules.schedule import TreatmentStage, treatment_stage
 from cadence.rules.side_effects import PREEMPT_INCIDENCE_PERCENT, SIDE_EFFECT_LABELS, SideEffect
 from cadence.treatments.models import Procedure, ProcedureStatus
@@ -75,6 +86,12 @@ GROUP BY r.effect
 """
 
 
+def _reader():
+    """The connection the report's hand-written SQL reads from: the read replica when the
+    database router sends report reads there (config/db_routers.py), else the default."""
+    return connections[router.db_for_read(Procedure) or "default"]
+
+
 def side_effect_patient_counts(today: date) -> tuple[int, dict[str, int]]:
     """(patients whose first SIDE_EFFECT_WINDOW_DAYS from their first signed session
     ended before ``today``, {effect: how many of them reported it within that window}).
@@ -88,7 +105,7 @@ def side_effect_patient_counts(today: date) -> tuple[int, dict[str, int]]:
         "signed": ProcedureStatus.SIGNED.value,
         "until": today - timedelta(days=SIDE_EFFECT_WINDOW_DAYS),
     }
-    with connection.cursor() as cursor:
+    with _reader().cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     total, counts = 0, {}
@@ -175,97 +192,247 @@ class ClinicReport:
         ]
 
 
-#: The first and last signed session per patient, computed once (a GROUP BY in a CTE),
-#: then the baseline and week-24 period diary counts read from the (patient, date) index
-#: by correlated counts, only for patients whose week-24 period has ended. Hand-written so
-#: the date shifts stay in the database (Django's date + timedelta calls back into Python
-#: per row on SQLite) and the first session is not recomputed for every window.
+#: Per patient: the first and last signed session and the first session of the current
+#: course (the first session after the last lapse of more than the owner's
+#: ``new_baseline_lapse_days()``, as ``rules.course_review.course_start`` finds it: LAG over
+#: the patient's signed session days), computed once (a window and a GROUP BY in CTEs);
+#: then the baseline (the 28 days before the course start) and week-24 period diary counts
+#: read from the (patient, date) index by correlated counts, only for patients whose
+#: course's week-24 period has ended; and whether a first-course patient has a recorded
+#: historical baseline. Hand-written so the date shifts stay in the database (Django's
+#: date + timedelta calls back into Python per row on SQLite) and the course start is not
+#: recomputed for every window.
 _CLINIC_SESSIONS_SQL = """
-WITH firsts AS (
-    SELECT patient_id, MIN(performed_on) AS first_on, MAX(performed_on) AS last_on
+WITH session_days AS (
+    SELECT DISTINCT patient_id, performed_on
     FROM {procedures}
     WHERE status = %(signed)s AND performed_on <= %(today)s
+),
+gaps AS (
+    SELECT patient_id, performed_on,
+        LAG(performed_on) OVER (PARTITION BY patient_id ORDER BY performed_on) AS previous_on
+    FROM session_days
+),
+firsts AS (
+    SELECT patient_id, MIN(performed_on) AS first_on, MAX(performed_on) AS last_on,
+        MAX(CASE WHEN previous_on IS NULL OR {gap_days} > %(lapse_days)s
+            THEN performed_on END) AS course_on
+    FROM gaps
     GROUP BY patient_id
 )
-SELECT f.patient_id, f.first_on, f.last_on,
-    CASE WHEN f.first_on < %(review_before)s THEN (SELECT COUNT(*) FROM {diary} d
+SELECT f.patient_id, f.first_on, f.last_on, f.course_on,
+    CASE WHEN f.course_on < %(review_before)s THEN (SELECT COUNT(*) FROM {diary} d
         WHERE d.patient_id = f.patient_id AND d.date BETWEEN {base_start} AND {base_end}) END,
-    CASE WHEN f.first_on < %(review_before)s THEN (SELECT COUNT(*) FROM {diary} d
+    CASE WHEN f.course_on < %(review_before)s THEN (SELECT COUNT(*) FROM {diary} d
         WHERE d.patient_id = f.patient_id AND d.date BETWEEN {base_start} AND {base_end}
         AND d.is_headache_day) END,
-    CASE WHEN f.first_on < %(review_before)s THEN (SELECT COUNT(*) FROM {diary} d
+    CASE WHEN f.course_on < %(review_before)s THEN (SELECT COUNT(*) FROM {diary} d
         WHERE d.patient_id = f.patient_id AND d.date BETWEEN {w24_start} AND {w24_end}) END,
-    CASE WHEN f.first_on < %(review_before)s THEN (SELECT COUNT(*) FROM {diary} d
+    CASE WHEN f.course_on < %(review_before)s THEN (SELECT COUNT(*) FROM {diary} d
         WHERE d.patient_id = f.patient_id AND d.date BETWEEN {w24_start} AND {w24_end}
-        AND d.is_headache_day) END
+        AND d.is_headache_day) END,
+    CASE WHEN f.course_on < %(review_before)s THEN COALESCE(
+        (SELECT pp.responder_rule FROM {patients} p JOIN {profiles} pp ON pp.id = p.payer_profile_id
+            WHERE p.id = f.patient_id),
+        (SELECT pp.responder_rule FROM {profiles} pp WHERE pp.is_default = %(true)s),
+        %(fallback_rule)s) END,
+    CASE WHEN f.course_on < %(review_before)s AND f.course_on = f.first_on
+        AND EXISTS (SELECT 1 FROM {historical} h WHERE h.patient_id = f.patient_id)
+        THEN 1 ELSE 0 END
 FROM firsts f
 """
 
 
-def _shifted_first_session(days: int) -> str:
+def _shifted(column: str, days: int) -> str:
+    """SQL for the date ``column`` shifted by ``days`` days (SQLite and PostgreSQL)."""
     if connection.vendor == "postgresql":
-        return f"(f.first_on + {int(days)})"
-    return f"date(f.first_on, '{int(days):+d} days')"
+        return f"({column} + {int(days)})"
+    return f"date({column}, '{int(days):+d} days')"
 
 
-def _clinic_session_rows(today: date) -> list[tuple]:
-    """``(patient_id, first_session, last_session, base_n, base_hd, w24_n, w24_hd)`` per
-    patient with a signed session on or before ``today`` (counts None until the patient's
-    week-24 period has ended). One query."""
+def _shifted_first_session(days: int) -> str:
+    return _shifted("f.first_on", days)
+
+
+def _days_between(later: str, earlier: str) -> str:
+    """SQL for the whole days from the date ``earlier`` to the date ``later``."""
+    if connection.vendor == "postgresql":
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+@dataclass(frozen=True)
+class _SessionRow:
+    """One patient's row of ``_CLINIC_SESSIONS_SQL`` (counts and rule None until the
+    current course's week-24 period has ended)."""
+
+    patient_id: int
+    first_session: date
+    last_session: date
+    course_start: date
+    base_n: int | None
+    base_hd: int | None
+    w24_n: int | None
+    w24_hd: int | None
+    rule: str | None
+    has_historical_baseline: bool
+
+
+def _clinic_session_rows(today: date) -> list[_SessionRow]:
+    """One row per patient with a signed session on or before ``today``: first, last and
+    course-start session; for patients whose course's week-24 period has ended, the
+    baseline and week-24 period counts and the patient's payer-profile responder rule,
+    resolved as ``patients.selectors.payer_profile_for`` resolves it (the patient's
+    profile, else the clinic's default profile, else the reference default). One query."""
     w24_start = WEEK_24_PERIOD_INDEX * rules.PERIOD_DAYS
     w24_end = w24_start + rules.PERIOD_DAYS - 1
     sql = _CLINIC_SESSIONS_SQL.format(
         procedures=connection.ops.quote_name(Procedure._meta.db_table),
         diary=connection.ops.quote_name(DiaryDay._meta.db_table),
-        base_start=_shifted_first_session(-rules.PERIOD_DAYS),
-        base_end=_shifted_first_session(-1),
-        w24_start=_shifted_first_session(w24_start),
-        w24_end=_shifted_first_session(w24_end),
+        patients=connection.ops.quote_name(Patient._meta.db_table),
+        profiles=connection.ops.quote_name(PayerProfile._meta.db_table),
+        historical=connection.ops.quote_name(HistoricalBaseline._meta.db_table),
+        gap_days=_days_between("performed_on", "previous_on"),
+        base_start=_shifted("f.course_on", -rules.PERIOD_DAYS),
+        base_end=_shifted("f.course_on", -1),
+        w24_start=_shifted("f.course_on", w24_start),
+        w24_end=_shifted("f.course_on", w24_end),
     )
     params = {
         "signed": ProcedureStatus.SIGNED.value,
         "today": today,
+        "lapse_days": new_baseline_lapse_days(),
         "review_before": today - timedelta(days=w24_end),
+        "true": True,
+        "fallback_rule": DEFAULT_PAYER_PROFILE.responder_rule.value,
     }
-    with connection.cursor() as cursor:
+    with _reader().cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
-        (patient_id, as_date(first), as_date(last), *counts)
-        for patient_id, first, last, *counts in rows
+        _SessionRow(
+            patient_id, as_date(first), as_date(last), as_date(course), *counts, bool(historical)
+        )
+        for patient_id, first, last, course, *counts, historical in rows
     ]
 
 
 def week_24_counts(today: date) -> list[tuple]:
-    """Per patient whose week-24 period has ended: baseline and week-24 period counts.
+    """Per patient whose current course's week-24 period has ended: the course start,
+    the diary baseline and week-24 period counts and the patient's responder rule.
 
-    One query: ``(patient_id, first_session, base_n, base_hd, w24_n, w24_hd)`` rows.
+    One query: ``(patient_id, course_start, base_n, base_hd, w24_n, w24_hd, rule)`` rows
+    (the diary counts; ``clinic_report`` puts a recorded historical baseline in place of
+    an insufficient diary one, as the patient page does).
     """
     return [
-        (patient_id, first, base_n, base_hd, w24_n, w24_hd)
-        for patient_id, first, _last, base_n, base_hd, w24_n, w24_hd in _clinic_session_rows(today)
-        if base_n is not None
+        (row.patient_id, row.course_start, row.base_n, row.base_hd, row.w24_n, row.w24_hd, row.rule)
+        for row in _clinic_session_rows(today)
+        if row.base_n is not None
     ]
 
 
+def _historical_baselines(rows: list[_SessionRow], today: date) -> dict[int, tuple]:
+    """{patient_id: (baseline PeriodMetrics, source)} for the review patients whose
+    baseline is a recorded historical one, chosen by the patient page's owner
+    (``selectors.patient.baseline_or_historical_record``) from each patient's latest
+    record (the order ``patients.selectors.historical_baseline_for`` reads). One query,
+    only when a first-course patient with a record is in review."""
+    candidates = {}
+    for row in rows:
+        if row.base_n is None or not row.has_historical_baseline:
+            continue
+        start, end = rules.baseline_window(row.course_start)
+        diary = rules.period_from_counts(
+            start, end, row.base_n, rules.PeriodCounts(headache_days=row.base_hd), as_of=today
+        )
+        first_course = row.course_start == row.first_session
+        if needs_historical_baseline(diary, first_course=first_course):
+            candidates[row.patient_id] = (diary, first_course)
+    if not candidates:
+        return {}
+    latest = {}
+    for record in HistoricalBaseline.objects.filter(patient_id__in=list(candidates)):
+        latest.setdefault(record.patient_id, record)  # the model's order: latest first
+    return {
+        patient_id: baseline_or_historical_record(
+            diary, latest.get(patient_id), first_course=first_course
+        )
+        for patient_id, (diary, first_course) in candidates.items()
+    }
+
+
 def week_24_response(
-    base_n: int, base_hd: int, w24_n: int, w24_hd: int
+    base_n: int,
+    base_hd: int,
+    w24_n: int,
+    w24_hd: int,
+    rule: rules.ResponderRule | str = rules.ResponderRule.percent_50,
 ) -> tuple[str, float | None]:
     """(status, headache-day change) of the clinic report's week-24 comparison: the
     rules' one responder decision (``rules.response_status`` on the exact
-    ``raw * 28 / days_recorded`` fractions, the default 50% rule), as the patient page,
-    the payer packet and the exports decide it; the change is rounded for display only."""
-    status, change = _week_24_exact(base_n, base_hd, w24_n, w24_hd)
+    ``raw * 28 / days_recorded`` fractions, with the patient's payer-profile ``rule``),
+    as the patient page, the payer packet and the exports decide it; the change is
+    rounded for display only."""
+    status, change = _week_24_exact(base_n, base_hd, w24_n, w24_hd, rule)
     return status, None if change is None else round(float(change), 1)
 
 
 def _week_24_exact(
-    base_n: int, base_hd: int, w24_n: int, w24_hd: int
+    base_n: int,
+    base_hd: int,
+    w24_n: int,
+    w24_hd: int,
+    rule: rules.ResponderRule | str = rules.ResponderRule.percent_50,
 ) -> tuple[str, Fraction | None]:
-    base, follow = rules.exact_per_period(base_hd, base_n), rules.exact_per_period(w24_hd, w24_n)
+    return _exact_status(
+        rules.exact_per_period(base_hd, base_n), rules.exact_per_period(w24_hd, w24_n), rule
+    )
+
+
+def _exact_status(
+    base: Fraction | None, follow: Fraction | None, rule: rules.ResponderRule | str
+) -> tuple[str, Fraction | None]:
     if base is None or follow is None or base <= 0:
         return rules.ResponseStatus.insufficient_data, None
-    return rules.response_status(base, follow), follow - base
+    return rules.response_status(base, follow, rule), follow - base
+
+
+def _week_24_results(
+    rows: list[_SessionRow], today: date
+) -> list[tuple[_SessionRow, str, Fraction | None]]:
+    """(row, status, exact headache-day change) per patient whose course's week-24 period
+    has ended: the week-24 period against the diary baseline, or against the recorded
+    historical baseline where the patient page's owner puts it in its place."""
+    historical = _historical_baselines(rows, today)
+    results = []
+    for row in rows:
+        if row.base_n is None:
+            continue
+        if row.patient_id in historical:
+            baseline, _source = historical[row.patient_id]
+            status, change = _exact_status(
+                rules.exact_count(baseline),
+                rules.exact_per_period(row.w24_hd, row.w24_n),
+                row.rule,
+            )
+        else:
+            status, change = _week_24_exact(
+                row.base_n, row.base_hd, row.w24_n, row.w24_hd, row.rule
+            )
+        results.append((row, status, change))
+    return results
+
+
+def week_24_statuses(today: date | None = None) -> dict[int, str]:
+    """{patient_id: the response at the 24-week review} as the clinic report counts it,
+    for the patients whose current course's week-24 period has ended (what each patient
+    page shows as ``week_24_response``). Two queries at most."""
+    today = today or timezone.localdate()
+    return {
+        row.patient_id: str(status)
+        for row, status, _change in _week_24_results(_clinic_session_rows(today), today)
+    }
 
 
 def clinic_report(today: date | None = None) -> ClinicReport:
@@ -279,14 +446,14 @@ def clinic_report(today: date | None = None) -> ClinicReport:
     statuses = {status.value: 0 for status in rules.ResponseStatus}
     review_patients = 0
     changes: list[Fraction] = []
-    for _pk, first, last, base_n, base_hd, w24_n, w24_hd in _clinic_session_rows(today):
-        stage_counts[treatment_stage((first, last), today)] += 1
-        if base_n is not None:
-            review_patients += 1
-            status, change = _week_24_exact(base_n, base_hd, w24_n, w24_hd)
-            statuses[status] += 1
-            if change is not None:
-                changes.append(change)
+    rows = _clinic_session_rows(today)
+    for row in rows:
+        stage_counts[treatment_stage((row.first_session, row.last_session), today)] += 1
+    for _row, status, change in _week_24_results(rows, today):
+        review_patients += 1
+        statuses[status] += 1
+        if change is not None:
+            changes.append(change)
     stage_counts[TreatmentStage.work_up] = patient_count - sum(
         n for s, n in stage_counts.items() if s != TreatmentStage.work_up
     )

@@ -33,7 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Value
+from django.db.models import CharField, F, Value
 from django.utils import timezone
 
 from cadence.diary import selectors as diary_selectors
@@ -69,6 +69,7 @@ from cadence.rules.schedule import (
 )
 from cadence.rules.side_effects import SIDE_EFFECT_LABELS, SideEffect
 from cadence.scheduling import selectors as scheduling_selectors
+from cadence.scheduling.models import AppointmentKind
 from cadence.treatments import selectors as treatment_selectors
 
 #: Effect curves are drawn for this many most recent cycles (the chart stays readable;
@@ -137,9 +138,13 @@ def urgent_side_effects(patient) -> list[str]:
     return _questionnaires_and_urgent_reports(patient)[1]
 
 
-def _questionnaires_and_urgent_reports(patient) -> tuple[list[QuestionnaireScore], list[str]]:
+def _questionnaires_and_urgent_reports(
+    patient, *, year_until: date | None = None
+) -> tuple[list[QuestionnaireScore], list[str], dict[date, tuple[bool, bool]] | None]:
     """Questionnaire scores and open urgent side-effect reports in ONE query (a UNION ALL
-    of the diary app's two querysets; the patient page's query budget is 12)."""
+    of the diary app's querysets; the patient page's query budget is 13). With
+    ``year_until``, the same query also brings the days of the diary's year at a
+    glance (the 365 days up to it; ``diary.selectors.year_day_codes``)."""
     scores = (
         diary_selectors.questionnaire_responses_for(patient=patient)
         .order_by()
@@ -153,11 +158,26 @@ def _questionnaires_and_urgent_reports(patient) -> tuple[list[QuestionnaireScore
         .annotate(kind=Value("urgent"), number=F("id"))
         .values_list("effect", "onset_on", "kind", "number")
     )
+    parts = [urgent]
+    year: dict[date, tuple[bool, bool]] | None = None
+    if year_until is not None:
+        year = {}
+        parts.append(
+            diary_selectors.year_day_codes(patient=patient, today=year_until)
+            .annotate(
+                name=Value("", output_field=CharField()),
+                kind=Value("year"),
+                number=F("year_code"),
+            )
+            .values_list("name", "date", "kind", "number")
+        )
     found: list[QuestionnaireScore] = []
     reports: list[tuple[date, int, str]] = []
-    for name, on, kind, number in scores.union(urgent, all=True):
+    for name, on, kind, number in scores.union(*parts, all=True):
         on = as_date(on)
-        if kind == "urgent":
+        if kind == "year":
+            year[on] = diary_selectors.decode_year_day(number)  # type: ignore[index]
+        elif kind == "urgent":
             try:
                 label = SIDE_EFFECT_LABELS[SideEffect(name)]
             except ValueError:
@@ -166,7 +186,7 @@ def _questionnaires_and_urgent_reports(patient) -> tuple[list[QuestionnaireScore
         else:
             found.append(QuestionnaireScore(str(name), on, int(number)))
     found.sort(key=lambda s: (s.completed_on, s.instrument))
-    return found, [text for _on, _id, text in sorted(reports)]
+    return found, [text for _on, _id, text in sorted(reports)], year
 
 
 @dataclass(frozen=True)
@@ -230,7 +250,7 @@ def preventive_trials_for(patient) -> list[PreventiveTrialLine]:
     FAILED_OUTCOMES), oldest first."""
     doses = patient_selectors.min_daily_doses_mg()
     lines = []
-    for trial in patient_selectors.preventive_trials_for(patient):
+    for trial in patient_selectors.confirmed_preventive_trials_for(patient):
         if trial.outcome not in FAILED_OUTCOMES:
             continue
         adequacy = patient_selectors.trial_adequacy_for(trial, doses)
@@ -258,6 +278,16 @@ def payer_profile(patient) -> PayerProfile:
 def next_appointment(patient):
     """The patient's next booked appointment (scheduling), or None."""
     return scheduling_selectors.next_appointment_for_patient(patient)
+
+
+def next_booked_treatment(patient):
+    """The patient's next booked treatment session (scheduling), or None: what My
+    progress shows instead of a due date, which may already have passed (issue 19)."""
+    return (
+        scheduling_selectors.upcoming_appointments_for_patient(patient)
+        .filter(kind=AppointmentKind.TREATMENT_SESSION)
+        .first()
+    )
 
 
 # =======================================================================================
@@ -324,6 +354,9 @@ class PatientOutcomes:
     course_start: date | None = None
     #: Where the baseline comes from: the diary, or a recorded historical baseline.
     baseline_source: BaselineSource | None = None
+    #: The diary's year at a glance, {date: (headache day, migraine day)} of the 365
+    #: days up to ``today`` (``with_year=True`` only; None otherwise).
+    year_days: dict[date, tuple[bool, bool]] | None = None
 
     @property
     def baseline(self) -> rules.PeriodMetrics | None:
@@ -547,16 +580,34 @@ class BaselineSource:
 BASELINE_FROM_DIARY = BaselineSource("diary")
 
 
+def needs_historical_baseline(diary: rules.PeriodMetrics, *, first_course: bool) -> bool:
+    """Whether a recorded historical baseline replaces the diary baseline: the diary
+    baseline has too few recorded days and this is the patient's first course here."""
+    return first_course and not diary.sufficient
+
+
 def _baseline_or_historical(
     patient, diary: rules.PeriodMetrics, *, first_course: bool
 ) -> tuple[rules.PeriodMetrics, BaselineSource]:
     """The diary baseline, or, when it has too few recorded days and this is the
     patient's first course here, the recorded historical baseline in its place (a patient
     who transferred in after sessions elsewhere). One query, only when it is needed."""
-    if diary.sufficient or not first_course:
+    if not needs_historical_baseline(diary, first_course=first_course):
         return diary, BASELINE_FROM_DIARY
-    record = patient_selectors.historical_baseline_for(patient)
-    if record is None:
+    return baseline_or_historical_record(
+        diary, patient_selectors.historical_baseline_for(patient), first_course=first_course
+    )
+
+
+def baseline_or_historical_record(
+    diary: rules.PeriodMetrics, record, *, first_course: bool
+) -> tuple[rules.PeriodMetrics, BaselineSource]:
+    """THE choice of baseline, given the patient's latest recorded historical baseline
+    (``record``, a ``patients.models.HistoricalBaseline`` or None): the diary baseline,
+    or the historical one when ``needs_historical_baseline``. The patient page (through
+    ``_baseline_or_historical``) and the clinic report (``selectors.clinic``, which reads
+    the records of many patients at once) both decide with it."""
+    if record is None or not needs_historical_baseline(diary, first_course=first_course):
         return diary, BASELINE_FROM_DIARY
     headache = float(record.headache_days)
     migraine = float(record.migraine_days) if record.migraine_days is not None else None
@@ -582,13 +633,14 @@ def _baseline_or_historical(
 
 
 def patient_outcomes(
-    patient, *, today: date | None = None, with_alerts: bool = True
+    patient, *, today: date | None = None, with_alerts: bool = True, with_year: bool = False
 ) -> PatientOutcomes:
     """The patient's outcomes on ``today`` (clinic date by default).
 
     Queries: payer profile and session dates (1 each), the diary counts (1, grouped by
     period and cycle week), questionnaires and open urgent side effects (1, a UNION ALL;
-    ``with_alerts=False`` skips it).
+    ``with_alerts=False`` skips it). ``with_year=True`` adds the diary's year at a
+    glance (``year_days``) to that UNION ALL (or, without alerts, one query).
     """
     today = today or timezone.localdate()
     profile = payer_profile(patient)
@@ -597,9 +649,14 @@ def patient_outcomes(
     start = course_start(sessions, new_baseline_lapse_days())
     rows = _diary_buckets(patient, [start] if start else [], cycles, today)
     baseline_source = BASELINE_FROM_DIARY
-    questionnaires, urgent = (
-        _questionnaires_and_urgent_reports(patient) if with_alerts else ([], [])
-    )
+    year_until = today if with_year else None
+    if with_alerts:
+        questionnaires, urgent, year = _questionnaires_and_urgent_reports(
+            patient, year_until=year_until
+        )
+    else:
+        questionnaires, urgent = [], []
+        year = diary_selectors.year_days(patient=patient, today=today) if with_year else None
 
     overuse = _overuse(rows, today)
     if start is not None:
@@ -651,6 +708,7 @@ def patient_outcomes(
         urgent_side_effects=urgent,
         course_start=start,
         baseline_source=baseline_source,
+        year_days=year,
     )
 
 

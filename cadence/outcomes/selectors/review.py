@@ -34,7 +34,7 @@ def failed_preventive_classes(patient) -> int:
     candidacy counts it)."""
     doses = patient_selectors.min_daily_doses_mg()
     classes = set()
-    for trial in patient_selectors.preventive_trials_for(patient):
+    for trial in patient_selectors.confirmed_preventive_trials_for(patient):
         if trial.outcome not in FAILED_OUTCOMES or trial.drug_class not in ORAL_PREVENTIVE_CLASSES:
             continue
         if patient_selectors.trial_adequacy_for(trial, doses).adequacy.counts is False:

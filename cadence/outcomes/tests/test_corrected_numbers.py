@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.urls import reverse
@@ -24,6 +26,7 @@ from cadence.outcomes.tests.factories import (
     session,
     write_days,
 )
+from cadence.patients.models import HistoricalBaseline, PayerProfile
 from cadence.rules.diary import AcuteMedicationTaken
 
 pytestmark = pytest.mark.django_db
@@ -159,13 +162,33 @@ def _csv_row(client, patient_id: int) -> dict:
     return next(row for row in rows if row["patient_id"] == str(patient_id))
 
 
+def _on_payer_rule(patient, rule: str) -> None:
+    """Put the patient on a payer profile with ``rule`` (the default profile keeps the
+    reference's 50% rule)."""
+    if rule == "percent_50":
+        return
+    patient.payer_profile = PayerProfile.objects.create(
+        name=f"Payer with rule {rule}",
+        min_preventive_classes=2,
+        min_interval_days=84,
+        responder_rule=rule,
+        review_weeks=24,
+    )
+    patient.save(update_fields=["payer_profile"])
+
+
 @pytest.mark.parametrize(
-    ("base_recorded", "base_headache", "follow_recorded", "follow_headache", "status"),
+    ("rule", "base_recorded", "base_headache", "follow_recorded", "follow_headache", "status"),
     [
-        (21, 10, 21, 5, "responder"),  # exactly 50%
-        (20, 19, 21, 10, "partial"),  # 49.9%
-        (20, 10, 20, 7, "partial"),  # exactly 30%
-        (23, 15, 24, 11, "non_responder"),  # 29.7%: rounded values would say 30%
+        ("percent_50", 21, 10, 21, 5, "responder"),  # exactly 50%
+        ("percent_50", 20, 19, 21, 10, "partial"),  # 49.9%
+        ("percent_50", 20, 10, 20, 7, "partial"),  # exactly 30%
+        ("percent_50", 23, 15, 24, 11, "non_responder"),  # 29.7%: rounded values would say 30%
+        ("percent_50", 28, 20, 28, 13, "partial"),  # 7 fewer, but only 35%
+        ("fewer_7_days", 28, 20, 28, 13, "responder"),  # exactly 7 fewer (35%)
+        ("fewer_7_days", 20, 15, 20, 10, "responder"),  # 21 -> 14 scaled: exactly 7 fewer
+        # 22.67 -> 15.68: 6.99 fewer, shown as -7.0, yet not 7 (30.8%: partial)
+        ("fewer_7_days", 21, 17, 25, 14, "partial"),
     ],
 )
 def test_every_surface_shows_the_same_response(
@@ -173,6 +196,7 @@ def test_every_surface_shows_the_same_response(
     api_for,
     clinician,
     patient,
+    rule,
     base_recorded,
     base_headache,
     follow_recorded,
@@ -180,7 +204,9 @@ def test_every_surface_shows_the_same_response(
     status,
 ):
     """The patient page, the clinic report, the payer packet, the API, FHIR and the CSV
-    export, for a patient whose latest ended period is the weeks 21-24 period."""
+    export, for a patient whose latest ended period is the weeks 21-24 period, decided by
+    the patient's own payer-profile responder rule on exact values."""
+    _on_payer_rule(patient, rule)
     today = timezone.localdate()
     first = today - timedelta(days=24 * 7 + 2)
     session(patient, first)
@@ -188,7 +214,40 @@ def test_every_surface_shows_the_same_response(
     diary(patient, first - timedelta(days=28), base_recorded, base_headache)
     w24 = first + timedelta(weeks=20)
     diary(patient, w24, follow_recorded, follow_headache)
+    _assert_every_surface_agrees(
+        client,
+        api_for,
+        clinician,
+        patient,
+        today=today,
+        rule=rule,
+        status=status,
+        w24=w24,
+        base_exact=Fraction(base_headache * 28, base_recorded),
+        base_raw=base_headache,
+        follow_exact=Fraction(follow_headache * 28, follow_recorded),
+        follow_recorded=follow_recorded,
+    )
 
+
+def _assert_every_surface_agrees(
+    client,
+    api_for,
+    clinician,
+    patient,
+    *,
+    today: date,
+    rule: str,
+    status: str,
+    w24: date,
+    base_exact: Fraction,
+    base_raw: int | None,
+    follow_exact: Fraction,
+    follow_recorded: int,
+) -> None:
+    """The API, the patient page, the clinic report, the payer packet, the CSV export and
+    the FHIR response Observations all show ``status`` for ``patient``, whose latest ended
+    period is the weeks 21-24 period starting on ``w24``."""
     api = api_for(clinician).get(f"/patients/{patient.pk}/outcomes").json()
     assert api["response"]["status"] == status
     assert api["week_24_response"]["status"] == status
@@ -199,6 +258,8 @@ def test_every_surface_shows_the_same_response(
 
     report = selectors.clinic_report(today)
     assert report.status_counts_24_weeks[status] == 1
+    ((*_counts, report_rule),) = selectors.week_24_counts(today)
+    assert report_rule == rule == outcome.profile.responder_rule
 
     html = reports.render_to_string(
         "outcomes/pdf/continuation_packet.html", reports.report_context(outcome, clinician)
@@ -218,10 +279,39 @@ def test_every_surface_shows_the_same_response(
     assert float(row["headache_day_change"]) == api["response"]["headache_day_change"]
 
     # FHIR: the baseline and weeks 21-24 period Observations carry the API's numbers
+    resources = list(period_resources(patient, as_of=today))
     by_start = {
         resource["effectivePeriod"]["start"]: resource
-        for resource in period_resources(patient, as_of=today)
+        for resource in resources
+        if resource["id"].startswith("period-")
     }
+    # ... and the course response Observations the status, the rule and exact values
+    by_id = {resource["id"]: resource for resource in resources}
+    for response_id in (f"response-{patient.pk}", f"response-{patient.pk}-week-24"):
+        observation = by_id[response_id]
+        assert observation["valueCodeableConcept"]["coding"][0]["code"] == status
+        parts = {
+            component["code"]["coding"][0]["code"]: component
+            for component in observation["component"]
+        }
+        assert parts["responder-rule"]["valueCodeableConcept"]["coding"][0]["code"] == rule
+        assert observation["effectivePeriod"] == {
+            "start": w24.isoformat(),
+            "end": (w24 + timedelta(days=27)).isoformat(),
+        }
+        assert parts["baseline-headache-days"]["valueQuantity"]["value"] == pytest.approx(
+            float(base_exact), abs=1e-6
+        )
+        assert parts["follow-up-headache-days"]["valueQuantity"]["value"] == pytest.approx(
+            float(follow_exact), abs=1e-6
+        )
+        assert parts["headache-day-percent-change"]["valueQuantity"]["value"] == pytest.approx(
+            float((follow_exact - base_exact) * 100 / base_exact), abs=1e-6
+        )
+        if base_raw is not None:
+            recorded = parts["baseline-headache-days-recorded"]["valueQuantity"]["value"]
+            assert recorded == base_raw
+        assert parts["follow-up-days-recorded"]["valueQuantity"]["value"] == follow_recorded
     for period in (api["baseline"], api["periods"][5]):
         values = [
             component["valueQuantity"]["value"]
@@ -229,6 +319,81 @@ def test_every_surface_shows_the_same_response(
             if "valueQuantity" in component
         ]
         assert period["headache_days"] in values
+
+
+@pytest.mark.parametrize(
+    ("kind", "rule", "follow_recorded", "follow_headache", "status"),
+    [
+        # a new course after a 200-day lapse: 10 in 21 baseline days, the old course's
+        # baseline (28 of 28) and its empty weeks 21-24 no longer count
+        ("lapse", "percent_50", 21, 5, "responder"),  # exactly 50% fewer
+        ("lapse", "percent_50", 21, 6, "partial"),  # 42.9%
+        ("lapse", "fewer_7_days", 28, 7, "partial"),  # 13.3 -> 7: 6.3 fewer (47.5%)
+        # a transferred patient: 5 diary days before the first session here (too few),
+        # so the recorded historical baseline of 18.5 headache days counts
+        ("historical", "percent_50", 28, 9, "responder"),  # 51.4% fewer
+        ("historical", "percent_50", 28, 10, "partial"),  # 45.9%
+        ("historical", "fewer_7_days", 28, 12, "partial"),  # 6.5 fewer (35.1%)
+        ("historical", "fewer_7_days", 28, 11, "responder"),  # 7.5 fewer
+    ],
+)
+def test_every_surface_shows_the_same_response_after_a_lapse_or_from_a_historical_baseline(
+    client, api_for, clinician, patient, kind, rule, follow_recorded, follow_headache, status
+):
+    """Issue 16: the clinic report takes each patient's course and baseline from the
+    patient page's owner, so a course restarted after a lapse of more than 180 days and a
+    recorded historical baseline give the same response on every surface."""
+    _on_payer_rule(patient, rule)
+    today = timezone.localdate()
+    first = today - timedelta(days=24 * 7 + 2)
+    session(patient, first)
+    session(patient, first + timedelta(days=84))
+    w24 = first + timedelta(weeks=20)
+    diary(patient, w24, follow_recorded, follow_headache)
+    follow_exact = Fraction(follow_headache * 28, follow_recorded)
+    if kind == "lapse":
+        old_last = first - timedelta(days=200)
+        old_first = old_last - timedelta(days=84)
+        session(patient, old_first)
+        session(patient, old_last)
+        diary(patient, old_first - timedelta(days=28), 28, 28)
+        diary(patient, first - timedelta(days=28), 21, 10)
+        base_exact, base_raw = Fraction(10 * 28, 21), 10
+    else:
+        diary(patient, first - timedelta(days=5), 5, 5)
+        HistoricalBaseline.objects.create(
+            patient=patient,
+            headache_days=Decimal("18.5"),
+            source="Referral letter, Northfield Headache Clinic",
+            recorded_on=first - timedelta(days=100),
+            recorded_by=clinician,
+        )
+        base_exact, base_raw = Fraction(37, 2), None
+
+    outcome = selectors.patient_outcomes(patient, today=today)
+    assert outcome.course_start == first
+    assert outcome.baseline_source.kind == ("diary" if kind == "lapse" else "historical")
+    ((_pk, course_start, *_counts),) = selectors.week_24_counts(today)
+    assert course_start == first
+    _assert_every_surface_agrees(
+        client,
+        api_for,
+        clinician,
+        patient,
+        today=today,
+        rule=rule,
+        status=status,
+        w24=w24,
+        base_exact=base_exact,
+        base_raw=base_raw,
+        follow_exact=follow_exact,
+        follow_recorded=follow_recorded,
+    )
+    if kind == "historical":
+        # the historical baseline has headache days only: the packet's and the patient
+        # page's period table says the other counts were not recorded
+        baseline_row = reports.period_rows(outcome)[0]
+        assert baseline_row["values"][:3] == ["18.5", "not recorded", "not recorded"]
 
 
 # -- ICHD-3 8.2.6 through the API -----------------------------------------------------------

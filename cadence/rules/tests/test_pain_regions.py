@@ -65,7 +65,10 @@ def test_every_region_hurting_stays_within_the_caps_per_muscle():
 
 def test_neck_and_shoulder_share_the_trapezius_sites_of_their_side():
     got = follow_the_pain_suggestions({R.neck_left: 5, R.shoulder_left: 4}, FOLLOW_THE_PAIN_SITES)
+    # Trapezius allows up to 4 extra sites, all of them on the painful side (section 7).
     assert [(s.site, s.region) for s in got] == [
         ("trapezius_left_ftp_1", R.neck_left),
         ("trapezius_left_ftp_2", R.shoulder_left),
+        ("trapezius_left_ftp_3", R.neck_left),
+        ("trapezius_left_ftp_4", R.shoulder_left),
     ]

@@ -103,7 +103,11 @@ def test_planned_site_coerces_units_to_decimal():
             "Follow-the-pain temporalis totals 15 U, 5 U over the 10 U cap",
         ),
         (
-            [ps(s.code, 10) for s in FOLLOW_THE_PAIN_SITES if s.muscle == "trapezius"],
+            [
+                ps(s.code, 10)
+                for s in FOLLOW_THE_PAIN_SITES
+                if s.muscle == "trapezius" and s.side == "left"
+            ],
             ["follow_the_pain_cap"],
             "Follow-the-pain trapezius totals 40 U, 20 U over the 20 U cap",
         ),
@@ -379,9 +383,17 @@ def test_any_set_of_ftp_sites_at_5_units_is_valid_exactly_within_each_muscles_ca
         (["temporalis_left_ftp_1", "temporalis_right_ftp_1"], True),
         (["temporalis_left_ftp_1", "temporalis_left_ftp_2", "temporalis_right_ftp_1"], False),
         (["occipitalis_right_ftp_1", "occipitalis_right_ftp_2", "occipitalis_left_ftp_2"], False),
+        ([f"trapezius_left_ftp_{n}" for n in (1, 2, 3, 4)], True),
+        ([f"trapezius_right_ftp_{n}" for n in (1, 2, 3, 4)], True),
+        (["trapezius_left_ftp_1", "trapezius_left_ftp_2", "trapezius_left_ftp_3",
+          "trapezius_right_ftp_1"], True),
+        ([f"trapezius_left_ftp_{n}" for n in (1, 2, 3, 4)] + ["trapezius_right_ftp_1"], False),
+        ([f"trapezius_left_ftp_{n}" for n in (1, 2, 3)], True),
     ],
     ids=["temporalis-both-left", "temporalis-both-right", "occipitalis-both-left",
-         "temporalis-one-each-side", "temporalis-3", "occipitalis-3"],
+         "temporalis-one-each-side", "temporalis-3", "occipitalis-3",
+         "trapezius-all-4-left", "trapezius-all-4-right", "trapezius-3-left-1-right",
+         "trapezius-5", "trapezius-3-left"],
 )  # fmt: skip
 def test_follow_the_pain_caps_are_per_muscle_not_per_side(codes, ok):
     problems = validate_preempt_additions([ps(c) for c in codes], on=ON, other_toxin_doses=[])

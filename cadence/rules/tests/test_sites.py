@@ -27,7 +27,7 @@ def test_preempt_pattern_is_31_sites_155_units_at_5_units_each():
         (Muscle.temporalis, 8, 4, {Side.left: 6, Side.right: 6}),
         (Muscle.occipitalis, 6, 4, {Side.left: 5, Side.right: 5}),
         (Muscle.cervical_paraspinal, 4, 0, {Side.left: 2, Side.right: 2}),
-        (Muscle.trapezius, 6, 4, {Side.left: 5, Side.right: 5}),
+        (Muscle.trapezius, 6, 8, {Side.left: 7, Side.right: 7}),
     ],
     ids=lambda v: str(v) if isinstance(v, Muscle) else None,
 )
@@ -49,21 +49,24 @@ def test_sites_per_muscle_match_the_reference_table(muscle, fixed, ftp, sides):
 CAPS = {Muscle.temporalis: 2, Muscle.occipitalis: 2, Muscle.trapezius: 4}
 
 
-@pytest.mark.parametrize("muscle", [Muscle.temporalis, Muscle.occipitalis])
+@pytest.mark.parametrize(
+    ("muscle", "cap"), [(Muscle.temporalis, 2), (Muscle.occipitalis, 2), (Muscle.trapezius, 4)]
+)
 @pytest.mark.parametrize("side", [Side.left, Side.right])
-def test_both_ftp_extras_of_a_muscle_fit_on_one_side(muscle, side):
+def test_all_ftp_extras_of_a_muscle_fit_on_one_side(muscle, cap, side):
+    """Section 7: the caps are per muscle, not per side, so each side has as many FTP
+    sites as the muscle's cap (trapezius: all 4 extras on the painful side)."""
     on_side = [
         site for site in s.sites_for_muscle(muscle, follow_the_pain=True) if site.side is side
     ]
-    assert len(on_side) == s.FTP_SITE_CAPS[muscle] == 2
+    assert len(on_side) == s.FTP_SITE_CAPS[muscle] == cap
     assert [site.code for site in on_side] == [
-        f"{muscle}_{side}_ftp_1",
-        f"{muscle}_{side}_ftp_2",
+        f"{muscle}_{side}_ftp_{n}" for n in range(1, cap + 1)
     ]
 
 
 def test_session_limits_are_preempt_plus_follow_the_pain():
-    assert (len(s.FOLLOW_THE_PAIN_SITES), s.FTP_MAX_SITES, s.FTP_MAX_UNITS) == (12, 8, 40)
+    assert (len(s.FOLLOW_THE_PAIN_SITES), s.FTP_MAX_SITES, s.FTP_MAX_UNITS) == (16, 8, 40)
     assert (s.MAX_SITES_PER_SESSION, s.MAX_UNITS_PER_SESSION) == (39, 195)
     assert str(s.TARGETED_MIN_UNITS) == "2.5"
     assert s.TARGETED_MAX_UNITS == 10
@@ -87,6 +90,8 @@ def test_session_limits_are_preempt_plus_follow_the_pain():
         "occipitalis_left_ftp_2",
         "occipitalis_right_ftp_2",
         "trapezius_right_ftp_2",
+        "trapezius_left_ftp_3",
+        "trapezius_right_ftp_4",
     ],
 )
 def test_documented_codes_exist(code):
@@ -109,7 +114,7 @@ def test_codes_follow_the_pattern_and_are_unique():
         match = pattern.match(site.code)
         assert match, site.code
         assert (match["m"], match["s"], int(match["n"])) == (site.muscle, site.side, site.number)
-    assert len(s.SITE_CATALOGUE) == len(s.ALL_SITES) == 43
+    assert len(s.SITE_CATALOGUE) == len(s.ALL_SITES) == 47
 
 
 def test_head_map_positions_are_in_the_box_distinct_and_on_the_right_view():

@@ -61,7 +61,7 @@ def test_an_intact_trail_verifies(clinician, patient):
 
 
 def test_it_records_who_which_patient_what_when_and_from_where(rf, clinician, patient, settings):
-    settings.CADENCE_PROXY_COUNT = 1
+    settings.CADENCE_TRUSTED_PROXIES = ["10.0.0.2"]
     request = rf.get("/x", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9")
     event = audit_record(
         actor=clinician, action=AuditAction.VIEW, summary="Viewed", patient=patient, request=request

@@ -33,8 +33,9 @@ def round_trip(env, backup_path):
     run_ok("migrate", "--noinput", env=env)
     run_ok("seed_demo", "--patients", "6", "--seed", "5", env=env)
     before = checksums(env)
-    # Six story patients plus the demo's two course-review examples (cadence.demo.course_reviews).
-    assert before["patients_patient"][0] == 8
+    # Six story patients plus the demo's worked examples: two course reviews
+    # (cadence.demo.course_reviews) and one surgery pathway (cadence.demo.surgery).
+    assert before["patients_patient"][0] == 9
     assert before["audit_auditevent"][0] >= 0
     run_ok("backup", str(backup_path), env=env)
     assert backup_path.stat().st_size > 0

@@ -32,8 +32,9 @@ FLOORS: dict[str, int] = {
     "intake": 7,
     "outcomes": 8,
     "candidacy": 9,  # reads the baseline, whose owner is outcomes
-    "interop": 10,
-    "demo": 11,
+    "surgery": 10,  # reads treatments, diary, outcomes and candidacy
+    "interop": 11,
+    "demo": 12,
 }
 MAX_DELIBERATE_INNER_IMPORTS = 3
 FORBIDDEN_CALLS = ("get_model", "import_module")

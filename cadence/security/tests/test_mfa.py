@@ -182,3 +182,69 @@ def test_mfa_defaults():
         )
         == "True"
     )
+
+
+# ------------------------------------------------------------------ issues 19 and 21
+def test_a_correct_code_right_after_a_wrong_one_is_accepted(client, admin_user):
+    """django-otp's throttle used to refuse the correct code for a while (issue 19)."""
+    device = enrolled_device(admin_user)
+    password_login(client, admin_user)
+    wrong = f"{(int(current_code(device)) + 500000) % 1000000:06d}"
+    assert client.post("/mfa/verify/", {"otp_token": wrong}).status_code == 400
+    response = client.post("/mfa/verify/", {"otp_token": current_code(device)})
+    assert response.status_code == 302
+    assert client.get("/staff/users/").status_code == 200
+
+
+def test_codes_tried_per_user_are_limited_across_sessions(client, admin_user, settings):
+    settings.CADENCE_MFA_ATTEMPTS_PER_15_MINUTES = 3
+    device = enrolled_device(admin_user)
+    password_login(client, admin_user)
+    wrong = f"{(int(current_code(device)) + 500000) % 1000000:06d}"
+    statuses = [client.post("/mfa/verify/", {"otp_token": wrong}).status_code for _ in range(3)]
+    assert statuses == [400, 400, 400]
+    # A fresh session (sign in again) does not reset the count, and not even the right code
+    # is tried once the limit is reached.
+    from django.test import Client
+
+    other = Client()
+    password_login(other, admin_user)
+    response = other.post("/mfa/verify/", {"otp_token": current_code(device)})
+    assert response.status_code == 429
+    assert b"Too many codes" in response.content
+
+
+def test_enrolment_asks_for_the_password_again_when_it_was_not_just_given(client, nurse):
+    client.force_login(nurse)  # a session whose password was not given just now
+    response = client.get("/mfa/enrol/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/confirm-password/?next=/mfa/enrol/")
+    assert not TOTPDevice.objects.filter(user=nurse).exists()
+    page = client.get(response["Location"])
+    assert page.status_code == 200  # reachable although MFA is not yet set up
+    wrong = client.post("/account/confirm-password/", {"password": "nope", "next": "/mfa/enrol/"})
+    assert wrong.status_code == 422
+    assert b"That is not your password." in wrong.content
+    right = client.post("/account/confirm-password/", {"password": PASSWORD, "next": "/mfa/enrol/"})
+    assert right.status_code == 302 and right["Location"] == "/mfa/enrol/"
+    assert client.get("/mfa/enrol/").status_code == 200
+
+
+def test_the_password_confirmation_goes_stale(client, nurse, settings):
+    settings.CADENCE_REAUTH_SECONDS = 0
+    password_login(client, nurse)
+    import time
+
+    time.sleep(1.1)
+    assert client.get("/mfa/enrol/")["Location"].startswith("/account/confirm-password/")
+
+
+def test_staff_reach_mfa_enrolment_from_the_user_menu(client, clinician, patient_user, settings):
+    settings.CADENCE_MFA_REQUIRED = False  # development: enrolment is optional, still offered
+    client.force_login(clinician)
+    home = client.get("/account/")
+    assert b'data-testid="account-link"' in home.content  # the name in the header
+    assert b'href="/account/"' in home.content
+    assert b'href="/mfa/enrol/"' in home.content
+    client.force_login(patient_user)
+    assert b'href="/mfa/enrol/"' not in client.get("/account/").content

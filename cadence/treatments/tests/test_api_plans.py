@@ -13,13 +13,13 @@ def post_plan(api, patient, body):
     return api.post(f"/patients/{patient.pk}/treatment-plans", body)
 
 
-def test_it_lists_the_43_sites_of_the_catalogue(api_for, nurse):
-    """31 PREEMPT sites and 12 follow-the-pain sites (2 per side in temporalis,
-    occipitalis and trapezius; a plan takes at most 8 of them)."""
+def test_it_lists_the_47_sites_of_the_catalogue(api_for, nurse):
+    """31 PREEMPT sites and 16 follow-the-pain sites (2 per side in temporalis and
+    occipitalis, 4 per side in trapezius; a plan takes at most 8 of them)."""
     response = api_for(nurse).get("/injection-sites")
     assert response.status_code == 200
     sites = response.json()
-    assert len(sites) == 43
+    assert len(sites) == 47
     assert sum(1 for s in sites if not s["follow_the_pain"]) == 31
     assert sum(s["default_units"] for s in sites if not s["follow_the_pain"]) == 155
     assert {"code", "muscle", "side", "default_units", "follow_the_pain"} <= set(sites[0])
@@ -137,14 +137,14 @@ def test_it_refuses_more_than_195_units_per_session(api_for, clinician, patient)
         ]
         == 195
     )
-    # a targeted plan of every site at 10 U (43 catalogue sites) would be 430 U
+    # a targeted plan of every site at 10 U (47 catalogue sites) would be 470 U
     every = [
         {"site": s["code"], "units": 10} for s in api_for(clinician).get("/injection-sites").json()
     ]
     response = post_plan(api_for(clinician), patient, {"template": "custom", "sites": every})
     messages = {d["type"]: d["msg"] for d in response.json()["detail"]}
     assert (
-        messages["session_max_units"] == "Plan totals 430 U, 235 U over the 195 U per-session limit"
+        messages["session_max_units"] == "Plan totals 470 U, 275 U over the 195 U per-session limit"
     )
 
 

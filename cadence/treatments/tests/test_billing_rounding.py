@@ -72,9 +72,13 @@ def test_the_catalogue_lists_the_second_follow_the_pain_sites(api_for, nurse):
         "temporalis_right_ftp_2",
         "occipitalis_left_ftp_2",
         "occipitalis_right_ftp_2",
+        "trapezius_left_ftp_3",
+        "trapezius_left_ftp_4",
+        "trapezius_right_ftp_3",
+        "trapezius_right_ftp_4",
     ):
         assert sites[code]["follow_the_pain"] is True
-    assert sum(1 for s in sites.values() if s["follow_the_pain"]) == 12
+    assert sum(1 for s in sites.values() if s["follow_the_pain"]) == 16
 
 
 def test_both_temporalis_extras_on_the_painful_side(api_for, clinician, patient):
@@ -93,3 +97,18 @@ def test_both_temporalis_extras_on_the_painful_side(api_for, clinician, patient)
     body["sites"].append({"site": "temporalis_right_ftp_1", "units": 5})
     refused = api_for(clinician).post(f"/patients/{patient.pk}/treatment-plans", body)
     assert refused.status_code == 422
+
+
+def test_all_four_trapezius_extras_on_the_painful_side(api_for, clinician, patient):
+    """Section 7: the trapezius cap (4 sites, 20 U) is per muscle, not per side."""
+    body = {
+        "template": "preempt",
+        "sites": [{"site": f"trapezius_right_ftp_{n}", "units": 5} for n in (1, 2, 3, 4)],
+    }
+    response = api_for(clinician).post(f"/patients/{patient.pk}/treatment-plans", body)
+    assert response.status_code == 201, response.content
+    assert response.json()["total_units"] == 175
+    body["sites"].append({"site": "trapezius_left_ftp_1", "units": 5})
+    refused = api_for(clinician).post(f"/patients/{patient.pk}/treatment-plans", body)
+    assert refused.status_code == 422
+    assert "trapezius" in refused.content.decode()

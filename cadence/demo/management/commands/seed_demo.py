@@ -24,8 +24,8 @@ class Command(BaseCommand):
             type=int,
             default=None,
             help=(
-                "number of patients (demo clinic: 60 stories, plus two worked examples of the "
-                "24-week course review; scale mode: 10000)"
+                "number of patients (demo clinic: 60 stories, plus three worked examples: two "
+                "24-week course reviews and one surgery pathway; scale mode: 10000)"
             ),
         )
         parser.add_argument(

@@ -1,6 +1,7 @@
-// The patient's diary page: the day picker loads the chosen day, and days recorded
-// without a connection wait on the phone until it returns (the diary PUT is idempotent,
-// so sending a day twice stores it once).
+// The patient's diary page: the day picker loads the chosen day, and days and attacks
+// recorded without a connection wait on the phone until it returns (the diary PUT is
+// idempotent, and an attack's start and end are too for a given start time, so sending
+// one twice stores it once).
 (function () {
   "use strict";
   var QUEUE_KEY = "cadence-diary-queue";
@@ -107,17 +108,37 @@
     if (regions.length) day.pain_regions = regions;
     var triggers = values("triggers");
     if (triggers.length) day.triggers = triggers;
+    // The whole day, as the page's form stores it: nothing ticked is "not recorded"
+    // (null). The day's attacks are left out, so they stay as stored.
+    var regions = values("pain_regions");
+    day.pain_regions = regions.length ? regions : null;
+    var triggers = values("triggers");
+    day.triggers = triggers.length ? triggers : null;
     var period = value("menstruating");
-    if (period === "yes" || period === "no") day.menstruating = period === "yes";
+    day.menstruating = period === "yes" || period === "no" ? period === "yes" : null;
     return day;
   }
 
-  function enqueue(date, body, label) {
-    var queue = readQueue().filter(function (item) {
-      return !(item.patient === patientId && item.date === date);
+  // Each waiting item: {kind: "day" | "attack-start" | "attack-end", key, patient, body, label}.
+  function keyOf(item) {
+    return item.key || "day:" + item.date;
+  }
+  function enqueue(item) {
+    item.patient = patientId;
+    var queue = readQueue().filter(function (waiting) {
+      return !(waiting.patient === patientId && keyOf(waiting) === item.key);
     });
-    queue.push({ patient: patientId, date: date, body: body, label: label });
+    queue.push(item);
     writeQueue(queue);
+  }
+  function enqueueDay(date, body, label) {
+    enqueue({ kind: "day", key: "day:" + date, date: date, body: body, label: label });
+  }
+  function requestFor(item) {
+    var base = "/api/v1/patients/" + patientId;
+    if (item.kind === "attack-start") return { method: "POST", url: base + "/attacks/start" };
+    if (item.kind === "attack-end") return { method: "POST", url: base + "/attacks/end" };
+    return { method: "PUT", url: base + "/diary/" + item.date };
   }
 
   var sending = false;
@@ -127,25 +148,28 @@
     var next = queue.find(function (item) { return item.patient === patientId && !item.problem; });
     if (!next) return;
     sending = true;
-    fetch("/api/v1/patients/" + patientId + "/diary/" + next.date, {
-      method: "PUT",
+    var request = requestFor(next);
+    var sameItem = function (item) { return item.patient === next.patient && keyOf(item) === keyOf(next); };
+    fetch(request.url, {
+      method: request.method,
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
       body: JSON.stringify(next.body),
     }).then(function (response) {
       var rest = readQueue();
       if (response.ok) {
-        rest = rest.filter(function (item) { return !(item.patient === next.patient && item.date === next.date); });
-        writeQueue(rest);
+        writeQueue(rest.filter(function (item) { return !sameItem(item); }));
+        var since = next.kind === "attack-start" && document.querySelector("[data-attack-since]");
+        if (since) since.textContent = since.textContent.replace(" (not sent yet)", "");
         sending = false;
         flush();
         return;
       }
       return response.json().catch(function () { return {}; }).then(function (answer) {
-        if (response.status === 422) {
+        if (response.status === 422 || response.status === 409) {
           var detail = (answer.detail || []).map(function (d) { return d.msg; }).join(" ");
           rest.forEach(function (item) {
-            if (item.patient === next.patient && item.date === next.date) item.problem = detail || "refused";
+            if (sameItem(item)) item.problem = detail || "refused";
           });
           writeQueue(rest);
         }
@@ -162,15 +186,109 @@
     var submitted = event.target;
     var date = submitted.querySelector("[name=date]").value;
     var noHeadache = event.submitter && event.submitter.name === "no_headache";
-    var body = noHeadache ? { headache_hours: 0 } : dayFromForm();
+    // "No headache" replaces the whole day, as it does online.
+    var body = noHeadache
+      ? { headache_hours: 0, pain_regions: null, triggers: null, other_triggers: "", attacks: null, menstruating: null }
+      : dayFromForm();
     var label = date + (noHeadache || !body.headache_hours ? ": no headache" : ": " + body.headache_hours + " h of headache");
-    enqueue(date, body, label);
+    enqueueDay(date, body, label);
   }
 
   form.addEventListener("submit", queueSubmit);
   document.querySelectorAll("form.diary-quick, .gap-list form").forEach(function (quick) {
     quick.addEventListener("submit", queueSubmit);
   });
+
+  // The attack quick-log without a connection: the start and the end wait on the phone
+  // with the times they were tapped, and are sent in order when the connection returns.
+  var card = document.querySelector("[data-attack-card]");
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function localMinute(moment) {
+    return moment.getFullYear() + "-" + pad(moment.getMonth() + 1) + "-" + pad(moment.getDate()) +
+      "T" + pad(moment.getHours()) + ":" + pad(moment.getMinutes());
+  }
+  function showAttackGoing(startedAt, note) {
+    card.setAttribute("data-open-attack", startedAt);
+    card.querySelector("[data-attack-since]").textContent = startedAt.slice(11) + (note || "");
+    card.querySelector("[data-attack-going]").hidden = false;
+    card.querySelector("[data-attack-idle]").hidden = true;
+  }
+  function showAttackIdle() {
+    card.removeAttribute("data-open-attack");
+    card.querySelector("[data-attack-going]").hidden = true;
+    card.querySelector("[data-attack-idle]").hidden = false;
+  }
+  function attackMedicines(end) {
+    var usual = [];
+    var script = document.getElementById("attack-usual-medicines");
+    try { usual = JSON.parse(script ? script.textContent : "[]") || []; } catch (e) { usual = []; }
+    var relievedBox = end.querySelector("[name=relieved]");
+    var relieved = !!(relievedBox && relievedBox.checked);
+    var medicines = [];
+    end.querySelectorAll("[name=usual]:checked").forEach(function (box) {
+      var medicine = usual[parseInt(box.value, 10)];
+      if (medicine) medicines.push({ name: medicine[0], drug_class: medicine[1], relieved: relieved });
+    });
+    var other = end.querySelector("[name=other_name]");
+    var kind = end.querySelector("[name=other_class]");
+    if (other && other.value.trim()) {
+      medicines.push({ name: other.value.trim(), drug_class: (kind && kind.value) || "other", relieved: relieved });
+    }
+    return medicines;
+  }
+  function endForm(fromTemplate) {
+    var end = card.querySelector("[data-attack-end]");
+    var template = card.querySelector("template[data-attack-end-template]");
+    if (!end && template && fromTemplate) {
+      // No attack was going on when the page was made: the form comes from its template.
+      card.querySelector("[data-attack-going]").appendChild(template.content.cloneNode(true));
+      template.remove();
+      end = card.querySelector("[data-attack-end]");
+    }
+    if (end && !end.hasAttribute("data-bound")) {
+      end.setAttribute("data-bound", "");
+      end.addEventListener("submit", endOffline);
+    }
+    return end;
+  }
+  function endOffline(event) {
+    if (navigator.onLine) return;
+    event.preventDefault();
+    var end = event.target;
+    var startedAt = card.getAttribute("data-open-attack");
+    var endedAt = localMinute(new Date());
+    var worst = end.querySelector("[name=peak_severity]:checked");
+    var body = {
+      ended_at: endedAt,
+      peak_severity: worst ? worst.value : "none",
+      acute_medications: attackMedicines(end),
+    };
+    if (startedAt) body.started_at = startedAt;
+    enqueue({
+      kind: "attack-end",
+      key: "attack-end:" + (startedAt || endedAt),
+      body: body,
+      label: "Headache ended " + endedAt.replace("T", " ") + " (worst pain: " + body.peak_severity + ")",
+    });
+    showAttackIdle();
+  }
+  if (card) {
+    var start = card.querySelector("[data-attack-start]");
+    endForm(false); // an attack going on: its form is on the page already
+    start.addEventListener("submit", function (event) {
+      if (navigator.onLine) return;
+      event.preventDefault();
+      var startedAt = localMinute(new Date());
+      enqueue({
+        kind: "attack-start",
+        key: "attack-start:" + startedAt,
+        body: { started_at: startedAt },
+        label: "Headache started " + startedAt.replace("T", " "),
+      });
+      endForm(true);
+      showAttackGoing(startedAt, " (not sent yet)");
+    });
+  }
   window.addEventListener("online", flush);
   showQueue();
   flush();
