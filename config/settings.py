@@ -266,9 +266,7 @@ CADENCE_RECOVERY_CODE_COUNT = 10
 # in the shared rate-limit cache, and 10 wrong codes sign the session out.
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
-CADENCE_MFA_ATTEMPTS_PER_15_MINUTES = int(
-    os.environ.get("CADENCE_MFA_ATTEMPTS_PER_15_MINUTES", 10)
-)
+CADENCE_MFA_ATTEMPTS_PER_15_MINUTES = int(os.environ.get("CADENCE_MFA_ATTEMPTS_PER_15_MINUTES", 10))
 # Enrolling MFA or issuing an API token asks for the password again unless it was given
 # (sign-in or confirmation) within this many seconds.
 CADENCE_REAUTH_SECONDS = int(os.environ.get("CADENCE_REAUTH_SECONDS", 10 * 60))

@@ -86,8 +86,13 @@ def seed(ctx: DemoContext) -> None:
     diary = _Diary()
     frontdesk = ctx.staff.get("frontdesk")
     rows: list[Appointment] = []
+    # A patient is in one place at a time (the database refuses a patient's overlapping
+    # appointments): the demo gives a patient at most one appointment a day.
+    patient_days: set[tuple[int, date]] = set()
 
     def add(patient, kind: str, day: date, status: str = AppointmentStatus.BOOKED, **extra) -> bool:
+        if (patient.pk, day) in patient_days:
+            return False
         minutes = DEFAULT_DURATION_MINUTES[kind]
         not_before = now_minutes if day == ctx.today and status == AppointmentStatus.BOOKED else 0
         for clinician in rng.sample(clinicians, len(clinicians)):
@@ -109,6 +114,7 @@ def seed(ctx: DemoContext) -> None:
                     **extra,
                 )
             )
+            patient_days.add((patient.pk, day))
             return True
         return False
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 from cadence.accounts.validation import check_date, refusal
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record
-from cadence.rules.gate import clean_reason
 from cadence.rules.sites import get_site
 from cadence.rules.surgery import TRIGGER_SITES, Answer, TriggerSite
 from cadence.surgery.models import (
@@ -21,10 +20,10 @@ from cadence.surgery.models import (
     DiagnosticTarget,
     NerveBlock,
     NerveBlockAmendment,
-    NoteStatus,
     SurgicalOperation,
     SurgicalWorkup,
 )
+from cadence.treatments import notes as note_lifecycle
 from cadence.treatments.models import PlanTemplateChoice, TreatmentPlan
 
 REFUSED = "refused"
@@ -218,62 +217,31 @@ def _block_note(block: NerveBlock) -> dict:
     }
 
 
-@transaction.atomic
 def nerve_block_sign(*, block: NerveBlock, signed_by, request=None) -> NerveBlock:
     """Sign the note: locked from now on (changes become amendments); it counts for the
     site-level response from now on."""
-    block = NerveBlock.objects.select_for_update().get(pk=block.pk)
-    if block.status == NoteStatus.SIGNED:
-        raise refusal(
-            "status", "This note is already signed; change it with an amendment.", code=REFUSED
-        )
-    if block.status == NoteStatus.VOIDED:
-        raise refusal("status", "This note was voided: it can't be signed.", code=REFUSED)
-    block.status = NoteStatus.SIGNED
-    block.signed_at = timezone.now()
-    block.signed_by = signed_by
-    block.signed_note = _block_note(block)
-    block.save(update_fields=["status", "signed_at", "signed_by", "signed_note"])
-    audit_record(
-        actor=signed_by,
-        action=AuditAction.CHANGE,
-        patient_id=block.patient_id,
-        obj=block,
+    return note_lifecycle.sign_note(
+        NerveBlock,
+        block.pk,
+        signed_by=signed_by,
+        snapshot=_block_note,
+        summary=lambda _block: "Nerve-block note signed",
         request=request,
-        summary="Nerve-block note signed",
     )
-    return block
 
 
-@transaction.atomic
 def nerve_block_void(*, block: NerveBlock, voided_by, reason: str, request=None) -> NerveBlock:
     """Void a draft note with a reason: kept, shown as voided, counted nowhere."""
-    block = NerveBlock.objects.select_for_update().get(pk=block.pk)
-    if block.status != NoteStatus.DRAFT:
-        raise refusal(
-            "status",
-            "Only a draft note can be voided; a signed note is changed with an amendment.",
-            code=REFUSED,
-        )
-    why = clean_reason(reason)
-    if why is None:
-        raise refusal("reason", "Give the reason for voiding the draft note.", code=REFUSED)
-    block.status = NoteStatus.VOIDED
-    block.voided_at = timezone.now()
-    block.void_reason = why
-    block.save(update_fields=["status", "voided_at", "void_reason"])
-    audit_record(
-        actor=voided_by,
-        action=AuditAction.CHANGE,
-        patient_id=block.patient_id,
-        obj=block,
+    return note_lifecycle.void_draft(
+        NerveBlock,
+        block.pk,
+        voided_by=voided_by,
+        reason=reason,
+        summary="Draft nerve-block note voided",
         request=request,
-        summary=f"Draft nerve-block note voided: {why[:200]}",
     )
-    return block
 
 
-@transaction.atomic
 def nerve_block_amend(
     *,
     block: NerveBlock,
@@ -286,48 +254,43 @@ def nerve_block_amend(
     request=None,
 ) -> NerveBlockAmendment:
     """Amend a signed note; the signed original and earlier amendments never change."""
-    block = NerveBlock.objects.select_for_update().get(pk=block.pk)
-    if block.status != NoteStatus.SIGNED:
-        raise refusal("status", "Only a signed note is amended; sign it first.", code=REFUSED)
-    reason = (reason or "").strip()
-    if not reason:
-        raise refusal("reason", "Give the reason for the amendment.", code=REFUSED)
-    new: dict = {}
-    if agent is not None:
-        if not agent.strip():
-            raise refusal("agent", "Name the local anaesthetic given.", code=REFUSED)
-        new["agent"] = agent.strip()[:120]
-    if volume_ml is not None:
-        new["volume_ml"] = _decimal(
-            volume_ml, "volume_ml", low_exclusive=Decimal(0), high=Decimal("999.99")
-        )
-    if dose_mg is not None:
-        new["dose_mg"] = _decimal(dose_mg, "dose_mg", low_exclusive=None, high=Decimal("9999.99"))
-    if notes is not None:
-        new["notes"] = notes
-    changes = {
-        field: {"before": str(getattr(block, field)), "after": str(value)}
-        for field, value in new.items()
-        if value != getattr(block, field)
-    }
-    if not changes:
-        raise refusal("reason", "Nothing was changed: the amendment would be empty.", code=REFUSED)
-    for field in changes:
-        setattr(block, field, new[field])
-    block.save(update_fields=list(changes))
-    amendment = NerveBlockAmendment.objects.create(
-        nerve_block=block, amended_by=amended_by, reason=reason, changes=changes
-    )
-    audit_record(
-        actor=amended_by,
-        action=AuditAction.CHANGE,
-        patient_id=block.patient_id,
-        obj=block,
+
+    def apply_changes(block: NerveBlock) -> tuple[dict, list[str]]:
+        new: dict = {}
+        if agent is not None:
+            if not agent.strip():
+                raise refusal("agent", "Name the local anaesthetic given.", code=REFUSED)
+            new["agent"] = agent.strip()[:120]
+        if volume_ml is not None:
+            new["volume_ml"] = _decimal(
+                volume_ml, "volume_ml", low_exclusive=Decimal(0), high=Decimal("999.99")
+            )
+        if dose_mg is not None:
+            new["dose_mg"] = _decimal(
+                dose_mg, "dose_mg", low_exclusive=None, high=Decimal("9999.99")
+            )
+        if notes is not None:
+            new["notes"] = notes
+        changes = {
+            field: {"before": str(getattr(block, field)), "after": str(value)}
+            for field, value in new.items()
+            if value != getattr(block, field)
+        }
+        for field in changes:
+            setattr(block, field, new[field])
+        return changes, list(changes)
+
+    return note_lifecycle.amend_signed(
+        NerveBlock,
+        block.pk,
+        amended_by=amended_by,
+        reason=reason,
+        apply_changes=apply_changes,
+        amendment_model=NerveBlockAmendment,
+        note_field="nerve_block",
+        summary="Nerve-block note amended",
         request=request,
-        summary=f"Nerve-block note amended ({', '.join(changes)})",
-        details={"reason": reason[:200], "fields": sorted(changes)},
     )
-    return amendment
 
 
 # --- the work-up and the operation ------------------------------------------------------

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -37,6 +38,7 @@ from cadence.surgery.forms import (
 )
 from cadence.surgery.models import NoteStatus
 from cadence.surgery.sketch import sketch_svg
+from cadence.treatments import note_pages
 
 CRITERION_LABELS = {
     "pain_point": "Pain point (shown with one finger)",
@@ -196,19 +198,16 @@ def nerve_block_void(request, patient_id: int, nerve_block_id: int):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     block = selectors.nerve_block_for(patient, nerve_block_id)
     form = NerveBlockVoidForm(request.POST)
-    if form.is_valid():
-        try:
-            services.nerve_block_void(
-                block=block,
-                voided_by=request.user,
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            messages.success(request, "Draft voided. It stays on record and counts nowhere.")
-            return redirect("surgery:nerve-block", patient_id=patient.pk, nerve_block_id=block.pk)
+    done = note_pages.void_draft_posted(
+        request,
+        form,
+        void=lambda reason: services.nerve_block_void(
+            block=block, voided_by=request.user, reason=reason, request=request
+        ),
+        note_url=_block_url(patient, block),
+    )
+    if done is not None:
+        return done
     return _block_page(request, patient, block, void_form=form, status=422)
 
 
@@ -218,34 +217,23 @@ def nerve_block_amend(request, patient_id: int, nerve_block_id: int):
     """Amend a signed note: the signed original and every amendment stay on record."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     block = selectors.nerve_block_for(patient, nerve_block_id)
-    if not block.is_signed:
-        messages.error(request, "Only a signed note is amended; sign it first.")
-        return redirect("surgery:nerve-block", patient_id=patient.pk, nerve_block_id=block.pk)
-    initial = {f: getattr(block, f) for f in ("agent", "volume_ml", "dose_mg", "notes")}
-    form = NerveBlockAmendForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.nerve_block_amend(
-                block=block,
-                amended_by=request.user,
-                reason=data["reason"],
-                agent=data["agent"],
-                volume_ml=data["volume_ml"],
-                dose_mg=data["dose_mg"],
-                notes=data["notes"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            messages.success(request, "Amendment recorded.")
-            return redirect("surgery:nerve-block", patient_id=patient.pk, nerve_block_id=block.pk)
-    return render(
+    return note_pages.amend_signed_page(
         request,
-        "surgery/nerve_block_amend.html",
-        {"patient": patient, "nerve_block": block, "form": form},
-        status=422 if request.method == "POST" else 200,
+        block,
+        form_class=NerveBlockAmendForm,
+        fields=("agent", "volume_ml", "dose_mg", "notes"),
+        amend=lambda **changes: services.nerve_block_amend(
+            block=block, amended_by=request.user, request=request, **changes
+        ),
+        note_url=_block_url(patient, block),
+        template="surgery/nerve_block_amend.html",
+        context={"patient": patient, "nerve_block": block},
+    )
+
+
+def _block_url(patient, block) -> str:
+    return reverse(
+        "surgery:nerve-block", kwargs={"patient_id": patient.pk, "nerve_block_id": block.pk}
     )
 
 

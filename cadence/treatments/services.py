@@ -35,6 +35,7 @@ from cadence.rules.vials import (
     vial_problems,
     waste,
 )
+from cadence.treatments import notes as note_lifecycle
 from cadence.treatments import selectors
 from cadence.treatments.models import (
     OTHER_TOXIN_MAX_UNITS,
@@ -580,7 +581,6 @@ def _note_snapshot(procedure: Procedure) -> dict:
     }
 
 
-@transaction.atomic
 def procedure_void(*, procedure: Procedure, voided_by, reason: str, request=None) -> Procedure:
     """Void a draft note with a reason: it is kept (shown as voided, audited) and counted
     nowhere from now on (schedule, outcomes, the earliest date, the 400 U window).
@@ -589,31 +589,17 @@ def procedure_void(*, procedure: Procedure, voided_by, reason: str, request=None
     vials are single-patient use, so Cadence cannot tell an unopened vial from an opened
     one. The vials stay on the voided note (a lot recall still finds it). A signed note is
     never voided: it is amended."""
-    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
-    if procedure.status != ProcedureStatus.DRAFT:
-        raise refusal(
-            "status",
-            "Only a draft note can be voided; a signed note is changed with an amendment.",
-            code=REFUSED,
-        )
-    why = clean_reason(reason)
-    if why is None:
-        raise refusal("reason", "Give the reason for voiding the draft note.", code=REFUSED)
-    procedure.status = ProcedureStatus.VOIDED
-    procedure.voided_at = timezone.now()
-    procedure.voided_by = voided_by
-    procedure.void_reason = why
-    procedure.save(update_fields=["status", "voided_at", "voided_by", "void_reason"])
-    audit_record(
-        actor=voided_by,
-        action=AuditAction.CHANGE,
-        patient=procedure.patient,
-        obj=procedure,
+    return note_lifecycle.void_draft(
+        Procedure,
+        procedure.pk,
+        voided_by=voided_by,
+        reason=reason,
+        summary="Draft procedure note voided",
         request=request,
-        summary=f"Draft procedure note voided: {why[:200]}",
-        details={"reason": why[:500], "stock_returned": False},
+        record_voided_by=True,
+        details=lambda why: {"reason": why[:500], "stock_returned": False},
+        load_patient=True,
     )
-    return procedure
 
 
 def may_sign(procedure: Procedure, user) -> bool:
@@ -677,36 +663,28 @@ def procedure_sign(*, procedure: Procedure, signed_by, request=None) -> Procedur
     return _procedure_sign(procedure=current, signed_by=signed_by, request=request)
 
 
-@transaction.atomic
 def _procedure_sign(*, procedure: Procedure, signed_by, request=None) -> Procedure:
-    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
-    if procedure.status == ProcedureStatus.SIGNED:
-        raise refusal(
-            "status", "This note is already signed; change it with an amendment.", code=REFUSED
-        )
-    if procedure.status == ProcedureStatus.VOIDED:
-        raise refusal("status", "This note was voided: it can't be signed.", code=REFUSED)
-    procedure.status = ProcedureStatus.SIGNED
-    procedure.signed_at = timezone.now()
-    procedure.signed_by = signed_by
-    procedure.signed_note = _note_snapshot(procedure)
-    procedure.save(update_fields=["status", "signed_at", "signed_by", "signed_note"])
-    audit_record(
-        actor=signed_by,
-        action=AuditAction.CHANGE,
-        patient=procedure.patient,
-        obj=procedure,
+    return note_lifecycle.sign_note(
+        Procedure,
+        procedure.pk,
+        signed_by=signed_by,
+        snapshot=_note_snapshot,
+        summary=lambda procedure: (
+            "Procedure note signed"
+            + (
+                " by the co-signer"
+                if signed_by.pk == procedure.co_signer_id
+                else " by its performer"
+            )
+        ),
         request=request,
-        summary="Procedure note signed"
-        + (" by the co-signer" if signed_by.pk == procedure.co_signer_id else " by its performer"),
+        load_patient=True,
     )
-    return procedure
 
 
 AMENDABLE_TEXT_FIELDS = ("immediate_reactions", "aftercare_given", "notes")
 
 
-@transaction.atomic
 def procedure_amend(
     *,
     procedure: Procedure,
@@ -720,84 +698,84 @@ def procedure_amend(
 ) -> ProcedureAmendment:
     """Amend a signed note. The signed original (`signed_note`) and earlier amendments are
     never changed; the amendment records who, when, why and each field's before/after."""
-    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
-    if procedure.status != ProcedureStatus.SIGNED:
-        raise refusal("status", "Only a signed note is amended; sign it first.", code=REFUSED)
-    reason = (reason or "").strip()
-    if not reason:
-        raise refusal("reason", "Give the reason for the amendment.", code=REFUSED)
-    changes: dict[str, dict] = {}
-    update_fields: list[str] = []
-    for field, value in (
-        ("immediate_reactions", immediate_reactions),
-        ("aftercare_given", aftercare_given),
-        ("notes", notes),
-    ):
-        if value is not None and value != getattr(procedure, field):
-            changes[field] = {"before": getattr(procedure, field), "after": value}
-            setattr(procedure, field, value)
-            update_fields.append(field)
-    if injections is not None:
-        planned = _planned_sites(injections, "injections")
-        before = {
-            i.site.code: format_units(i.units) for i in procedure.injections.select_related("site")
-        }
-        after = {s.code: format_units(s.units) for s in planned}
-        if before != after:
-            _check_plan(
-                PlanTemplate.custom,
-                planned,
-                on=procedure.performed_on,
-                doses=selectors.other_toxin_doses(
-                    procedure.patient, exclude_procedure_id=procedure.pk
-                ),
-                field="injections",
-            )
-            injected = sum((s.units for s in planned), Decimal(0))
-            try:
-                wasted = waste(procedure.drawn_units, injected)
-            except ValueError as exc:
-                raise refusal(
-                    "injections",
-                    f"The vials held {format_units(procedure.drawn_units)} U: {exc}",
-                    code=REFUSED,
-                ) from None
-            changes["injections"] = {"before": before, "after": after}
-            for field, value in (("total_units", injected), ("wasted_units", wasted)):
-                changes[field] = {
-                    "before": format_units(getattr(procedure, field)),
-                    "after": format_units(value),
-                }
+
+    def apply_changes(procedure: Procedure) -> tuple[dict, list[str]]:
+        changes: dict[str, dict] = {}
+        update_fields: list[str] = []
+        for field, value in (
+            ("immediate_reactions", immediate_reactions),
+            ("aftercare_given", aftercare_given),
+            ("notes", notes),
+        ):
+            if value is not None and value != getattr(procedure, field):
+                changes[field] = {"before": getattr(procedure, field), "after": value}
                 setattr(procedure, field, value)
                 update_fields.append(field)
-            by_code = selectors.sites_by_code()
-            # A site that stays keeps its vial; a new one takes the session's only lot.
-            kept = {
-                i.site.code: i.vial.lot_number
-                for i in procedure.injections.select_related("site", "vial")
-                if i.vial is not None
-            }
-            vial_for = _vial_for_sites(list(procedure.vials.all()), kept)
-            procedure.injections.all().delete()
-            ProcedureInjection.objects.bulk_create(
-                ProcedureInjection(
-                    procedure=procedure, site=by_code[s.code], units=s.units, vial=vial_for(s.code)
-                )
-                for s in planned
-            )
-    if not changes:
-        raise refusal("reason", "Nothing was changed: the amendment would be empty.", code=REFUSED)
-    procedure.save(update_fields=update_fields)
-    amendment = ProcedureAmendment.objects.create(
-        procedure=procedure, amended_by=amended_by, reason=reason, changes=changes
-    )
-    audit_record(
-        actor=amended_by,
-        action=AuditAction.CHANGE,
-        patient=procedure.patient,
-        obj=procedure,
+        if injections is not None:
+            _amend_injections(procedure, injections, changes, update_fields)
+        return changes, update_fields
+
+    return note_lifecycle.amend_signed(
+        Procedure,
+        procedure.pk,
+        amended_by=amended_by,
+        reason=reason,
+        apply_changes=apply_changes,
+        amendment_model=ProcedureAmendment,
+        note_field="procedure",
+        summary="Procedure note amended",
         request=request,
-        summary=f"Procedure note amended ({', '.join(changes)})",
-        details={"reason": reason[:200], "fields": sorted(changes)},
+        load_patient=True,
     )
-    return amendment
+
+
+def _amend_injections(
+    procedure: Procedure, injections: SiteUnits, changes: dict, update_fields: list[str]
+) -> None:
+    """The injections part of an amendment: the sites and units change, the vials stay."""
+    planned = _planned_sites(injections, "injections")
+    before = {
+        i.site.code: format_units(i.units) for i in procedure.injections.select_related("site")
+    }
+    after = {s.code: format_units(s.units) for s in planned}
+    if before == after:
+        return
+    _check_plan(
+        PlanTemplate.custom,
+        planned,
+        on=procedure.performed_on,
+        doses=selectors.other_toxin_doses(procedure.patient, exclude_procedure_id=procedure.pk),
+        field="injections",
+    )
+    injected = sum((s.units for s in planned), Decimal(0))
+    try:
+        wasted = waste(procedure.drawn_units, injected)
+    except ValueError as exc:
+        raise refusal(
+            "injections",
+            f"The vials held {format_units(procedure.drawn_units)} U: {exc}",
+            code=REFUSED,
+        ) from None
+    changes["injections"] = {"before": before, "after": after}
+    for field, value in (("total_units", injected), ("wasted_units", wasted)):
+        changes[field] = {
+            "before": format_units(getattr(procedure, field)),
+            "after": format_units(value),
+        }
+        setattr(procedure, field, value)
+        update_fields.append(field)
+    by_code = selectors.sites_by_code()
+    # A site that stays keeps its vial; a new one takes the session's only lot.
+    kept = {
+        i.site.code: i.vial.lot_number
+        for i in procedure.injections.select_related("site", "vial")
+        if i.vial is not None
+    }
+    vial_for = _vial_for_sites(list(procedure.vials.all()), kept)
+    procedure.injections.all().delete()
+    ProcedureInjection.objects.bulk_create(
+        ProcedureInjection(
+            procedure=procedure, site=by_code[s.code], units=s.units, vial=vial_for(s.code)
+        )
+        for s in planned
+    )

@@ -36,7 +36,7 @@ from cadence.rules.plans import PlannedSite, PlanTemplate, preempt_plan, validat
 from cadence.rules.sites import SITE_CATALOGUE, TRIGGER_AREAS, format_units
 from cadence.rules.vials import canonical_lot
 from cadence.security.csvcells import csv_row
-from cadence.treatments import selectors, services
+from cadence.treatments import note_pages, selectors, services
 from cadence.treatments.forms import (
     LOT_FOR,
     OtherToxinTreatmentForm,
@@ -398,21 +398,16 @@ def procedure_void(request, patient_id, procedure_id):
     patient = patient_for_user(request.user, patient_id, clinical=True)
     procedure = selectors.procedure_for_patient(patient, procedure_id)
     form = ProcedureVoidForm(request.POST)
-    if form.is_valid():
-        try:
-            services.procedure_void(
-                procedure=procedure,
-                voided_by=request.user,
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, "Draft voided. It stays on record and counts nowhere.")
-            return redirect(
-                "treatments:procedure-detail", patient_id=patient.pk, procedure_id=procedure.pk
-            )
+    done = note_pages.void_draft_posted(
+        request,
+        form,
+        void=lambda reason: services.procedure_void(
+            procedure=procedure, voided_by=request.user, reason=reason, request=request
+        ),
+        note_url=_procedure_url(patient, procedure),
+    )
+    if done is not None:
+        return done
     audit_view(request, patient=patient, obj=procedure, summary="Viewed a procedure note")
     context = _procedure_context(procedure)
     context["void_form"] = form
@@ -465,37 +460,24 @@ def procedure_amend(request, patient_id, procedure_id):
     """Amend a signed note: the original and every amendment stay on record."""
     patient = patient_for_user(request.user, patient_id, clinical=True)
     procedure = selectors.procedure_for_patient(patient, procedure_id)
-    if not procedure.is_signed:
-        messages.error(request, "Only a signed note is amended; sign it first.")
-        return redirect(
-            "treatments:procedure-detail", patient_id=patient.pk, procedure_id=procedure.pk
-        )
-    initial = {f: getattr(procedure, f) for f in services.AMENDABLE_TEXT_FIELDS}
-    form = ProcedureAmendForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.procedure_amend(
-                procedure=procedure,
-                amended_by=request.user,
-                reason=data["reason"],
-                immediate_reactions=data["immediate_reactions"],
-                aftercare_given=data["aftercare_given"],
-                notes=data["notes"],
-                request=request,
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, "Amendment recorded.")
-            return redirect(
-                "treatments:procedure-detail", patient_id=patient.pk, procedure_id=procedure.pk
-            )
-    return render(
+    return note_pages.amend_signed_page(
         request,
-        "treatments/procedure_amend.html",
-        {"patient": patient, "procedure": procedure, "form": form},
-        status=422 if request.method == "POST" else 200,
+        procedure,
+        form_class=ProcedureAmendForm,
+        fields=services.AMENDABLE_TEXT_FIELDS,
+        amend=lambda **changes: services.procedure_amend(
+            procedure=procedure, amended_by=request.user, request=request, **changes
+        ),
+        note_url=_procedure_url(patient, procedure),
+        template="treatments/procedure_amend.html",
+        context={"patient": patient, "procedure": procedure},
+    )
+
+
+def _procedure_url(patient, procedure) -> str:
+    return reverse(
+        "treatments:procedure-detail",
+        kwargs={"patient_id": patient.pk, "procedure_id": procedure.pk},
     )
 
 

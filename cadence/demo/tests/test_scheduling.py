@@ -58,3 +58,27 @@ def test_the_demo_calendar_is_realistic(make_user, make_patient, frontdesk):
         for a in appointments
         if a.status == "booked"
     )
+
+
+@pytest.mark.parametrize("seed", [2026, 1, 2, 3, 4, 5])
+def test_no_patient_is_booked_twice_at_once_whatever_the_draw(
+    seed, make_user, make_patient, frontdesk
+):
+    """`make run` loads 60 stories with seed 2026 on whatever day it is: no draw may give
+    a patient two appointments at once (the database refuses it, and the demo must load)."""
+    today = timezone.localdate()
+    rng = random.Random(seed)
+    ctx = DemoContext(rng=rng, today=today)
+    ctx.staff = {
+        "clinician": make_user("d1", "clinician"),
+        "clinician2": make_user("d2", "clinician"),
+        "frontdesk": frontdesk,
+    }
+    for index in range(60):
+        stage, response, sessions = story_for(rng, today, index)
+        ctx.patients.append(DemoPatient(make_patient(), stage, response, sessions, 20, today, 0.9))
+    demo.seed(ctx)
+    days = [
+        (a.patient_id, timezone.localtime(a.starts_at).date()) for a in Appointment.objects.all()
+    ]
+    assert len(days) == len(set(days))

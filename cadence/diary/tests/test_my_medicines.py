@@ -202,9 +202,7 @@ def test_an_unconfirmed_patient_entry_is_kept_out_of_the_payer_packet_and_marked
     assert packet_trials(patient) == []
     statement = medication_statement_resource(entered, patient_id=patient.pk)
     assert statement["informationSource"] == {"reference": f"Patient/{patient.pk}"}
-    assert {"text": "Entered by the patient; not yet confirmed by the clinic."} in statement[
-        "note"
-    ]
+    assert {"text": "Entered by the patient; not yet confirmed by the clinic."} in statement["note"]
     preventive_trial_confirm(actor=clinician, trial=entered)
     entered.refresh_from_db()
     assert [line.drug for line in packet_trials(patient)] == ["Propranolol"]

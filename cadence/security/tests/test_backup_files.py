@@ -71,10 +71,10 @@ def test_restore_refuses_a_database_that_is_not_cadence(tmp_path):
 def test_restore_refuses_a_backup_of_a_newer_schema(tmp_path, monkeypatch):
     """On either engine: a backup whose migrations this code does not know is refused
     before anything is overwritten (this release is made to forget its newest migration)."""
-    from cadence.patients.models import Patient
-
     from django.db import connection
     from django.db.migrations.recorder import MigrationRecorder
+
+    from cadence.patients.models import Patient
 
     path = backup(tmp_path / "cadence.bak")
     known = backups._known_migrations("default")
