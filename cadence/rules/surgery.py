@@ -75,11 +75,14 @@ __all__ = [
     "SiteDay",
     "SiteResponse",
     "SketchShare",
+    "SurgeryChange",
     "TriggerSite",
     "TriggerSiteSpec",
     "TRIGGER_SITES",
     "WindowCount",
     "add_months",
+    "nerve_block_billing_lines",
+    "surgery_change",
     "mhi",
     "operation_windows",
     "mhi_from_attacks",
@@ -288,6 +291,46 @@ def _window(
 def percent_fewer(before: Fraction, after: Fraction) -> Fraction:
     """How much fewer ``after`` is than ``before``, in percent (negative: more)."""
     return (before - after) * 100 / before
+
+
+@dataclass(frozen=True, slots=True)
+class SurgeryChange:
+    """A follow-up window after surgery against the pre-operative baseline."""
+
+    headache_change: Fraction | None  # percent fewer headache days (negative: more)
+    mhi_change: Fraction | None  # percent lower MHI
+    success: bool | None  # at least SURGERY_SUCCESS_PERCENT fewer headache days
+
+
+def surgery_change(
+    *,
+    ended: bool,
+    baseline_headache_days: Fraction | None,
+    headache_days: Fraction | None,
+    baseline_mhi: Fraction | None,
+    mhi_value: Fraction | None,
+    success_percent: int = SURGERY_SUCCESS_PERCENT,
+) -> SurgeryChange:
+    """Section 8 "Outcome after surgery", decided on exact values: nothing before the
+    window has ended, nor against a missing or zero baseline."""
+    headache_change = success = mhi_change = None
+    if ended and headache_days is not None and baseline_headache_days:
+        headache_change = percent_fewer(baseline_headache_days, headache_days)
+        success = headache_change >= success_percent
+    if ended and mhi_value is not None and baseline_mhi:
+        mhi_change = percent_fewer(baseline_mhi, mhi_value)
+    return SurgeryChange(headache_change, mhi_change, success)
+
+
+#: The billing modifier of a nerve block given on both sides (bilateral procedure).
+BILATERAL_MODIFIER = "50"
+
+
+def nerve_block_billing_lines(codes: Sequence[str], side: str) -> list[dict]:
+    """One billing line per code of the nerve (the clinic's configurable code table);
+    a block of both sides carries the bilateral modifier."""
+    modifier = BILATERAL_MODIFIER if side == "both" else ""
+    return [{"code": code, "units": 1, "modifier": modifier} for code in codes]
 
 
 def site_response(

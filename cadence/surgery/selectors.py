@@ -41,6 +41,7 @@ from cadence.rules.surgery import (
     percent_fewer,
     site_response,
     sketch_shares,
+    surgery_change,
 )
 from cadence.surgery.models import (
     DiagnosticTarget,
@@ -430,12 +431,13 @@ def outcomes_from_rows(performed_on: date, rows, *, today: date) -> list[Outcome
         if months is None:
             continue
         w = _window(rows, months, start, end, today)
-        change = mhi_change = success = None
-        if w.ended and w.headache_days is not None and baseline.headache_days:
-            change = percent_fewer(baseline.headache_days, w.headache_days)
-            success = change >= SURGERY_SUCCESS_PERCENT
-        if w.ended and w.mhi.value is not None and baseline.mhi.value:
-            mhi_change = percent_fewer(baseline.mhi.value, w.mhi.value)
+        change = surgery_change(
+            ended=w.ended,
+            baseline_headache_days=baseline.headache_days,
+            headache_days=w.headache_days,
+            baseline_mhi=baseline.mhi.value,
+            mhi_value=w.mhi.value,
+        )
         result.append(
             OutcomeWindow(
                 w.months,
@@ -445,9 +447,9 @@ def outcomes_from_rows(performed_on: date, rows, *, today: date) -> list[Outcome
                 w.days_recorded,
                 w.headache_days,
                 w.mhi,
-                change,
-                mhi_change,
-                success,
+                change.headache_change,
+                change.mhi_change,
+                change.success,
             )
         )
     return result

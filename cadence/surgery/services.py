@@ -14,7 +14,7 @@ from cadence.accounts.validation import check_date, refusal
 from cadence.audit.models import AuditAction
 from cadence.audit.services import audit_record
 from cadence.rules.sites import get_site
-from cadence.rules.surgery import TRIGGER_SITES, Answer, TriggerSite
+from cadence.rules.surgery import TRIGGER_SITES, Answer, TriggerSite, nerve_block_billing_lines
 from cadence.surgery.models import (
     BlockSide,
     DiagnosticTarget,
@@ -124,11 +124,9 @@ def _decimal(value, field: str, *, low_exclusive: Decimal | None, high: Decimal)
 def billing_lines(nerve: str, side: str) -> list[dict]:
     """The nerve block's billing lines from ``CADENCE_NERVE_BLOCK_BILLING_CODES``: one
     line per code; a block of both sides carries modifier 50 (bilateral)."""
-    codes = settings.CADENCE_NERVE_BLOCK_BILLING_CODES.get(nerve, [])
-    return [
-        {"code": code, "units": 1, "modifier": "50" if side == BlockSide.BOTH else ""}
-        for code in codes
-    ]
+    return nerve_block_billing_lines(
+        settings.CADENCE_NERVE_BLOCK_BILLING_CODES.get(nerve, []), side
+    )
 
 
 @transaction.atomic

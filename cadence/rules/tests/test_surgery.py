@@ -23,11 +23,13 @@ from cadence.rules.surgery import (
     add_months,
     mhi,
     mhi_from_attacks,
+    nerve_block_billing_lines,
     operation_windows,
     pains,
     site_regions,
     site_response,
     sketch_shares,
+    surgery_change,
     trigger_sites_for_injection_site,
     trigger_sites_for_muscle,
     trigger_sites_for_region,
@@ -435,3 +437,46 @@ def test_add_months_properties(day, months):
     got = add_months(day, months)
     assert (got.year * 12 + got.month) - (day.year * 12 + day.month) == months
     assert got.day <= day.day
+
+
+# ------------------------------------------------- a follow-up window against the baseline
+@pytest.mark.parametrize(
+    ("ended", "baseline", "after", "change", "success"),
+    [
+        (True, Fraction(20), Fraction(10), Fraction(50), True),  # exactly 50% fewer
+        (True, Fraction(20), Fraction(1001, 100), Fraction(4995, 100), False),  # 49.95%
+        (True, Fraction(20), Fraction(24), Fraction(-20), False),  # worse
+        (True, Fraction(0), Fraction(3), None, None),  # no baseline to compare with
+        (True, None, Fraction(3), None, None),
+        (True, Fraction(20), None, None, None),  # too few days recorded in the window
+        (False, Fraction(20), Fraction(2), None, None),  # the window has not ended yet
+    ],
+)
+def test_a_window_after_surgery_against_the_baseline(ended, baseline, after, change, success):
+    got = surgery_change(
+        ended=ended,
+        baseline_headache_days=baseline,
+        headache_days=after,
+        baseline_mhi=None,
+        mhi_value=None,
+    )
+    assert (got.headache_change, got.success, got.mhi_change) == (change, success, None)
+
+
+def test_the_mhi_change_is_its_own_percent_fewer():
+    got = surgery_change(
+        ended=True,
+        baseline_headache_days=Fraction(10),
+        headache_days=Fraction(8),
+        baseline_mhi=Fraction(40),
+        mhi_value=Fraction(10),
+    )
+    assert (got.mhi_change, got.success) == (Fraction(75), False)
+
+
+@pytest.mark.parametrize(("side", "modifier"), [("both", "50"), ("left", ""), ("right", "")])
+def test_a_bilateral_nerve_block_carries_modifier_50(side, modifier):
+    assert nerve_block_billing_lines(["64405"], side) == [
+        {"code": "64405", "units": 1, "modifier": modifier}
+    ]
+    assert nerve_block_billing_lines([], side) == []
