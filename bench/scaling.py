@@ -22,6 +22,7 @@ MEASURE_ATTEMPTS = 3
 FIGURES = (
     ("clinic_report", "clinic report", "seconds", "floor_seconds", "s"),
     ("dashboard", "dashboard", "p50_ms", "floor_p50_ms", "ms"),
+    ("dashboard_outcomes", "dashboard outcome cards", "p50_ms", "floor_p50_ms", "ms"),
     ("worklists", "worklists", "p50_ms", "floor_p50_ms", "ms"),
     ("patient_page", "patient page", "p50_ms", "floor_p50_ms", "ms"),
 )
@@ -131,6 +132,7 @@ def scaling_svg(scaling: dict) -> str:
     colours = {
         "clinic_report": "#b2182b",
         "dashboard": "#2166ac",
+        "dashboard_outcomes": "#67a9cf",
         "worklists": "#1b7837",
         "patient_page": "#762a83",
     }
@@ -180,7 +182,7 @@ def scaling_svg(scaling: dict) -> str:
         f'<text x="{(left + width - right) / 2:.0f}" y="{height - 5}" text-anchor="middle">'
         f"patients (x {scaling.get('days', 365)} days of diary)</text>"
     )
-    legend_y = height - bottom - 4 * 16  # below the 300 ms line
+    legend_y = height - bottom - len(FIGURES) * 16  # below the 300 ms line
     for key, label, field, _floor, unit in FIGURES:
         points = []
         for n in measured:

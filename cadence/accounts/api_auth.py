@@ -10,11 +10,12 @@ A request that sends an Authorization header is never authenticated by its sessi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from functools import cache, wraps
+from weakref import WeakKeyDictionary
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connections, router
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja.errors import HttpError
@@ -29,11 +30,11 @@ LAST_USED_EVERY_SECONDS = 300
 
 
 @cache
-def _token_user_sql() -> str:
+def _token_user_sql(vendor: str) -> str:
     """The user of an unrevoked, unexpired token, with the token's id, scope and
     last_used_at, in one indexed query (token_hash is unique). Plain SQL, built once:
     compiling the ORM query cost more CPU than the rest of the authentication."""
-    qn = connection.ops.quote_name
+    qn = connections[router.db_for_read(User)].ops.quote_name
     columns = ", ".join(f"u.{qn(field.column)}" for field in User._meta.concrete_fields)
     return (
         f"SELECT {columns}, t.{qn('id')} AS token_id, t.{qn('scope')} AS token_scope, "
@@ -47,17 +48,71 @@ def _token_user_sql() -> str:
 
 _REQUEST_CACHE = "_cadence_bearer"
 
+#: Per database connection (each thread has its own): the converters of the token
+#: query's columns (see `row_converters`), computed on first use.
+_TOKEN_ROW_CONVERTERS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def row_converters(db, fields) -> tuple:
+    """(position, converters, column) of each of `fields` (None: a column read as it
+    comes) whose value, read by plain SQL on connection `db`, needs converting to what
+    the model field holds (SQLite's text date-times and 0/1 booleans, JSON): exactly
+    the converters the ORM applies."""
+    found = []
+    for position, field in enumerate(fields):
+        if field is None:
+            continue
+        column = field.get_col(field.model._meta.db_table)
+        converters = db.ops.get_db_converters(column) + column.get_db_converters(db)
+        if converters:
+            found.append((position, tuple(converters), column))
+    return tuple(found)
+
+
+def converted_row(db, row, converters) -> list:
+    """`row` with each value converted as `row_converters` says."""
+    values = list(row)
+    for position, functions, column in converters:
+        value = values[position]
+        for function in functions:
+            value = function(value, column, db)
+        values[position] = value
+    return values
+
+
+def _token_row_converters(db) -> tuple:
+    """The token query's row: the user's columns, then the token's id, scope and
+    last_used_at."""
+    converters = _TOKEN_ROW_CONVERTERS.get(db)
+    if converters is None:
+        last_used_at = ApiToken._meta.get_field("last_used_at")
+        converters = row_converters(db, (*User._meta.concrete_fields, None, None, last_used_at))
+        _TOKEN_ROW_CONVERTERS[db] = converters
+    return converters
+
 
 def token_user(request: HttpRequest, token: str):
-    """The active user of an unrevoked, unexpired token (with `token_id` and
-    `token_scope`), or None. Looked up once per request."""
+    """The active user of an unrevoked, unexpired token (with `token_id`, `token_scope`
+    and `token_last_used_at`), or None. Looked up once per request, with one indexed
+    query read by a plain cursor (a RawQuerySet mapped the columns to the model afresh on
+    every call, which cost more CPU than the query)."""
     token_hash = hash_token(token)
     cached = getattr(request, _REQUEST_CACHE, None)
     if cached is not None and cached[0] == token_hash:
         return cached[1]
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    found = list(User.objects.raw(_token_user_sql(), [token_hash, now]))
-    user = found[0] if found and found[0].is_active else None
+    db = connections[router.db_for_read(User)]  # the primary: users are never replicated
+    now = db.ops.adapt_datetimefield_value(timezone.now())
+    with db.cursor() as cursor:
+        cursor.execute(_token_user_sql(db.vendor), [token_hash, now])
+        row = cursor.fetchone()
+    user = None
+    if row is not None:
+        values = converted_row(db, row, _token_row_converters(db))
+        count = len(User._meta.concrete_fields)
+        found = User.from_db(db.alias, None, values[:count])
+        found.token_id, found.token_scope, found.token_last_used_at = values[count:]
+        if found.is_active:
+            user = found
     setattr(request, _REQUEST_CACHE, (token_hash, user))
     return user
 
@@ -72,9 +127,7 @@ class BearerTokenAuth(HttpBearer):
         if user is None or not scope_allows(user.token_scope, request.method, request.path_info):
             return None
         # Recorded at most every LAST_USED_EVERY_SECONDS, so most requests write nothing.
-        last_used_at = user.token_last_used_at
-        if isinstance(last_used_at, str):  # SQLite hands back the column's text
-            last_used_at = datetime.fromisoformat(last_used_at)
+        last_used_at = user.token_last_used_at  # converted as the model field's
         if last_used_at is not None and timezone.is_naive(last_used_at):
             last_used_at = timezone.make_aware(last_used_at, UTC)
         now = timezone.now()

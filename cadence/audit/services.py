@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from cadence.audit.models import (
@@ -31,6 +31,9 @@ from cadence.security.network import client_ip as _client_ip
 
 GENESIS_HASH = "0" * 64
 SUMMARY_MAX = 200
+#: The actions an entry may record (computed once: `AuditAction.values` builds a new
+#: list on every call).
+AUDIT_ACTIONS = frozenset(AuditAction.values)
 
 
 def client_ip(request) -> str | None:
@@ -65,9 +68,17 @@ def _head_statements() -> tuple[str, str]:
     return _head_sql(connection.vendor)
 
 
+#: Text fields: their `get_db_prep_save` gives back a str unchanged on every backend,
+#: so the insert binds str values as they are. Every other field (date-times, JSON, IP
+#: addresses, integers, which psycopg 3 wraps), and any value that is not a str, is
+#: prepared by its field exactly as Model.save would.
+_PLAIN_FIELDS = (models.CharField, models.TextField)
+
+
 @cache
 def _event_insert(vendor: str, returning: bool) -> tuple[str, tuple]:
-    """The INSERT of one entry and the fields it binds, built once (as the head's)."""
+    """The INSERT of one entry and, for each value it binds, (attname, field or None
+    when the value goes in as it is), built once (as the head's)."""
     qn = connection.ops.quote_name
     fields = tuple(field for field in AuditEvent._meta.concrete_fields if not field.primary_key)
     sql = (
@@ -77,7 +88,10 @@ def _event_insert(vendor: str, returning: bool) -> tuple[str, tuple]:
     )
     if returning:
         sql += f" RETURNING {qn(AuditEvent._meta.pk.column)}"
-    return sql, fields
+    binds = tuple(
+        (field.attname, None if isinstance(field, _PLAIN_FIELDS) else field) for field in fields
+    )
+    return sql, binds
 
 
 def _insert_returns_id() -> bool:
@@ -87,10 +101,17 @@ def _insert_returns_id() -> bool:
 
 def _insert_event(event: AuditEvent) -> None:
     """INSERT a new entry (never an update: entries are append-only), each value
-    prepared by its model field exactly as Model.save would, and set its id."""
+    prepared by its model field exactly as Model.save would (a str of a text field is
+    what its field would give, so it is bound as it is), and set its id."""
     returning = _insert_returns_id()
-    sql, fields = _event_insert(connection.vendor, returning)
-    params = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
+    sql, binds = _event_insert(connection.vendor, returning)
+    params = []
+    for attname, field in binds:
+        value = getattr(event, attname)
+        if field is not None or type(value) is not str:
+            field = field or AuditEvent._meta.get_field(attname)
+            value = field.get_db_prep_save(field.pre_save(event, True), connection)
+        params.append(value)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         if returning:
@@ -101,6 +122,17 @@ def _insert_event(event: AuditEvent) -> None:
             )
     event._state.adding = False
     event._state.db = connection.alias
+
+
+#: The entry's fields in the order Model.__init__ takes them positionally (which, unlike
+#: keywords, skips the per-field default and descriptor lookups).
+_EVENT_ATTNAMES = tuple(field.attname for field in AuditEvent._meta.concrete_fields)
+_ACTOR = AuditEvent._meta.get_field("actor")
+
+
+def _new_event(**values) -> AuditEvent:
+    """An unsaved entry with these values (by attname; the id and the hash None)."""
+    return AuditEvent(*(values.get(attname) for attname in _EVENT_ATTNAMES))
 
 
 def _locked_head() -> tuple[str, int] | None:
@@ -131,7 +163,7 @@ def audit_record(
     record was touched; `obj` names the object (its model label and pk are stored).
     """
     action = str(action)
-    if action not in AuditAction.values:
+    if action not in AUDIT_ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     if patient is not None:
         patient_id = patient.pk
@@ -160,9 +192,9 @@ def audit_record(
             )
             head = _locked_head()
         last_hash, entry_count = head
-        event = AuditEvent(
+        event = _new_event(
             occurred_at=timezone.now(),
-            actor=user,
+            actor_id=user.pk if user else None,
             actor_username=user.get_username()[:150] if user else "",
             actor_role=(getattr(user, "role", "") or "")[:16] if user else "",
             action=action,
@@ -174,6 +206,8 @@ def audit_record(
             ip_address=client_ip(request),
             prev_hash=last_hash,
         )
+        if user:
+            _ACTOR.set_cached_value(event, user)
         event.entry_hash = event.compute_hash()
         _insert_event(event)
         # The head's MAC is computed here, in the same UPDATE: no extra statement.

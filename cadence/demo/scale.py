@@ -37,6 +37,8 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
+from django.db.models import Count
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from cadence.accounts.models import User
@@ -60,6 +62,13 @@ from cadence.rules.overuse import overuse_day_flags
 from cadence.rules.schedule import RETREATMENT_INTERVAL_DAYS
 from cadence.rules.sites import PREEMPT_TOTAL_UNITS
 from cadence.rules.vials import suggest_vials, waste
+from cadence.scheduling.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    TreatmentRhythm,
+)
+from cadence.scheduling.rhythm import rebuild_treatment_rhythms
 from cadence.treatments.models import Procedure, ProcedureStatus
 
 #: The clinician who signs the scale clinic's sessions (created when missing).
@@ -292,6 +301,7 @@ class ScaleResult:
     patients: int = 0
     diary_rows: int = 0
     procedures: int = 0
+    appointments: int = 0
     seconds: float = 0.0
     diary_seconds: float = 0.0
     vendor: str = ""
@@ -308,6 +318,7 @@ class ScaleResult:
             "patients": self.patients,
             "diary_rows": self.diary_rows,
             "procedures": self.procedures,
+            "appointments": self.appointments,
             "seconds": round(self.seconds, 3),
             "diary_seconds": round(self.diary_seconds, 3),
             "rows_per_second": round(self.rows_per_second),
@@ -593,6 +604,102 @@ def sqlite_pragmas(fast: bool) -> None:
             cursor.execute("PRAGMA cache_size=-2000")
 
 
+#: The scale clinic's appointments (``appointments=True``): 15-minute slots from 08:00,
+#: this many a day per clinician (clinicians are added as a day's slots fill up, so that
+#: nobody is double-booked).
+APPOINTMENT_SLOTS_PER_DAY = 32
+APPOINTMENT_MINUTES = 15
+#: Each follow-up (the course review) lies within this many days before today.
+FOLLOW_UP_SPREAD_DAYS = 120
+
+
+def _scale_clinicians(count: int) -> list[User]:
+    """The scale clinic's clinicians: `scale-clinician`, then `scale-clinician-2`, ..."""
+    first = scale_clinician()
+    names = [f"{SCALE_CLINICIAN_USERNAME}-{n}" for n in range(2, count + 1)]
+    existing = {u.username: u for u in User.objects.filter(username__in=names)}
+    missing = []
+    for n, name in enumerate(names, start=2):
+        if name not in existing:
+            user = User(
+                username=name,
+                role=Role.CLINICIAN,
+                first_name="Scale",
+                last_name=f"Clinician {n}",
+                email=f"{name}@cadence.invalid",
+                credentials=DEMO_CLINICIAN_CREDENTIALS,
+            )
+            user.set_unusable_password()
+            missing.append(user)
+    User.objects.bulk_create(missing, batch_size=BULK_CREATE_BATCH)
+    existing.update({u.username: u for u in User.objects.filter(username__in=names)})
+    return [first, *(existing[name] for name in names)]
+
+
+def _appointments_per_day(since: date) -> dict[date, int]:
+    """{day: appointments already starting that day} from ``since`` (a clinic grown in
+    steps: the next step's slots come after the last step's)."""
+    start = datetime.combine(since, clock_time(0, 0), tzinfo=timezone.get_current_timezone())
+    days = (
+        Appointment.objects.filter(starts_at__gte=start)
+        .annotate(day=TruncDate("starts_at"))
+        .values("day")
+        .annotate(count=Count("id"))
+    )
+    return {row["day"]: row["count"] for row in days}
+
+
+def _make_appointments(
+    plans: Sequence[ScalePatientPlan], today: date, *, worklist_patients: int
+) -> int:
+    """A well-run clinic's diary: every patient has their next session booked (on the
+    due date, or in the coming week when that has passed) and had their course review
+    (an attended follow-up in the last FOLLOW_UP_SPREAD_DAYS days), except
+    ``worklist_patients`` of them, spread evenly, who have neither: the worklists then
+    hold the same patients however many others the clinic has."""
+    left_out = set()
+    if worklist_patients and plans:
+        step = max(1, len(plans) // worklist_patients)
+        left_out = {plans[i].patient_id for i in range(0, len(plans), step)}
+    taken = _appointments_per_day(today - timedelta(days=FOLLOW_UP_SPREAD_DAYS + 1))
+    wanted = []
+    for index, plan in enumerate(plans):
+        if plan.patient_id in left_out or not plan.session_dates:
+            continue
+        due = plan.session_dates[-1] + timedelta(days=RETREATMENT_INTERVAL_DAYS)
+        session_day = due if due > today else today + timedelta(days=1 + index % 7)
+        review_day = today - timedelta(days=1 + index % FOLLOW_UP_SPREAD_DAYS)
+        for day, kind, status in (
+            (session_day, AppointmentKind.TREATMENT_SESSION, AppointmentStatus.BOOKED),
+            (review_day, AppointmentKind.FOLLOW_UP, AppointmentStatus.ATTENDED),
+        ):
+            slot = taken.get(day, 0)
+            taken[day] = slot + 1
+            wanted.append((plan.patient_id, day, slot, kind, status))
+    if not wanted:
+        return 0
+    clinicians = _scale_clinicians(max(taken.values()) // APPOINTMENT_SLOTS_PER_DAY + 1)
+    tz = timezone.get_current_timezone()
+    now = timezone.now()
+    rows = []
+    for patient_id, day, slot, kind, status in wanted:
+        minutes = (slot % APPOINTMENT_SLOTS_PER_DAY) * APPOINTMENT_MINUTES
+        starts_at = datetime.combine(day, clock_time(8, 0), tzinfo=tz) + timedelta(minutes=minutes)
+        rows.append(
+            Appointment(
+                patient_id=patient_id,
+                clinician=clinicians[slot // APPOINTMENT_SLOTS_PER_DAY],
+                kind=kind,
+                status=status,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(minutes=APPOINTMENT_MINUTES),
+                created_at=now,
+            )
+        )
+    Appointment.objects.bulk_create(rows, batch_size=BULK_CREATE_BATCH)
+    return len(rows)
+
+
 def seed_scale_clinic(
     *,
     patients: int,
@@ -601,10 +708,14 @@ def seed_scale_clinic(
     seed: int = 2026,
     max_sessions: int | None = None,
     progress: bool = False,
+    appointments: bool = False,
+    worklist_patients: int = 0,
 ) -> ScaleResult:
     """Load ``patients`` synthetic patients, each with a diary for every one of the last
     ``days`` days (ending ``today``) and a signed session about every 12 weeks after a
-    baseline month. Returns what was loaded and how fast."""
+    baseline month. Returns what was loaded and how fast. With ``appointments``, every
+    patient but ``worklist_patients`` of them also has their next session booked and
+    their course review done (`_make_appointments`)."""
     if patients < 1 or days < 1:
         raise ValueError("patients and days must be at least 1")
     today = today or timezone.localdate()
@@ -633,6 +744,12 @@ def seed_scale_clinic(
                 for index, patient in enumerate(created)
             ]
             result.procedures = _make_procedures(plans, clinician, today)
+            if appointments:
+                result.appointments = _make_appointments(
+                    plans, today, worklist_patients=worklist_patients
+                )
+            # Inserted without save signals: the worklists' rhythm index follows here.
+            rebuild_treatment_rhythms([plan.patient_id for plan in plans])
             total = patients * days
             bar = _progress_bar(total, progress)
             diary_started = time.perf_counter()
@@ -646,13 +763,28 @@ def seed_scale_clinic(
     finally:
         sqlite_pragmas(False)
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(DiaryDay._meta.db_table)}")
+        refresh_planner_statistics()
     result.patients = len(created)
     result.diary_rows = total
     result.patient_ids = [p.pk for p in created]
     result.seconds = time.perf_counter() - started
     return result
+
+
+def refresh_planner_statistics() -> None:
+    """PostgreSQL after a bulk load: fresh statistics for the tables loaded (else the
+    planner takes 400,000 sessions for a hundred) and, outside a transaction, VACUUM of
+    the diary so that the clinic report's index-only scans need no table reads (the
+    visibility map; autovacuum would get there later)."""
+    qn = connection.ops.quote_name
+    tables = [DiaryDay, Procedure, Patient, Appointment, TreatmentRhythm]
+    with connection.cursor() as cursor:
+        for model in tables:
+            table = qn(model._meta.db_table)
+            if model is DiaryDay and not connection.in_atomic_block:
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
+            else:
+                cursor.execute(f"ANALYZE {table}")
 
 
 @contextmanager

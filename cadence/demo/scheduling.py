@@ -28,6 +28,7 @@ from cadence.scheduling.models import (
     ReminderPreference,
     WorkingHours,
 )
+from cadence.scheduling.rhythm import rebuild_treatment_rhythms
 
 BLOCKS = ((time(8, 30), time(12, 30)), (time(13, 30), time(17, 0)))
 WORKDAYS = range(5)
@@ -161,6 +162,9 @@ def seed(ctx: DemoContext) -> None:
                 cancel_reason=rng.choice(["Patient unwell", "Clashes with work", "Travel"]),
             )
     Appointment.objects.bulk_create(rows, batch_size=200)
+    # bulk_create sends no save signals: the worklists' rhythm index (latest follow-up)
+    # is rebuilt here.
+    rebuild_treatment_rhythms({row.patient_id for row in rows})
 
     # Some patients chose their reminder channels.
     ReminderPreference.objects.bulk_create(

@@ -16,6 +16,7 @@ from cadence.rules.aftercare import aftercare_text
 from cadence.rules.plans import PlannedSite, preempt_plan
 from cadence.rules.sites import FOLLOW_THE_PAIN_SITES, FTP_SITE_CAPS, format_units
 from cadence.rules.vials import waste
+from cadence.scheduling.rhythm import rebuild_treatment_rhythms
 from cadence.treatments.models import (
     InjectionSite,
     OtherToxinTreatment,
@@ -197,6 +198,8 @@ def seed(ctx) -> None:
     VialLot.objects.bulk_create([*used_lots, expired])
 
     Procedure.objects.bulk_create(procedures)
+    # bulk_create sends no save signals: the worklists' rhythm index is rebuilt here.
+    rebuild_treatment_rhythms({procedure.patient_id for procedure in procedures})
     ProcedureVial.objects.bulk_create(
         ProcedureVial(
             procedure=procedure,

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from cadence.accounts.roles import CLINICAL_ROLES
@@ -305,6 +305,33 @@ def _day_sql(vendor: str, columns: tuple[str, ...], kept: tuple[str, ...] = ()) 
     }
 
 
+#: The field types whose `get_db_prep_save` gives back a value of this Python type
+#: unchanged on every backend (text, floats, booleans): the write binds such values as
+#: they are, and prepares every other value (JSON, date-times, integers, which psycopg 3
+#: wraps, the user, a value of an unexpected type) by its model field.
+_PLAIN_TYPES = (
+    (models.CharField, str),
+    (models.TextField, str),
+    (models.FloatField, float),
+    (models.BooleanField, bool),
+)
+
+
+def _plain_type(field) -> type | None:
+    for field_class, python_type in _PLAIN_TYPES:
+        if isinstance(field, field_class) and not field.is_relation:
+            return python_type
+    return None
+
+
+@cache
+def _day_fields(names: tuple[str, ...]) -> tuple[tuple, tuple]:
+    """The DiaryDay fields of ``names`` and, for each, the Python type its values are
+    bound as they are (None: always prepared by the field)."""
+    fields = tuple(DiaryDay._meta.get_field(name) for name in names)
+    return fields, tuple(_plain_type(field) for field in fields)
+
+
 def _update_returns_rows() -> bool:
     """UPDATE ... RETURNING: PostgreSQL, and SQLite from 3.35 (as INSERT ... RETURNING)."""
     return connection.features.can_return_columns_from_insert
@@ -317,14 +344,17 @@ def _day_replace(
     the one-row-per-day constraint); the day's id with the stored values of the
     ``kept`` fields (those left as they are), or None when there is no such day yet.
     The row stays locked until the transaction ends. Each value is prepared by its model
-    field exactly as QuerySet.update would (JSON, datetimes, foreign keys); `values`
-    holds updated_at (no auto_now runs here)."""
-    fields = [DiaryDay._meta.get_field(name) for name in values]
+    field exactly as QuerySet.update would (JSON, datetimes, foreign keys), except text,
+    floats and booleans, which their fields give back unchanged (`_PLAIN_TYPES`);
+    `values` holds updated_at (no auto_now runs here)."""
+    fields, plain_types = _day_fields(tuple(values))
     params = [
-        field.get_db_prep_save(
+        value
+        if plain_type is not None and (type(value) is plain_type or (value is None and field.null))
+        else field.get_db_prep_save(
             getattr(value, "pk", value) if field.is_relation else value, connection
         )
-        for field, value in zip(fields, values.values(), strict=True)
+        for field, plain_type, value in zip(fields, plain_types, values.values(), strict=True)
     ]
     kept_fields = [DiaryDay._meta.get_field(name) for name in kept]
     sql = _day_sql(
@@ -379,6 +409,32 @@ def _day_replace_keeping(
     return day_pk, stored
 
 
+#: DiaryDay's fields in the order Model.__init__ takes them positionally.
+_DAY_FIELDS = tuple(DiaryDay._meta.concrete_fields)
+_DAY_PATIENT = DiaryDay._meta.get_field("patient")
+_DAY_ENTERED_BY = DiaryDay._meta.get_field("entered_by")
+
+
+def _replaced_day(day_pk: int, *, patient, on: date, values: dict[str, object]) -> DiaryDay:
+    """The day just replaced, as an instance holding ``values`` (by field name; a field
+    not among them takes its default, as with keyword arguments), not read back. Built
+    with positional arguments: keywords cost a lookup per field."""
+    known = {**values, "id": day_pk, "patient": patient.pk, "date": on}
+    entered_by = known.get("entered_by")
+    if entered_by is not None:
+        known["entered_by"] = entered_by.pk
+    day = DiaryDay(
+        *(
+            known[field.name] if field.name in known else field.get_default()
+            for field in _DAY_FIELDS
+        )
+    )
+    _DAY_PATIENT.set_cached_value(day, patient)
+    if entered_by is not None:
+        _DAY_ENTERED_BY.set_cached_value(day, entered_by)
+    return day
+
+
 def diary_day_record(
     *, patient, on: date, entry: DiaryEntry, actor, request=None
 ) -> tuple[DiaryDay, bool]:
@@ -426,7 +482,7 @@ def diary_day_record(
                     raise
         if found is not None:
             day_pk, kept_values = found
-            day = DiaryDay(pk=day_pk, patient=patient, date=on, **values, **kept_values)
+            day = _replaced_day(day_pk, patient=patient, on=on, values={**values, **kept_values})
         audit_record(
             actor=actor,
             action=AuditAction.CREATE if created else AuditAction.CHANGE,

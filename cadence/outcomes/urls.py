@@ -6,6 +6,7 @@ app_name = "outcomes"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/outcomes/", views.dashboard_outcomes, name="dashboard-outcomes"),
     path("dashboard/course-reviews/", views.course_reviews_due, name="course-reviews-due"),
     path("patients/", views.patient_list, name="patient-list"),
     path("patients/<int:patient_id>/", views.patient_detail, name="patient-detail"),

@@ -202,20 +202,35 @@ def my_progress(request):
 
 @roles_required(DASHBOARD_ROLES)
 def dashboard(request):
-    """Clinic dashboard: urgent side-effect alerts first (until acknowledged), stages,
-    24-week responders vs PREEMPT, side-effect rates, sessions due (to the worklists)."""
-    report = selectors.clinic_report()
+    """Clinic dashboard: urgent side-effect alerts first (until acknowledged), sessions
+    due (to the worklists), course reviews; the clinic's outcomes (stages, 24-week
+    responders vs PREEMPT, side-effect rates) arrive by htmx from `dashboard_outcomes`,
+    so that the page answers at once however many patients the report reads."""
+    today = timezone.localdate()
     # The dashboard names patients (alerts, sessions due): the view is audited.
     audit_view(request, summary="Viewed the clinic dashboard")
     return render(
         request,
         "outcomes/dashboard.html",
         {
-            "report": report,
-            "worklists": scheduling_selectors.worklists(report.today),
+            "today": today,
+            "worklists": scheduling_selectors.worklists(today),
             "worklists_url": reverse("scheduling:worklists"),
-            "side_effect_window_weeks": selectors.SIDE_EFFECT_WINDOW_WEEKS,
             # Sections of the apps above outcomes (surgery), registered in their ready().
-            "sections": report_sections(today=report.today),
+            "sections": report_sections(today=today),
         },
     )
+
+
+@roles_required(DASHBOARD_ROLES)
+def dashboard_outcomes(request):
+    """The dashboard's outcome cards (clinic numbers, no patient named): stages,
+    response at 24 weeks against PREEMPT, side-effect rates. A fragment for htmx; opened
+    directly (without JavaScript), a page of its own."""
+    context = {
+        "report": selectors.clinic_report(),
+        "side_effect_window_weeks": selectors.SIDE_EFFECT_WINDOW_WEEKS,
+    }
+    if request.htmx:
+        return render(request, "outcomes/_dashboard_outcomes.html", context)
+    return render(request, "outcomes/dashboard_outcomes.html", context)

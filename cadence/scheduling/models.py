@@ -182,6 +182,46 @@ class Appointment(models.Model):
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
 
+class TreatmentRhythm(models.Model):
+    """Where a patient stands in the 12-week rhythm, kept from their signed sessions
+    (``cadence.scheduling.rhythm`` keeps it: on every save of a session, and in bulk after
+    bulk loads), so that the worklists find the patients due, overdue, lost to follow-up
+    or with a course review due by an index on dates, not by reading every patient's
+    sessions. The exact schedule is still decided by ``cadence.rules.schedule`` from the
+    sessions themselves: these columns only choose whom to look at."""
+
+    patient = models.OneToOneField(
+        "patients.Patient",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="treatment_rhythm",
+    )
+    first_session_on = models.DateField()
+    last_session_on = models.DateField(db_index=True)
+    course_first_session_on = models.DateField(db_index=True)
+    sessions_in_course = models.PositiveSmallIntegerField()
+    #: The (local) day of the patient's latest follow-up appointment that holds time
+    #: (booked, attended or no-show), any course: the course is reviewed when it is on or
+    #: after the course's first session.
+    last_follow_up_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            # The courses whose review is outstanding, by course start: the review
+            # worklist reads only these, however many patients had their review.
+            models.Index(
+                fields=["course_first_session_on"],
+                condition=models.Q(last_follow_up_on__isnull=True)
+                | models.Q(last_follow_up_on__lt=models.F("course_first_session_on")),
+                name="rhythm_review_outstanding",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Treatment rhythm of patient {self.patient_id}"
+
+
 class ReminderPreference(models.Model):
     """A patient's choice of reminder channels (both on until the patient opts out)."""
 

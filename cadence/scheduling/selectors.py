@@ -5,7 +5,9 @@ Other apps may call:
 - `sessions_due_between(start, end, today=None)` -> list[WorklistEntry] (next due date in range)
 - `overdue_patients(today=None)` -> list[WorklistEntry] (past due, no session booked)
 - `lost_to_follow_up(today=None)`, `course_reviews_due(today=None)`, `worklists(today=None)`
-Each worklist runs a fixed number of queries, whatever the number of patients.
+Each worklist runs a fixed number of queries, whatever the number of patients, and reads
+only the patients it may hold: `TreatmentRhythm` (kept by `cadence.scheduling.rhythm`)
+finds them by indexed dates; the rules then decide each list exactly from their sessions.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from cadence.patients.models import Patient
+from cadence.patients.models import Patient, PayerProfile
 from cadence.patients.selectors import payer_profile_for
+from cadence.rules.payer import DEFAULT_PAYER_PROFILE
 from cadence.rules.schedule import (
     COURSE_SESSIONS,
     DUE_WINDOW_END_DAYS,
+    RETREATMENT_INTERVAL_DAYS,
     TreatmentSchedule,
     treatment_schedule,
 )
@@ -32,6 +36,7 @@ from cadence.scheduling.models import (
     AppointmentKind,
     AppointmentStatus,
     ReminderPreference,
+    TreatmentRhythm,
     WorkingHours,
 )
 from cadence.treatments.selectors import session_dates, session_dates_by_patient
@@ -140,10 +145,14 @@ class WorklistEntry:
     next_appointment: Appointment | None = None
 
 
-def _treated_patients(today: date) -> list[WorklistEntry]:
-    """Every patient with at least one signed session, with schedule and next booking.
-    Three queries: session dates, booked future sessions, patients."""
-    dates_by_patient = session_dates_by_patient()
+def _entries_for(patient_ids: Iterable[int], today: date) -> list[WorklistEntry]:
+    """These patients (those with a signed session among them) with their schedule, as
+    ``cadence.rules.schedule`` decides it from all their signed sessions, and their next
+    bookings. Three queries: session dates, booked future appointments, patients."""
+    ids = sorted(set(patient_ids))
+    if not ids:
+        return []
+    dates_by_patient = session_dates_by_patient(ids)
     if not dates_by_patient:
         return []
     now_start, _ = local_day_bounds(today)
@@ -151,6 +160,7 @@ def _treated_patients(today: date) -> list[WorklistEntry]:
     next_booked: dict[int, Appointment] = {}
     for appointment in (
         Appointment.objects.filter(
+            patient_id__in=list(dates_by_patient),
             status=AppointmentStatus.BOOKED,
             starts_at__gte=now_start,
         )
@@ -183,6 +193,99 @@ def _treated_patients(today: date) -> list[WorklistEntry]:
     return entries
 
 
+@dataclass(frozen=True, slots=True)
+class _RhythmBounds:
+    """The widest intervals any payer profile gives (the clinic's profiles and the
+    reference default): the longest wait before "due" and the shortest and longest
+    course review."""
+
+    longest_due_days: int
+    shortest_review_days: int
+    longest_review_days: int
+
+
+def _rhythm_bounds() -> _RhythmBounds:
+    """One query (the payer profiles)."""
+    profiles = [DEFAULT_PAYER_PROFILE.min_interval_days]
+    review_weeks = [DEFAULT_PAYER_PROFILE.review_weeks]
+    for interval, weeks in PayerProfile.objects.values_list("min_interval_days", "review_weeks"):
+        profiles.append(interval)
+        review_weeks.append(weeks)
+    return _RhythmBounds(
+        longest_due_days=max(max(RETREATMENT_INTERVAL_DAYS, days) for days in profiles),
+        shortest_review_days=min(review_weeks) * 7,
+        longest_review_days=max(review_weeks) * 7,
+    )
+
+
+def _no_booked_session(today: date) -> Exists:
+    now_start, _ = local_day_bounds(today)
+    return ~Exists(
+        Appointment.objects.filter(
+            patient_id=OuterRef("patient_id"),
+            kind=AppointmentKind.TREATMENT_SESSION,
+            status=AppointmentStatus.BOOKED,
+            starts_at__gte=now_start,
+        )
+    )
+
+
+def _due_between_filter(start: date, end: date, bounds: _RhythmBounds) -> Q:
+    """Patients whose next due date (last session + 84 days, or the payer's longer
+    interval) may fall between start and end."""
+    return Q(
+        last_session_on__gte=start - timedelta(days=bounds.longest_due_days),
+        last_session_on__lte=end - timedelta(days=RETREATMENT_INTERVAL_DAYS),
+    )
+
+
+def _candidates(
+    today: date, *, due: tuple[date, date] | None = None, overdue=False, lost=False, reviews=False
+) -> list[int]:
+    """The patients a worklist may hold, found by the indexed dates of `TreatmentRhythm`
+    (a superset: the lists themselves are then decided exactly, by the rules, from each
+    candidate's sessions). One query (a UNION), plus one for the payer profiles."""
+    bounds = _rhythm_bounds()
+    rhythms = TreatmentRhythm.objects.values_list("patient_id", flat=True)
+    parts = []
+    if due is not None:
+        parts.append(rhythms.filter(_due_between_filter(*due, bounds)))
+    if overdue:  # due (after day 84) before today, at most LOST_TO_FOLLOW_UP_DAYS ago
+        parts.append(
+            rhythms.filter(
+                _no_booked_session(today),
+                last_session_on__gte=today - timedelta(days=LOST_TO_FOLLOW_UP_DAYS),
+                last_session_on__lt=today - timedelta(days=RETREATMENT_INTERVAL_DAYS),
+            )
+        )
+    if lost:
+        parts.append(
+            rhythms.filter(
+                _no_booked_session(today),
+                last_session_on__lt=today - timedelta(days=LOST_TO_FOLLOW_UP_DAYS),
+            )
+        )
+    if reviews:
+        # The review (course start + the profile's weeks) within the list's days, and no
+        # follow-up since the course began (the rhythm's latest follow-up, by the partial
+        # index of courses whose review is outstanding).
+        first_from = today - timedelta(days=REVIEW_LOOKBACK_DAYS + bounds.longest_review_days)
+        first_until = today + timedelta(days=REVIEW_LOOKAHEAD_DAYS - bounds.shortest_review_days)
+        parts.append(
+            rhythms.filter(
+                Q(last_follow_up_on__isnull=True)
+                | Q(last_follow_up_on__lt=F("course_first_session_on")),
+                sessions_in_course__gte=COURSE_SESSIONS,
+                course_first_session_on__gte=first_from,
+                course_first_session_on__lte=first_until,
+            )
+        )
+    if not parts:
+        return []
+    query = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+    return list(query)
+
+
 def _patients_with_payer(patient_ids: list[int]) -> dict[int, Patient]:
     rows = Patient.objects.filter(pk__in=patient_ids)
     if any(f.name == "payer_profile" for f in Patient._meta.get_fields()):
@@ -197,7 +300,8 @@ def _by_due(entries: list[WorklistEntry]) -> list[WorklistEntry]:
 def sessions_due_between(start: date, end: date, today: date | None = None) -> list[WorklistEntry]:
     """Patients whose next session is due (day 84) between start and end, booked or not."""
     today = today or timezone.localdate()
-    return _by_due([e for e in _treated_patients(today) if start <= e.schedule.next_due <= end])
+    entries = _entries_for(_candidates(today, due=(start, end)), today)
+    return _by_due([e for e in entries if start <= e.schedule.next_due <= end])
 
 
 def _overdue(entries: list[WorklistEntry], today: date) -> list[WorklistEntry]:
@@ -221,13 +325,13 @@ def _lost(entries: list[WorklistEntry]) -> list[WorklistEntry]:
 def overdue_patients(today: date | None = None) -> list[WorklistEntry]:
     """Past their due date (day 84), not yet lost to follow-up, no session booked."""
     today = today or timezone.localdate()
-    return _by_due(_overdue(_treated_patients(today), today))
+    return _by_due(_overdue(_entries_for(_candidates(today, overdue=True), today), today))
 
 
 def lost_to_follow_up(today: date | None = None) -> list[WorklistEntry]:
     """No session and no booking for more than LOST_TO_FOLLOW_UP_DAYS since the last one."""
     today = today or timezone.localdate()
-    return _by_due(_lost(_treated_patients(today)))
+    return _by_due(_lost(_entries_for(_candidates(today, lost=True), today)))
 
 
 def _reviews(entries: list[WorklistEntry], today: date) -> list[WorklistEntry]:
@@ -264,7 +368,7 @@ def course_reviews_due(today: date | None = None) -> list[WorklistEntry]:
     has no follow-up appointment since the course began."""
     today = today or timezone.localdate()
     return sorted(
-        _reviews(_treated_patients(today), today),
+        _reviews(_entries_for(_candidates(today, reviews=True), today), today),
         key=lambda e: (e.schedule.review_due, e.patient.pk),
     )
 
@@ -280,11 +384,15 @@ class Worklists:
 
 
 def worklists(today: date | None = None) -> Worklists:
-    """All four worklists from one pass (at most 4 queries)."""
+    """All four worklists from one pass over the patients they may hold (at most 7
+    queries, whatever the number of patients)."""
     today = today or timezone.localdate()
     week_start = today - timedelta(days=today.weekday())
     week_end = week_start + timedelta(days=6)
-    entries = _treated_patients(today)
+    candidates = _candidates(
+        today, due=(week_start, week_end), overdue=True, lost=True, reviews=True
+    )
+    entries = _entries_for(candidates, today)
     return Worklists(
         week_start=week_start,
         week_end=week_end,

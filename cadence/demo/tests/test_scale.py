@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from cadence.demo import scale
 from cadence.diary.models import DiaryDay
@@ -121,3 +122,47 @@ def test_the_command_without_days_still_builds_the_story_clinic(monkeypatch):
     monkeypatch.setattr("cadence.demo.management.commands.seed_demo.build_demo_clinic", fake_build)
     call_command("seed_demo", "--if-empty", "--today", TODAY.isoformat())
     assert built == {"seed": 2026, "today": TODAY, "patient_count": 60}
+
+
+def test_with_appointments_the_worklists_hold_only_the_patients_left_out(monkeypatch):
+    """Issue 20's scaling bench: every patient booked and reviewed but the few left out,
+    so the worklists hold the same patients however big the clinic grows."""
+    from cadence.scheduling.models import Appointment, AppointmentKind, TreatmentRhythm
+    from cadence.scheduling.selectors import worklists
+
+    today = timezone.localdate()
+    monkeypatch.setattr(scale, "APPOINTMENT_SLOTS_PER_DAY", 2)  # days fill up at once
+    result = scale.seed_scale_clinic(
+        patients=40, days=400, today=today, seed=5, appointments=True, worklist_patients=4
+    )
+    plans_with_sessions = TreatmentRhythm.objects.filter(patient_id__in=result.patient_ids)
+    treated = set(plans_with_sessions.values_list("patient_id", flat=True))
+    assert len(treated) == 40  # the rhythm index was built for the bulk-loaded sessions
+    booked = set(
+        Appointment.objects.filter(kind=AppointmentKind.TREATMENT_SESSION, status="booked")
+        .filter(starts_at__date__gt=today)
+        .values_list("patient_id", flat=True)
+    )
+    reviewed = set(
+        Appointment.objects.filter(kind=AppointmentKind.FOLLOW_UP, status="attended").values_list(
+            "patient_id", flat=True
+        )
+    )
+    left_out = treated - booked
+    assert len(left_out) == 4 and booked == reviewed == treated - left_out
+    followed = plans_with_sessions.filter(last_follow_up_on__isnull=False)
+    assert set(followed.values_list("patient_id", flat=True)) == reviewed  # rebuilt after
+    assert result.appointments == 2 * 36
+    lists = worklists(today)
+    for listed in (lists.overdue, lists.reviews_due, lists.lost_to_follow_up):
+        assert {entry.patient.pk for entry in listed} <= left_out
+    # more clinicians are added as a day's slots fill up: nobody is double-booked (the
+    # database refuses overlaps), and each day's slots start at 08:00
+    assert Appointment.objects.values("clinician").distinct().count() > 1
+    first = Appointment.objects.order_by("starts_at").first()
+    assert timezone.localtime(first.starts_at).hour == 8
+    # the clinic grows in steps: the next step's appointments take the next free slots
+    more = scale.seed_scale_clinic(
+        patients=10, days=400, today=today, seed=6, appointments=True, worklist_patients=0
+    )
+    assert more.appointments == 2 * 10

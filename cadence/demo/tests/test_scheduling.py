@@ -82,3 +82,25 @@ def test_no_patient_is_booked_twice_at_once_whatever_the_draw(
         (a.patient_id, timezone.localtime(a.starts_at).date()) for a in Appointment.objects.all()
     ]
     assert len(days) == len(set(days))
+
+
+def test_the_demo_clinics_rhythm_index_equals_a_rebuild():
+    """The demo loads sessions and appointments in bulk (no save signals) and rebuilds the
+    worklists' rhythm index after each load: the rows equal a rebuild from scratch."""
+    from cadence.demo.clinic import build_demo_clinic
+    from cadence.scheduling.models import TreatmentRhythm
+    from cadence.scheduling.rhythm import rebuild_treatment_rhythms
+
+    build_demo_clinic(seed=11, today=timezone.localdate(), patient_count=12)
+    columns = (
+        "patient_id",
+        "first_session_on",
+        "last_session_on",
+        "course_first_session_on",
+        "sessions_in_course",
+        "last_follow_up_on",
+    )
+    loaded = set(TreatmentRhythm.objects.values_list(*columns))
+    assert loaded and any(row[-1] is not None for row in loaded)
+    rebuild_treatment_rhythms()
+    assert set(TreatmentRhythm.objects.values_list(*columns)) == loaded

@@ -2,6 +2,7 @@
 a bounded number of statements for a first and a repeat PUT, the answer equal to what
 is stored, and the audit chain intact after many writes."""
 
+import json
 from datetime import datetime
 
 import pytest
@@ -167,3 +168,99 @@ def test_without_update_returning_the_day_is_locked_read_then_replaced(
     assert answer.status_code == 200
     assert DiaryDay.objects.get(patient=patient, date=on).headache_hours == 8
     assert DiaryDay.objects.filter(patient=patient).count() == 1
+
+
+def test_the_replaced_day_returned_holds_what_is_stored(
+    clinician, patient, django_assert_num_queries
+):
+    """A replacement is not read back: the day returned is built from the values written
+    (text, numbers and booleans bound as they are, JSON and times by their fields)."""
+    from cadence.diary import services
+    from cadence.rules.diary import AcuteMedicationTaken
+
+    on = timezone.localdate()
+    services.diary_day_record(
+        patient=patient, on=on, entry=services.DiaryEntry(headache_hours=1), actor=clinician
+    )
+    entry = services.DiaryEntry(
+        headache_hours=7.5,
+        peak_severity="severe",
+        nausea=True,
+        photophobia=True,
+        acute_medications=(
+            AcuteMedicationTaken(name=" sumatriptan ", drug_class="triptan", relieved=True),
+        ),
+        notes=" worse at night ",
+        triggers=("stress", "stress", "poor_sleep"),
+        menstruating=None,
+        unchanged=frozenset({"pain_regions"}),
+    )
+    day, created = services.diary_day_record(patient=patient, on=on, entry=entry, actor=clinician)
+    assert created is False
+    stored = DiaryDay.objects.get(patient=patient, date=on)
+    for field in DiaryDay._meta.concrete_fields:
+        if field.name != "created_at":  # not known without reading the row back
+            assert getattr(day, field.attname) == getattr(stored, field.attname), field.name
+    assert stored.notes == "worse at night" and stored.triggers == ["stress", "poor_sleep"]
+    assert stored.acute_medications == [
+        {"name": "sumatriptan", "drug_class": "triptan", "relieved": True}
+    ]
+    with django_assert_num_queries(0):
+        assert day.patient == patient and day.entered_by == clinician
+    assert verify_chain() == []
+
+
+def _day_answers(client, patient, on, body):
+    put = client.put(url(patient, on), body)
+    assert put.status_code in (200, 201), put.content
+    listed = client.get(f"/patients/{patient.pk}/diary?start={on}&end={on}")
+    assert listed.status_code == 200
+    return put.content.decode(), listed.content.decode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        MIGRAINE_DAY,
+        {"headache_hours": 0},
+        {"headache_hours": 3, "peak_severity": "mild", "pain_regions": [], "menstruating": True},
+        {
+            "headache_hours": 2,
+            "peak_severity": "moderate",
+            "triggers": ["stress"],
+            "other_triggers": "long drive",
+            "pain_regions": ["temple_left", "eye_left"],
+            "attacks": [
+                {"started_at": "{day}T14:00", "ended_at": "{day}T20:30", "peak_severity": "severe"}
+            ],
+        },
+    ],
+    ids=["migraine", "no headache", "cleared and period", "attacks"],
+)
+def test_the_put_answers_exactly_what_the_validated_get_answers(api_for, clinician, patient, body):
+    """The PUT's answer is built without validation; byte for byte, it is the answer
+    that ninja validates and renders for the same stored day (the GET of the range)."""
+    client = api_for(clinician)
+    on = timezone.localdate() - timezone.timedelta(days=1)
+    body = json.loads(json.dumps(body).replace("{day}", on.isoformat()))
+    for _ in range(2):  # the first PUT creates the day, the second replaces it
+        put, listed = _day_answers(client, patient, on, body)
+        assert listed == f"[{put}]"
+
+
+def test_an_older_clients_put_answers_the_kept_fields_as_validated(api_for, clinician, patient):
+    client = api_for(clinician)
+    on = timezone.localdate() - timezone.timedelta(days=1)
+    _day_answers(
+        client,
+        patient,
+        on,
+        {
+            "headache_hours": 5,
+            "triggers": ["stress"],
+            "attacks": [{"started_at": f"{on}T09:15", "ended_at": None}],
+        },
+    )
+    put, listed = _day_answers(client, patient, on, {"headache_hours": 6})  # 1.0 fields only
+    assert listed == f"[{put}]"
+    assert json.loads(put)["attacks"][0]["started_at"] == f"{on}T09:15:00"

@@ -15,9 +15,11 @@ recorded historical baseline in its place (``baseline_or_historical_record``).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import NamedTuple
 
 from django.db import connection, connections, router
 from django.db.models import Max, Q
@@ -195,23 +197,20 @@ class ClinicReport:
 #: Per patient: the first and last signed session and the first session of the current
 #: course (the first session after the last lapse of more than the owner's
 #: ``new_baseline_lapse_days()``, as ``rules.course_review.course_start`` finds it: LAG over
-#: the patient's signed session days), computed once (a window and a GROUP BY in CTEs);
+#: the patient's signed sessions, computed once (a window and a GROUP BY in CTEs; two
+#: notes signed the same day are 0 days apart, never a lapse, so no DISTINCT is needed);
 #: then the baseline (the 28 days before the course start) and week-24 period diary counts
-#: read from the (patient, date) index by correlated counts, only for patients whose
-#: course's week-24 period has ended; and whether a first-course patient has a recorded
-#: historical baseline. Hand-written so the date shifts stay in the database (Django's
-#: date + timedelta calls back into Python per row on SQLite) and the course start is not
-#: recomputed for every window.
+#: (``{window_counts}``, read from the diary's (patient, date) index, only for patients
+#: whose course's week-24 period has ended; see ``_WINDOW_COUNTS``); and whether a
+#: first-course patient has a recorded historical baseline. Hand-written so the date
+#: shifts stay in the database (Django's date + timedelta calls back into Python per row
+#: on SQLite) and the course start is not recomputed for every window.
 _CLINIC_SESSIONS_SQL = """
-WITH session_days AS (
-    SELECT DISTINCT patient_id, performed_on
-    FROM {procedures}
-    WHERE status = %(signed)s AND performed_on <= %(today)s
-),
-gaps AS (
+WITH gaps AS (
     SELECT patient_id, performed_on,
         LAG(performed_on) OVER (PARTITION BY patient_id ORDER BY performed_on) AS previous_on
-    FROM session_days
+    FROM {procedures}
+    WHERE status = %(signed)s AND performed_on <= %(today)s
 ),
 firsts AS (
     SELECT patient_id, MIN(performed_on) AS first_on, MAX(performed_on) AS last_on,
@@ -221,7 +220,40 @@ firsts AS (
     GROUP BY patient_id
 )
 SELECT f.patient_id, f.first_on, f.last_on, f.course_on,
-    CASE WHEN f.course_on < %(review_before)s THEN (SELECT COUNT(*) FROM {diary} d
+    {window_counts},
+    CASE WHEN f.course_on < %(review_before)s THEN COALESCE(pp.responder_rule,
+        (SELECT dp.responder_rule FROM {profiles} dp WHERE dp.is_default = %(true)s),
+        %(fallback_rule)s) END,
+    CASE WHEN f.course_on < %(review_before)s AND f.course_on = f.first_on
+        AND EXISTS (SELECT 1 FROM {historical} h WHERE h.patient_id = f.patient_id)
+        THEN 1 ELSE 0 END = 1
+FROM firsts f
+JOIN {patients} p ON p.id = f.patient_id
+LEFT JOIN {profiles} pp ON pp.id = p.payer_profile_id{window_joins}
+"""
+
+#: The four window counts (baseline days recorded, baseline headache days, week-24 period
+#: days recorded, week-24 period headache days), NULL unless the course's week-24 period
+#: has ended. PostgreSQL: one LATERAL range read of the (patient, date) index per window,
+#: counting both numbers at once (index-only with the covering index of diary migration
+#: 0006). SQLite has no LATERAL: four correlated counts, each one range of the same index.
+#: Both give the same numbers (the tests run on both).
+_WINDOW_COUNTS = {
+    "postgresql": (
+        """CASE WHEN f.course_on < %(review_before)s THEN base.n END,
+    CASE WHEN f.course_on < %(review_before)s THEN base.hd END,
+    CASE WHEN f.course_on < %(review_before)s THEN w24.n END,
+    CASE WHEN f.course_on < %(review_before)s THEN w24.hd END""",
+        """
+LEFT JOIN LATERAL (SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE d.is_headache_day) AS hd
+    FROM {diary} d WHERE f.course_on < %(review_before)s AND d.patient_id = f.patient_id
+    AND d.date BETWEEN {base_start} AND {base_end}) base ON TRUE
+LEFT JOIN LATERAL (SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE d.is_headache_day) AS hd
+    FROM {diary} d WHERE f.course_on < %(review_before)s AND d.patient_id = f.patient_id
+    AND d.date BETWEEN {w24_start} AND {w24_end}) w24 ON TRUE""",
+    ),
+    "sqlite": (
+        """CASE WHEN f.course_on < %(review_before)s THEN (SELECT COUNT(*) FROM {diary} d
         WHERE d.patient_id = f.patient_id AND d.date BETWEEN {base_start} AND {base_end}) END,
     CASE WHEN f.course_on < %(review_before)s THEN (SELECT COUNT(*) FROM {diary} d
         WHERE d.patient_id = f.patient_id AND d.date BETWEEN {base_start} AND {base_end}
@@ -230,17 +262,10 @@ SELECT f.patient_id, f.first_on, f.last_on, f.course_on,
         WHERE d.patient_id = f.patient_id AND d.date BETWEEN {w24_start} AND {w24_end}) END,
     CASE WHEN f.course_on < %(review_before)s THEN (SELECT COUNT(*) FROM {diary} d
         WHERE d.patient_id = f.patient_id AND d.date BETWEEN {w24_start} AND {w24_end}
-        AND d.is_headache_day) END,
-    CASE WHEN f.course_on < %(review_before)s THEN COALESCE(
-        (SELECT pp.responder_rule FROM {patients} p JOIN {profiles} pp ON pp.id = p.payer_profile_id
-            WHERE p.id = f.patient_id),
-        (SELECT pp.responder_rule FROM {profiles} pp WHERE pp.is_default = %(true)s),
-        %(fallback_rule)s) END,
-    CASE WHEN f.course_on < %(review_before)s AND f.course_on = f.first_on
-        AND EXISTS (SELECT 1 FROM {historical} h WHERE h.patient_id = f.patient_id)
-        THEN 1 ELSE 0 END
-FROM firsts f
-"""
+        AND d.is_headache_day) END""",
+        "",
+    ),
+}
 
 
 def _shifted(column: str, days: int) -> str:
@@ -261,10 +286,9 @@ def _days_between(later: str, earlier: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
-@dataclass(frozen=True)
-class _SessionRow:
+class _SessionRow(NamedTuple):
     """One patient's row of ``_CLINIC_SESSIONS_SQL`` (counts and rule None until the
-    current course's week-24 period has ended)."""
+    current course's week-24 period has ended). A named tuple: built once per patient."""
 
     patient_id: int
     first_session: date
@@ -277,6 +301,12 @@ class _SessionRow:
     rule: str | None
     has_historical_baseline: bool
 
+    @property
+    def comparison(self) -> tuple:
+        """(base_n, base_hd, w24_n, w24_hd, rule): all the week-24 decision reads from a
+        diary baseline."""
+        return self[4:9]
+
 
 def _clinic_session_rows(today: date) -> list[_SessionRow]:
     """One row per patient with a signed session on or before ``today``: first, last and
@@ -286,17 +316,24 @@ def _clinic_session_rows(today: date) -> list[_SessionRow]:
     profile, else the clinic's default profile, else the reference default). One query."""
     w24_start = WEEK_24_PERIOD_INDEX * rules.PERIOD_DAYS
     w24_end = w24_start + rules.PERIOD_DAYS - 1
+    window_counts, window_joins = _WINDOW_COUNTS[
+        "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    ]
+    windows = {
+        "diary": connection.ops.quote_name(DiaryDay._meta.db_table),
+        "base_start": _shifted("f.course_on", -rules.PERIOD_DAYS),
+        "base_end": _shifted("f.course_on", -1),
+        "w24_start": _shifted("f.course_on", w24_start),
+        "w24_end": _shifted("f.course_on", w24_end),
+    }
     sql = _CLINIC_SESSIONS_SQL.format(
         procedures=connection.ops.quote_name(Procedure._meta.db_table),
-        diary=connection.ops.quote_name(DiaryDay._meta.db_table),
         patients=connection.ops.quote_name(Patient._meta.db_table),
         profiles=connection.ops.quote_name(PayerProfile._meta.db_table),
         historical=connection.ops.quote_name(HistoricalBaseline._meta.db_table),
         gap_days=_days_between("performed_on", "previous_on"),
-        base_start=_shifted("f.course_on", -rules.PERIOD_DAYS),
-        base_end=_shifted("f.course_on", -1),
-        w24_start=_shifted("f.course_on", w24_start),
-        w24_end=_shifted("f.course_on", w24_end),
+        window_counts=window_counts.format(**windows),
+        window_joins=window_joins.format(**windows),
     )
     params = {
         "signed": ProcedureStatus.SIGNED.value,
@@ -309,6 +346,8 @@ def _clinic_session_rows(today: date) -> list[_SessionRow]:
     with _reader().cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    if connection.vendor == "postgresql":  # dates as dates, the flag as a boolean
+        return list(map(_SessionRow._make, rows))
     return [
         _SessionRow(
             patient_id, as_date(first), as_date(last), as_date(course), *counts, bool(historical)
@@ -406,22 +445,47 @@ def _week_24_results(
     historical baseline where the patient page's owner puts it in its place."""
     historical = _historical_baselines(rows, today)
     results = []
+    # The comparison is a pure function of the four counts and the rule, and a clinic has
+    # few distinct ones (each count is 0-28): decided once per distinct combination.
+    decided: dict[tuple, tuple[str, Fraction | None]] = {}
     for row in rows:
         if row.base_n is None:
             continue
         if row.patient_id in historical:
-            baseline, _source = historical[row.patient_id]
-            status, change = _exact_status(
-                rules.exact_count(baseline),
-                rules.exact_per_period(row.w24_hd, row.w24_n),
-                row.rule,
-            )
+            status, change = _against_historical(row, historical[row.patient_id][0])
         else:
-            status, change = _week_24_exact(
-                row.base_n, row.base_hd, row.w24_n, row.w24_hd, row.rule
-            )
+            key = row.comparison
+            if key not in decided:
+                decided[key] = _week_24_exact(*key)
+            status, change = decided[key]
         results.append((row, status, change))
     return results
+
+
+def _against_historical(row: _SessionRow, baseline) -> tuple[str, Fraction | None]:
+    """The week-24 period against the recorded historical ``baseline`` (PeriodMetrics)."""
+    return _exact_status(
+        rules.exact_count(baseline), rules.exact_per_period(row.w24_hd, row.w24_n), row.rule
+    )
+
+
+def _week_24_tally(rows: list[_SessionRow], today: date) -> Counter:
+    """{(status, exact headache-day change): patients} over the patients whose course's
+    week-24 period has ended: ``_week_24_results`` counted, without a decision or a
+    Fraction per patient (the clinic report at 100,000 patients): each distinct
+    combination of counts and rule is decided once and weighted by its patients."""
+    historical = _historical_baselines(rows, today)
+    combinations = Counter(
+        row.comparison for row in rows if not historical or row.patient_id not in historical
+    )
+    tally: Counter = Counter()
+    for key, patients in combinations.items():
+        if key[0] is not None:  # the counts are NULL until the week-24 period has ended
+            tally[_week_24_exact(*key)] += patients
+    for row in rows if historical else ():
+        if row.patient_id in historical:
+            tally[_against_historical(row, historical[row.patient_id][0])] += 1
+    return tally
 
 
 def week_24_statuses(today: date | None = None) -> dict[int, str]:
@@ -444,20 +508,22 @@ def clinic_report(today: date | None = None) -> ClinicReport:
     patient_count = Patient.objects.count()
     stage_counts = {stage.value: 0 for stage in TreatmentStage}
     statuses = {status.value: 0 for status in rules.ResponseStatus}
-    review_patients = 0
-    changes: list[Fraction] = []
+    review_patients = evaluable = 0
+    total_change = Fraction(0)
     rows = _clinic_session_rows(today)
-    for row in rows:
-        stage_counts[treatment_stage((row.first_session, row.last_session), today)] += 1
-    for _row, status, change in _week_24_results(rows, today):
-        review_patients += 1
-        statuses[status] += 1
+    # The stage depends on the first and last session only: decided once per distinct pair.
+    pairs = Counter((row.first_session, row.last_session) for row in rows)
+    for sessions, n in pairs.items():
+        stage_counts[treatment_stage(sessions, today)] += n
+    for (status, change), patients in _week_24_tally(rows, today).items():
+        review_patients += patients
+        statuses[status] += patients
         if change is not None:
-            changes.append(change)
+            evaluable += patients
+            total_change += change * patients
     stage_counts[TreatmentStage.work_up] = patient_count - sum(
         n for s, n in stage_counts.items() if s != TreatmentStage.work_up
     )
-    evaluable = len(changes)
 
     def rate(n: int) -> float | None:
         return round(n * 100 / evaluable, 1) if evaluable else None
@@ -471,7 +537,7 @@ def clinic_report(today: date | None = None) -> ClinicReport:
         status_counts_24_weeks=statuses,
         responder_rate_percent=rate(statuses[rules.ResponseStatus.responder]),
         partial_rate_percent=rate(statuses[rules.ResponseStatus.partial]),
-        mean_headache_day_change=round(float(sum(changes) / evaluable), 1) if evaluable else None,
+        mean_headache_day_change=round(float(total_change / evaluable), 1) if evaluable else None,
         preempt=rules.PREEMPT,
         side_effects=side_effect_rates(today),
     )

@@ -38,3 +38,21 @@ def test_the_dashboard_and_worklists_fit_a_1280_pixel_screen(browser_page, clini
         assert page.viewport_size["width"] == 1280
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 1280, (path, width, page.evaluate(WIDER_THAN_THE_SCREEN))
+
+
+def test_the_dashboard_loads_the_clinic_outcomes_after_the_page(
+    browser_page, clinician, make_patient
+):
+    """Issue 20: the dashboard answers at once; its outcome cards (the clinic report)
+    arrive by htmx into the placeholder, which then leaves the page."""
+    today = timezone.localdate()
+    build_story(make_patient(), today, kind="responder", sessions=3, seed=4)
+    page = browser_page
+    browser_login(page, clinician.username)
+    page.goto("/outcomes/dashboard/")
+    page.get_by_role("heading", name="Patients by stage").wait_for()
+    page.get_by_role("heading", name="Response at 24 weeks").wait_for()
+    assert page.locator("#clinic-outcomes").count() == 0  # the placeholder was replaced
+    stages = page.locator("[data-stage]")
+    assert stages.count() == 4
+    assert sum(int(cell.inner_text()) for cell in stages.all()) == 1

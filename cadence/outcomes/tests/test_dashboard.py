@@ -87,15 +87,40 @@ def test_the_dashboard_uses_a_bounded_number_of_queries(
         if n % 2:
             build_story(patient, today, kind="responder", sessions=3, seed=n)
     client.force_login(clinician)
-    # session, user, MFA device, patients, sessions+week-24 counts, side-effect rates,
-    # urgent alerts, the worklists' three (+ savepoints): the same whatever the number
-    # of patients; + the audit view entry (issue 21: the dashboard names patients), 8 here
-    # because this first entry of the test database also creates the chain head; + the
-    # sections other apps register (report_sections): surgery's one joined query
+    # session, user, MFA device, urgent alerts, the worklists' seven (payer profiles, the
+    # patients they may hold, their sessions, bookings, patients, default profile,
+    # follow-ups) (+ savepoints): the same whatever the number of patients; + the audit
+    # view entry (issue 21: the dashboard names patients), 8 here because this first
+    # entry of the test database also creates the chain head; + the sections other apps
+    # register (report_sections): surgery's one joined query
     with django_assert_max_num_queries(22):
         page = client.get(reverse("outcomes:dashboard"))
     assert page.status_code == 200
-    assert "Response at 24 weeks" in page.content.decode()
+    assert reverse("outcomes:dashboard-outcomes") in page.content.decode()
+    # the outcome cards (htmx, after the page): patients, sessions + week-24 counts,
+    # side-effect rates (+ session, user, MFA device)
+    with django_assert_max_num_queries(8):
+        cards = client.get(reverse("outcomes:dashboard-outcomes"), headers={"HX-Request": "true"})
+    assert cards.status_code == 200
+    assert "Response at 24 weeks" in cards.content.decode()
+
+
+def test_the_outcome_cards_are_a_fragment_for_htmx_and_a_page_without_it(client, clinician):
+    client.force_login(clinician)
+    url = reverse("outcomes:dashboard-outcomes")
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Patients by stage" in fragment and "<html" not in fragment
+    page = client.get(url).content.decode()
+    assert "Patients by stage" in page and "<html" in page
+    assert f'href="{reverse("outcomes:dashboard")}"' in page
+
+
+def test_the_dashboard_loads_its_outcome_cards_after_the_page(client, clinician):
+    client.force_login(clinician)
+    page = client.get(reverse("outcomes:dashboard")).content.decode()
+    url = reverse("outcomes:dashboard-outcomes")
+    assert f'hx-get="{url}" hx-trigger="load"' in page
+    assert f'<a href="{url}">Open the clinic outcomes</a>' in page  # without JavaScript
 
 
 @pytest.mark.parametrize(
@@ -104,3 +129,4 @@ def test_the_dashboard_uses_a_bounded_number_of_queries(
 def test_who_may_open_the_dashboard(client, users_by_role, role, status):
     client.force_login(users_by_role[role])
     assert client.get(reverse("outcomes:dashboard")).status_code == status
+    assert client.get(reverse("outcomes:dashboard-outcomes")).status_code == status

@@ -39,7 +39,7 @@ def test_the_dashboard_shows_an_urgent_alert_first_until_acknowledged(client, cl
     client.force_login(clinician)
     page = client.get(reverse("outcomes:dashboard")).content.decode()
     assert 'data-testid="urgent-report"' in page
-    assert page.index("Urgent side effects") < page.index("Patients by stage")
+    assert page.index("Urgent side effects") < page.index("Clinic outcomes")
     assert patient.full_name in page
     urgent.acknowledged_at = timezone.now()
     urgent.acknowledged_by = clinician
@@ -80,7 +80,7 @@ def test_the_dashboard_shows_side_effect_rates_next_to_preempt(client, clinician
     session(patient, today - timedelta(days=170))
     report(patient, "neck_pain", today - timedelta(days=150))
     client.force_login(clinician)
-    page = client.get(reverse("outcomes:dashboard")).content.decode()
+    page = client.get(reverse("outcomes:dashboard-outcomes")).content.decode()
     assert 'data-testid="rate-neck_pain">100.0%' in page
     assert 'data-testid="patients-neck_pain">1 of 1' in page
     assert 'data-testid="rate-eyelid_ptosis">0.0%' in page

@@ -72,6 +72,8 @@ def test_the_replica_is_never_migrated():
     ("method", "path", "routed"),
     [
         ("get", "/outcomes/dashboard/", "replica"),
+        # the dashboard's outcome cards (the clinic report, loaded by htmx)
+        ("get", "/outcomes/dashboard/outcomes/", "replica"),
         ("get", "/fhir/r4/export/outcomes.csv", "replica"),
         ("head", "/fhir/r4/Patient/12/$everything", "replica"),
         # A POST reads what it is about to change: the primary.

@@ -60,7 +60,9 @@ def test_the_dashboard_shows_surgery_beside_botox(client, clinician, nurse, make
     for user in (clinician, nurse):
         client.force_login(user)
         html = client.get(reverse("outcomes:dashboard")).content.decode()
-        assert "Response at 24 weeks" in html  # the Botox outcomes stay
+        assert "Clinic outcomes" in html  # the Botox outcomes stay (loaded after the page)
+        outcomes = client.get(reverse("outcomes:dashboard-outcomes")).content.decode()
+        assert "Response at 24 weeks" in outcomes
         section = section_of(html)
         assert 'data-testid="surgery-operation-count">2<' in section
         by_site = section.split('data-testid="surgery-by-site"')[1].split("</table>")[0]
