@@ -59,10 +59,12 @@ def _delete_patients(first_id: int, last_id: int) -> None:
 
     from cadence.diary.models import DiaryDay
     from cadence.patients.models import Patient
+    from cadence.scheduling.models import Appointment, TreatmentRhythm
     from cadence.treatments.models import Procedure
 
+    # Everything the scale seeder writes for a patient, the patient last.
     with transaction.atomic(), connection.cursor() as cursor:
-        for model in (DiaryDay, Procedure, Patient):
+        for model in (DiaryDay, Procedure, Appointment, TreatmentRhythm, Patient):
             column = "id" if model is Patient else "patient_id"
             cursor.execute(
                 f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} "

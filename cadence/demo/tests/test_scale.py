@@ -166,3 +166,19 @@ def test_with_appointments_the_worklists_hold_only_the_patients_left_out(monkeyp
         patients=10, days=400, today=today, seed=6, appointments=True, worklist_patients=0
     )
     assert more.appointments == 2 * 10
+
+
+def test_the_bench_removes_a_loaded_clinic_whole():
+    """`make bench`'s load stage deletes each timed load: every row the seeder wrote for
+    its patients goes (the rhythm index and the appointments included)."""
+    from bench.tasks import _delete_patients
+    from cadence.scheduling.models import Appointment, TreatmentRhythm
+
+    result = scale.seed_scale_clinic(
+        patients=6, days=200, today=TODAY, seed=8, appointments=True, worklist_patients=1
+    )
+    assert TreatmentRhythm.objects.exists() and Appointment.objects.exists()
+    _delete_patients(result.patient_ids[0], result.patient_ids[-1])
+    assert not Patient.objects.filter(pk__in=result.patient_ids).exists()
+    for model in (DiaryDay, Procedure, Appointment, TreatmentRhythm):
+        assert not model.objects.filter(patient_id__in=result.patient_ids).exists()

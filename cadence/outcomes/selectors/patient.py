@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -370,11 +371,12 @@ class PatientOutcomes:
     def response(self) -> rules.Response:
         return self.summary.response
 
-    @property
+    @cached_property
     def week_24_response(self) -> rules.Response:
         """The response at the 24-week review: the weeks 21-24 period (the second
         cycle's) against the baseline, not the latest period (clinic-reference.md
-        section 7); what the payer packet states."""
+        section 7); what the payer packet states. Computed once (the page reads it in
+        several places)."""
         return rules.week_24_response(
             self.summary.baseline, self.summary.periods, self.profile.responder_rule
         )
