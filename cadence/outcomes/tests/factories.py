@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from cadence.diary.models import DiaryDay
+from cadence.patients.models import PayerProfile
 from cadence.rules.diary import (
     CLASSIFICATION_COLUMNS,
     OVERUSE_COLUMNS,
@@ -124,3 +125,17 @@ def build_story(patient, today: date, *, kind: str, sessions: int = 4, seed: int
 
     write_pattern(patient, first - timedelta(days=40), today, facts_for)
     return session_dates
+
+
+def put_on_payer_rule(patient, rule: str) -> PayerProfile:
+    """Put the patient on a payer profile of their own with this responder rule (the
+    reference's 84-day interval and 24-week review)."""
+    patient.payer_profile = PayerProfile.objects.create(
+        name=f"Payer {patient.pk} with rule {rule}",
+        min_preventive_classes=2,
+        min_interval_days=84,
+        responder_rule=rule,
+        review_weeks=24,
+    )
+    patient.save(update_fields=["payer_profile"])
+    return patient.payer_profile

@@ -17,8 +17,14 @@ from bench import report_floor
 from cadence.outcomes import selectors
 from cadence.outcomes.selectors.clinic import _clinic_session_rows
 from cadence.outcomes.selectors.patient import as_date
-from cadence.outcomes.tests.factories import MIGRAINE, NO_HEADACHE, session, write_pattern
-from cadence.patients.models import HistoricalBaseline, Patient, PayerProfile
+from cadence.outcomes.tests.factories import (
+    MIGRAINE,
+    NO_HEADACHE,
+    put_on_payer_rule,
+    session,
+    write_pattern,
+)
+from cadence.patients.models import HistoricalBaseline, Patient
 
 pytestmark = pytest.mark.django_db
 
@@ -35,14 +41,7 @@ def reviewed(make_patient, today, *, baseline: int, follow_up: int, rule: str | 
     headache days in every 28 before it and ``follow_up`` in every 28 since."""
     patient = make_patient()
     if rule:
-        patient.payer_profile = PayerProfile.objects.create(
-            name=f"Payer {patient.pk} with rule {rule}",
-            min_preventive_classes=2,
-            min_interval_days=84,
-            responder_rule=rule,
-            review_weeks=24,
-        )
-        patient.save(update_fields=["payer_profile"])
+        put_on_payer_rule(patient, rule)
     first = today - timedelta(days=24 * 7 + 2)
     session(patient, first)
     session(patient, first + timedelta(days=84))

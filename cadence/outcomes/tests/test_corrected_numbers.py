@@ -23,10 +23,11 @@ from cadence.outcomes.tests.factories import (
     SIMPLE_ANALGESIC,
     TENSION,
     TRIPTAN_MIGRAINE,
+    put_on_payer_rule,
     session,
     write_days,
 )
-from cadence.patients.models import HistoricalBaseline, PayerProfile
+from cadence.patients.models import HistoricalBaseline
 from cadence.rules.diary import AcuteMedicationTaken
 
 pytestmark = pytest.mark.django_db
@@ -167,14 +168,7 @@ def _on_payer_rule(patient, rule: str) -> None:
     reference's 50% rule)."""
     if rule == "percent_50":
         return
-    patient.payer_profile = PayerProfile.objects.create(
-        name=f"Payer with rule {rule}",
-        min_preventive_classes=2,
-        min_interval_days=84,
-        responder_rule=rule,
-        review_weeks=24,
-    )
-    patient.save(update_fields=["payer_profile"])
+    put_on_payer_rule(patient, rule)
 
 
 @pytest.mark.parametrize(
