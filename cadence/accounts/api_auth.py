@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import UTC
 from functools import cache, wraps
-from weakref import WeakKeyDictionary
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router
@@ -24,6 +23,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from cadence.accounts.access import PUBLIC, _role_set
 from cadence.accounts.models import ApiToken, User, hash_token
 from cadence.accounts.tokens import scope_allows, scope_refusal
+from cadence.security.plain_rows import converted_row, row_converters
 
 #: A token's last_used_at is refreshed at most this often (seconds).
 LAST_USED_EVERY_SECONDS = 300
@@ -48,48 +48,6 @@ def _token_user_sql(vendor: str) -> str:
 
 _REQUEST_CACHE = "_cadence_bearer"
 
-#: Per database connection (each thread has its own): the converters of the token
-#: query's columns (see `row_converters`), computed on first use.
-_TOKEN_ROW_CONVERTERS: WeakKeyDictionary = WeakKeyDictionary()
-
-
-def row_converters(db, fields) -> tuple:
-    """(position, converters, column) of each of `fields` (None: a column read as it
-    comes) whose value, read by plain SQL on connection `db`, needs converting to what
-    the model field holds (SQLite's text date-times and 0/1 booleans, JSON): exactly
-    the converters the ORM applies."""
-    found = []
-    for position, field in enumerate(fields):
-        if field is None:
-            continue
-        column = field.get_col(field.model._meta.db_table)
-        converters = db.ops.get_db_converters(column) + column.get_db_converters(db)
-        if converters:
-            found.append((position, tuple(converters), column))
-    return tuple(found)
-
-
-def converted_row(db, row, converters) -> list:
-    """`row` with each value converted as `row_converters` says."""
-    values = list(row)
-    for position, functions, column in converters:
-        value = values[position]
-        for function in functions:
-            value = function(value, column, db)
-        values[position] = value
-    return values
-
-
-def _token_row_converters(db) -> tuple:
-    """The token query's row: the user's columns, then the token's id, scope and
-    last_used_at."""
-    converters = _TOKEN_ROW_CONVERTERS.get(db)
-    if converters is None:
-        last_used_at = ApiToken._meta.get_field("last_used_at")
-        converters = row_converters(db, (*User._meta.concrete_fields, None, None, last_used_at))
-        _TOKEN_ROW_CONVERTERS[db] = converters
-    return converters
-
 
 def token_user(request: HttpRequest, token: str):
     """The active user of an unrevoked, unexpired token (with `token_id`, `token_scope`
@@ -107,7 +65,9 @@ def token_user(request: HttpRequest, token: str):
         row = cursor.fetchone()
     user = None
     if row is not None:
-        values = converted_row(db, row, _token_row_converters(db))
+        last_used_at = ApiToken._meta.get_field("last_used_at")
+        fields = (*User._meta.concrete_fields, None, None, last_used_at)
+        values = converted_row(db, row, row_converters(db, "token_user", fields))
         count = len(User._meta.concrete_fields)
         found = User.from_db(db.alias, None, values[:count])
         found.token_id, found.token_scope, found.token_last_used_at = values[count:]

@@ -339,19 +339,27 @@ def session_dates_for(
     return dates
 
 
+def _unsaved_scale_clinician(number: int) -> User:
+    """The scale clinic's clinician `number` (1: `scale-clinician`, with the synthetic NPI
+    the letters print; then `scale-clinician-2`, ...), not saved yet."""
+    username = SCALE_CLINICIAN_USERNAME if number == 1 else f"{SCALE_CLINICIAN_USERNAME}-{number}"
+    user = User(
+        username=username,
+        role=Role.CLINICIAN,
+        first_name="Scale",
+        last_name="Clinician" if number == 1 else f"Clinician {number}",
+        email=f"{username}@cadence.invalid",
+        credentials=DEMO_CLINICIAN_CREDENTIALS,
+        npi=demo_npi(SCALE_CLINICIAN_NPI_INDEX) if number == 1 else "",
+    )
+    user.set_unusable_password()
+    return user
+
+
 def scale_clinician() -> User:
     user = User.objects.filter(username=SCALE_CLINICIAN_USERNAME).first()
     if user is None:
-        user = User(
-            username=SCALE_CLINICIAN_USERNAME,
-            role=Role.CLINICIAN,
-            first_name="Scale",
-            last_name="Clinician",
-            email=f"{SCALE_CLINICIAN_USERNAME}@cadence.invalid",
-            credentials=DEMO_CLINICIAN_CREDENTIALS,
-            npi=demo_npi(SCALE_CLINICIAN_NPI_INDEX),
-        )
-        user.set_unusable_password()
+        user = _unsaved_scale_clinician(1)
         user.save()
     return user
 
@@ -616,24 +624,14 @@ FOLLOW_UP_SPREAD_DAYS = 120
 def _scale_clinicians(count: int) -> list[User]:
     """The scale clinic's clinicians: `scale-clinician`, then `scale-clinician-2`, ..."""
     first = scale_clinician()
-    names = [f"{SCALE_CLINICIAN_USERNAME}-{n}" for n in range(2, count + 1)]
-    existing = {u.username: u for u in User.objects.filter(username__in=names)}
-    missing = []
-    for n, name in enumerate(names, start=2):
-        if name not in existing:
-            user = User(
-                username=name,
-                role=Role.CLINICIAN,
-                first_name="Scale",
-                last_name=f"Clinician {n}",
-                email=f"{name}@cadence.invalid",
-                credentials=DEMO_CLINICIAN_CREDENTIALS,
-            )
-            user.set_unusable_password()
-            missing.append(user)
-    User.objects.bulk_create(missing, batch_size=BULK_CREATE_BATCH)
-    existing.update({u.username: u for u in User.objects.filter(username__in=names)})
-    return [first, *(existing[name] for name in names)]
+    wanted = [_unsaved_scale_clinician(n) for n in range(2, count + 1)]
+    names = [user.username for user in wanted]
+    existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+    User.objects.bulk_create(
+        [user for user in wanted if user.username not in existing], batch_size=BULK_CREATE_BATCH
+    )
+    saved = {u.username: u for u in User.objects.filter(username__in=names)}
+    return [first, *(saved[name] for name in names)]
 
 
 def _appointments_per_day(since: date) -> dict[date, int]:

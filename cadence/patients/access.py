@@ -13,15 +13,14 @@ Which *pages* a role may open is declared with `cadence.accounts.access.roles_re
 from __future__ import annotations
 
 from functools import cache
-from weakref import WeakKeyDictionary
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router
 from django.http import Http404
 
-from cadence.accounts.api_auth import converted_row, row_converters
 from cadence.accounts.roles import CARE_TEAM_ROLES, CLINICAL_ROLES, Role
 from cadence.patients.models import Patient
+from cadence.security.plain_rows import converted_row, row_converters
 
 
 def patient_for_user(user, patient_id, *, clinical: bool = True, write: bool = False):
@@ -58,20 +57,8 @@ def patient_for_user(user, patient_id, *, clinical: bool = True, write: bool = F
         row = cursor.fetchone()
     if row is None:
         raise Http404("No such patient.")
-    return Patient.from_db(db.alias, None, converted_row(db, row, _patient_row_converters(db)))
-
-
-#: Per database connection (each thread has its own): the converters of the patient
-#: query's columns (`cadence.accounts.api_auth.row_converters`).
-_PATIENT_ROW_CONVERTERS: WeakKeyDictionary = WeakKeyDictionary()
-
-
-def _patient_row_converters(db) -> tuple:
-    converters = _PATIENT_ROW_CONVERTERS.get(db)
-    if converters is None:
-        converters = row_converters(db, Patient._meta.concrete_fields)
-        _PATIENT_ROW_CONVERTERS[db] = converters
-    return converters
+    converters = row_converters(db, "patient", Patient._meta.concrete_fields)
+    return Patient.from_db(db.alias, None, converted_row(db, row, converters))
 
 
 @cache

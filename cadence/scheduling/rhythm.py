@@ -117,10 +117,23 @@ def _write_rhythms(dates_by_patient: dict[int, list[date]], follow_ups: dict[int
     return len(rows)
 
 
+#: The columns a session's or an appointment's rhythm depends on: a save that names
+#: its fields and none of these (a note's text, a reminder's sequence) changes nothing.
+SESSION_COLUMNS = frozenset({"patient", "patient_id", "status", "performed_on"})
+APPOINTMENT_COLUMNS = frozenset({"patient", "patient_id", "status", "kind", "starts_at"})
+
+
+def _changes_nothing(kwargs, columns: frozenset) -> bool:
+    update_fields = kwargs.get("update_fields")
+    return bool(kwargs.get("raw")) or (
+        update_fields is not None and not columns.intersection(update_fields)
+    )
+
+
 def on_session_saved(sender, instance, **kwargs) -> None:
     """A session was saved or deleted: its patient's rhythm follows, in the same
     transaction (a raw fixture load is left to ``rebuild_treatment_rhythms``)."""
-    if kwargs.get("raw"):
+    if _changes_nothing(kwargs, SESSION_COLUMNS):
         return
     patient_id = getattr(instance, "patient_id", None)
     if patient_id is not None:
@@ -130,7 +143,7 @@ def on_session_saved(sender, instance, **kwargs) -> None:
 def on_appointment_saved(sender, instance, **kwargs) -> None:
     """An appointment was saved or deleted: the patient's latest follow-up follows (one
     query and one update; nothing for a patient without a signed session)."""
-    if kwargs.get("raw") or instance.patient_id is None:
+    if _changes_nothing(kwargs, APPOINTMENT_COLUMNS) or instance.patient_id is None:
         return
     TreatmentRhythm.objects.filter(patient_id=instance.patient_id).update(
         last_follow_up_on=last_follow_ups([instance.patient_id]).get(instance.patient_id)

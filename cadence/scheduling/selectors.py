@@ -287,9 +287,7 @@ def _candidates(
 
 
 def _patients_with_payer(patient_ids: list[int]) -> dict[int, Patient]:
-    rows = Patient.objects.filter(pk__in=patient_ids)
-    if any(f.name == "payer_profile" for f in Patient._meta.get_fields()):
-        rows = rows.select_related("payer_profile")
+    rows = Patient.objects.filter(pk__in=patient_ids).select_related("payer_profile")
     return {p.pk: p for p in rows}
 
 

@@ -11,7 +11,7 @@ from cadence.diary.selectors import YearCell, YearView
 from cadence.diary.templatetags.year_grid import year_grid
 
 THE_LOOP = Template(
-    "{% for week in year.weeks %}{% for cell in week %}<span class=\"year-cell y-{{ cell.kind }}"
+    '{% for week in year.weeks %}{% for cell in week %}<span class="year-cell y-{{ cell.kind }}'
     '{% if cell.session %} y-session{% endif %}"{% if cell.on %} data-date="'
     "{{ cell.on|date:'Y-m-d' }}\" title=\"{{ cell.on|date:'D j M Y' }}: {% if cell.kind == "
     "'none' %}not recorded{% elif cell.kind == 'clear' %}no headache{% else %}{{ cell.kind }}"

@@ -259,3 +259,20 @@ def test_the_rebuild_command_restores_a_rhythm_loaded_behind_the_apps_back(make_
     call_command("rebuild_treatment_rhythms", stdout=out)
     assert rhythm_row(patient.pk) == (on, on, on, 1, None)
     assert "Rebuilt the treatment rhythm of 1 patient(s)." in out.getvalue()
+
+
+def test_a_save_that_names_no_rhythm_column_reads_nothing_more(make_patient, clinician):
+    """The signals skip saves that cannot move the rhythm (hot paths save notes and
+    reminders' sequences): only the UPDATE itself runs."""
+    patient = make_patient()
+    session = Procedure.objects.create(
+        patient=patient, performed_on=timezone.localdate(), status="signed"
+    )
+    booked = appointment(patient, clinician, timezone.localdate() + timedelta(days=3), 9)
+    with CaptureQueriesContext(connection) as captured:
+        session.save(update_fields=["signed_at"])
+        booked.save(update_fields=["sequence"])
+    assert len(captured) == 2
+    with CaptureQueriesContext(connection) as captured:
+        session.save(update_fields=["status"])  # may move it: the rhythm is read again
+    assert len(captured) > 1
